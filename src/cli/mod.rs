@@ -1,0 +1,1 @@
+//! The `mpgd` command line (being written).

@@ -1,0 +1,1 @@
+//! Rectilinear polygons split into rectangles.

@@ -1,0 +1,1 @@
+//! Global router with OpenROAD's capacity model (being written).
