@@ -1,1 +1,66 @@
-//! The `mpgd` command line (being written).
+//! The `mpgd` command line: clap structs that only parse (one file per subcommand), and `run`,
+//! which resolves them into designs and configurations and calls the library.
+//!
+//! Errors are `anyhow` chains printed once by `main` as `mpgd: ...`, exit status 1.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+pub mod stats;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "mpgd", version, about = "Routing-congestion hotspot prediction and steering for placed LEF/DEF designs")]
+pub struct Cli {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a design and print its statistics.
+    Stats(stats::Args),
+}
+
+/// The files of one design, shared by every subcommand that reads one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DesignArgs {
+    /// A LEF file (technology first, then cell libraries); repeat for several. `.gz` is fine.
+    #[arg(long = "lef", required = true, value_name = "LEF")]
+    pub lefs: Vec<PathBuf>,
+    /// The placed DEF file (`.gz` is fine).
+    #[arg(long, value_name = "DEF")]
+    pub def: PathBuf,
+    /// Keep components whose master no LEF defines, as zero-size black boxes (with a warning),
+    /// instead of stopping.
+    #[arg(long)]
+    pub allow_missing_masters: bool,
+}
+
+impl DesignArgs {
+    /// Reads and builds the design.
+    pub fn load(&self) -> anyhow::Result<crate::design::Design> {
+        let mut input = crate::design::DesignInput::new(self.lefs.clone(), self.def.clone());
+        if self.allow_missing_masters {
+            input.options.missing_masters = crate::design::MissingMasters::Warn;
+        }
+        let design = crate::design::Design::load(&input)?;
+        for w in &design.warnings {
+            eprintln!("mpgd: warning: {w}");
+        }
+        Ok(design)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+    }
+    match cli.command {
+        Command::Stats(a) => stats::run(&a),
+    }
+}
