@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod demo;
 pub mod output;
 pub mod stats;
 pub mod tile;
@@ -25,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Read a design and print its statistics.
     Stats(stats::Args),
+    /// Run the main job on the bundled nangate45/gcd design.
+    Demo(demo::Args),
     /// Build a larger placed design by tiling a real one (for scale measurements).
     Tile(tile::Args),
 }
@@ -75,5 +78,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Stats(a) => stats::run(&a),
         Command::Tile(a) => tile::run(&a),
+        Command::Demo(a) => demo::run(&a),
     }
 }
