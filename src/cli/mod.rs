@@ -7,7 +7,6 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub mod demo;
-pub mod output;
 pub mod stats;
 pub mod tile;
 

@@ -31,7 +31,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let tiled = tile(&def, a.nx as usize, a.ny as usize, a.io);
     let mut text = String::with_capacity(1 << 20);
     crate::lefdef::def::write(&tiled, &mut text);
-    super::output::write_atomic(&a.out, text.as_bytes())?;
+    crate::output::write_atomic(&a.out, text.as_bytes())?;
     eprintln!(
         "mpgd: wrote {} ({} components, {} nets)",
         a.out.display(),
