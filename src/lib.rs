@@ -20,6 +20,7 @@
 //! ```
 
 pub mod cli;
+pub mod dataset;
 pub mod design;
 pub mod geom;
 pub mod lefdef;

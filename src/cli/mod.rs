@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod dataset;
 pub mod demo;
 pub mod stats;
 pub mod tile;
@@ -25,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Read a design and print its statistics.
     Stats(stats::Args),
+    /// Build a dataset of feature maps and congestion labels from a configuration.
+    Dataset(dataset::Args),
     /// Run the main job on the bundled nangate45/gcd design.
     Demo(demo::Args),
     /// Build a larger placed design by tiling a real one (for scale measurements).
@@ -78,5 +81,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats(a) => stats::run(&a),
         Command::Tile(a) => tile::run(&a),
         Command::Demo(a) => demo::run(&a),
+        Command::Dataset(a) => dataset::run(&a),
     }
 }
