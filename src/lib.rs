@@ -21,6 +21,8 @@
 
 pub mod cli;
 pub mod design;
+pub mod features;
 pub mod geom;
 pub mod lefdef;
+pub mod npy;
 pub mod route;

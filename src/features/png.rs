@@ -1,0 +1,1 @@
+//! Heat-map PNGs of feature maps (being written).
