@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod features;
 pub mod stats;
 
 /// The command line.
@@ -23,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Read a design and print its statistics.
     Stats(stats::Args),
+    /// Compute CircuitNet feature maps on the GCell grid and write them as .npy (and PNG).
+    Features(features::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -62,5 +65,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Stats(a) => stats::run(&a),
+        Command::Features(a) => features::run(&a),
     }
 }
