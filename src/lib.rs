@@ -25,4 +25,5 @@ pub mod features;
 pub mod geom;
 pub mod lefdef;
 pub mod npy;
+pub mod output;
 pub mod route;

@@ -2,7 +2,8 @@
 //! and write one `.npy` per map plus `grid.json` (and a heat-map PNG per map with `--png`).
 //!
 //! Everything is computed and encoded in memory first; files are written only then, each through
-//! a temporary name renamed into place, so an error leaves no half-written output.
+//! a temporary name renamed into place ([`crate::output::write_atomic`]), so an error leaves no
+//! half-written output.
 
 use crate::features::{self, Channel, FeatureConfig, Footprint};
 use crate::route::grid::GCellGrid;
@@ -157,14 +158,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes every file under `dir`, each through a temporary name renamed into place.
+/// Writes every file under `dir` (created if missing), each atomically.
 fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
     for (name, bytes) in files {
-        let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
+        crate::output::write_atomic(&dir.join(name), bytes)?;
     }
     Ok(())
 }
