@@ -24,7 +24,7 @@ pub(crate) fn counted(design: &Design, i: usize, cfg: &FeatureConfig) -> bool {
 }
 
 /// `[cell_density]`, row-major `[ny][nx]`, row 0 at the bottom.
-pub(crate) fn compute(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) -> Vec<Vec<f64>> {
+pub(crate) fn compute(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) -> Vec<Vec<f32>> {
     let (ax, ay) = (Axis::new(&grid.x_lines), Axis::new(&grid.y_lines));
     let fp = cfg.footprint;
     let items: Vec<((usize, usize), (usize, usize))> = (0..design.instances.len())

@@ -9,7 +9,7 @@ use crate::lefdef::def::PlacementStatus;
 use crate::route::grid::GCellGrid;
 
 /// `[macro_region]`, row-major `[ny][nx]`, row 0 at the bottom.
-pub(crate) fn compute(design: &Design, grid: &GCellGrid) -> Vec<Vec<f64>> {
+pub(crate) fn compute(design: &Design, grid: &GCellGrid) -> Vec<Vec<f32>> {
     let (ax, ay) = (Axis::new(&grid.x_lines), Axis::new(&grid.y_lines));
     let items: Vec<((usize, usize), (usize, usize))> = design
         .instances

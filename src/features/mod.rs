@@ -179,8 +179,8 @@ impl Map {
         let Some(first) = it.next() else { return (0.0, 0.0) };
         it.fold((first, first), |(lo, hi), v| (lo.min(v), hi.max(v)))
     }
-    fn from_f64(nx: usize, ny: usize, v: Vec<f64>) -> Map {
-        Map { nx, ny, data: v.into_iter().map(|x| x as f32).collect() }
+    fn new(nx: usize, ny: usize, data: Vec<f32>) -> Map {
+        Map { nx, ny, data }
     }
 }
 
@@ -213,13 +213,7 @@ pub fn extract(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) -> Featur
             rayon::join(|| rudy::compute(&nets, grid), || pin_rudy::compute(&nets, grid, cfg.footprint))
         },
     );
-    let maps = macro_map
-        .into_iter()
-        .chain(density)
-        .chain(rudy)
-        .chain(pins)
-        .map(|v| Map::from_f64(nx, ny, v))
-        .collect();
+    let maps = macro_map.into_iter().chain(density).chain(rudy).chain(pins).map(|v| Map::new(nx, ny, v)).collect();
     FeatureMaps { nx, ny, maps }
 }
 
@@ -249,3 +243,4 @@ pub fn default_gcell_size(design: &Design) -> Dbu {
         .unwrap_or(design.dbu_per_micron.max(1));
     15 * pitch
 }
+

@@ -22,15 +22,23 @@ pub(crate) struct NetBox {
     pub weight: f64,
     /// False when the box lies in a single GCell in both x and y ("short").
     pub long: bool,
-    /// This net's pin rectangles in [`NetSet::pins`].
+    /// This net's pins in [`NetSet::pins`] (the design's `net_pins` range).
     pub pins: Range<usize>,
 }
 
-/// The counted nets and their pin rectangles (absolute, DBU), in design order.
+/// The counted nets, in design order, and the rectangle (absolute, DBU) of every net pin of the
+/// design, indexed like [`Design::net_pins`]; `None` for a pin that has none or is excluded.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NetSet {
     pub nets: Vec<NetBox>,
-    pub pins: Vec<Rect>,
+    pub pins: Vec<Option<Rect>>,
+}
+
+impl NetSet {
+    /// The pin rectangles of a counted net.
+    pub fn pins_of<'a>(&'a self, n: &NetBox) -> impl Iterator<Item = &'a Rect> + 'a {
+        self.pins[n.pins.clone()].iter().flatten()
+    }
 }
 
 /// Bounding box of each pin of each master, in master coordinates (`None` for a pin without
@@ -87,38 +95,40 @@ pub(crate) fn collect(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) ->
     let min_extent = cfg.min_extent.unwrap_or_else(|| super::min_track_pitch(design, grid)).max(1);
     let (ax, ay) = (Axis::new(&grid.x_lines), Axis::new(&grid.y_lines));
     let fp = cfg.footprint;
-    let per_net: Vec<Option<(Rect, f64, bool, Vec<Rect>)>> = (0..design.nets.len())
-        .into_par_iter()
-        .map(|n| {
-            let net = &design.nets[n];
+    let pins: Vec<Option<Rect>> =
+        design.net_pins.par_iter().with_min_len(1024).map(|&p| pin_rect(design, &boxes, p, cfg)).collect();
+    let nets: Vec<NetBox> = design
+        .nets
+        .par_iter()
+        .with_min_len(256)
+        .filter_map(|net| {
             if is_supply(net.use_.as_deref()) {
                 return None;
             }
-            let pins = design.net_pins.get(net.pins.start as usize..net.pins.end as usize)?;
+            let range = net.pins.start as usize..net.pins.end as usize;
+            let all = pins.get(range.clone())?;
             if let Some(max) = cfg.max_net_pins {
-                if pins.len() > max {
+                if all.len() > max {
                     return None;
                 }
             }
-            let rects: Vec<Rect> = pins.iter().filter_map(|&p| pin_rect(design, &boxes, p, cfg)).collect();
-            if rects.len() < 2 {
+            let mut it = all.iter().flatten();
+            let first = *it.next()?;
+            let mut count = 1;
+            let b = it.fold(first, |a, r| {
+                count += 1;
+                a.union(r)
+            });
+            if count < 2 {
                 return None;
             }
-            let b = rects.iter().skip(1).fold(rects[0], |a, r| a.union(r));
             let (x0, x1) = widen(b.lo.x, b.hi.x, min_extent);
             let (y0, y1) = widen(b.lo.y, b.hi.y, min_extent);
             let bbox = Rect::new(x0, y0, x1, y1);
             let weight = dbu / bbox.width() as f64 + dbu / bbox.height() as f64;
             let long = !(ax.single(x0, x1, fp) && ay.single(y0, y1, fp));
-            Some((bbox, weight, long, rects))
+            Some(NetBox { bbox, weight, long, pins: range })
         })
         .collect();
-    let mut set = NetSet::default();
-    set.pins.reserve(per_net.iter().flatten().map(|p| p.3.len()).sum());
-    for (bbox, weight, long, rects) in per_net.into_iter().flatten() {
-        let start = set.pins.len();
-        set.pins.extend_from_slice(&rects);
-        set.nets.push(NetBox { bbox, weight, long, pins: start..set.pins.len() });
-    }
-    set
+    NetSet { nets, pins }
 }

@@ -16,13 +16,13 @@ struct Item {
 }
 
 /// `[rudy_pin, rudy_pin_long, pin_density]`, each row-major `[ny][nx]`, row 0 at the bottom.
-pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid, fp: Footprint) -> Vec<Vec<f64>> {
+pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid, fp: Footprint) -> Vec<Vec<f32>> {
     let (ax, ay) = (Axis::new(&grid.x_lines), Axis::new(&grid.y_lines));
     let items: Vec<Item> = nets
         .nets
         .par_iter()
         .flat_map_iter(|n| {
-            nets.pins[n.pins.clone()].iter().map(move |p| Item {
+            nets.pins_of(n).map(move |p| Item {
                 cols: ax.span(p.lo.x, p.hi.x, fp),
                 rows: ay.span(p.lo.y, p.hi.y, fp),
                 weight: n.weight,

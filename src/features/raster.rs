@@ -11,28 +11,48 @@ use crate::geom::Dbu;
 use crate::route::grid::GCellGrid;
 use rayon::prelude::*;
 
-/// One axis of the grid: its GCell boundary lines (`lines.len() >= 2`, sorted).
+/// One axis of the grid: its GCell boundary lines (`lines.len() >= 2`, sorted). When the lines
+/// are uniform (`lines[i] = lines[0] + i * step` except the last, which may lie further, as
+/// [`GCellGrid::uniform`] makes them), indices are computed by division instead of a search.
 #[derive(Clone, Copy)]
 pub(crate) struct Axis<'a> {
     pub lines: &'a [Dbu],
+    /// `(origin, step)` when uniform.
+    uniform: Option<(Dbu, Dbu)>,
 }
 
 impl<'a> Axis<'a> {
     pub fn new(lines: &'a [Dbu]) -> Self {
-        Axis { lines }
+        let n = lines.len() - 1;
+        let (o, step) = (lines[0], lines[1] - lines[0]);
+        let uniform = (step > 0
+            && (0..n).all(|i| lines[i] == o + i as Dbu * step)
+            && lines[n] >= o + n as Dbu * step)
+            .then_some((o, step));
+        Axis { lines, uniform }
     }
     /// Number of GCells.
     pub fn n(&self) -> usize {
         self.lines.len() - 1
     }
+    fn clamp(&self, i: Dbu) -> usize {
+        i.clamp(0, self.n() as Dbu - 1) as usize
+    }
     /// CircuitNet's index: `bisect_left` over the upper GCell edges, clamped to the grid. A
     /// coordinate lying on a boundary belongs to the GCell below/left of it.
     pub fn cn(&self, v: Dbu) -> usize {
-        self.lines[1..].partition_point(|&l| l < v).min(self.n() - 1)
+        match self.uniform {
+            // #{i >= 1 : o + i*step < v} = ceil((v - o) / step) - 1
+            Some((o, step)) => self.clamp(-(o - v).div_euclid(step) - 1),
+            None => self.lines[1..].partition_point(|&l| l < v).min(self.n() - 1),
+        }
     }
     /// The GCell whose half-open span `[lo, hi)` holds `v`, clamped to the grid.
     pub fn first(&self, v: Dbu) -> usize {
-        self.lines[1..].partition_point(|&l| l <= v).min(self.n() - 1)
+        match self.uniform {
+            Some((o, step)) => self.clamp((v - o).div_euclid(step)),
+            None => self.lines[1..].partition_point(|&l| l <= v).min(self.n() - 1),
+        }
     }
     /// GCells (inclusive range) on which an interval `[lo, hi]` lands, under `fp`.
     ///
@@ -86,11 +106,11 @@ impl<'a> Axis<'a> {
 }
 
 /// Accumulates `k` maps over `grid` from `items`. `rows(item)` gives the inclusive range of GCell
-/// rows the item touches (already clamped to the grid); `stamp(item, j, row)` adds the item's
+/// rows the item touches (clamped to the grid here); `stamp(item, j, row)` adds the item's
 /// contribution to row `j`, where `row` holds the `k` maps' row `j` one after the other
-/// (`row[m * nx + i]` is map `m`, column `i`). Returns the `k` maps, row-major, row 0 at the
-/// bottom, in f64 (the caller rounds to f32 once).
-pub(crate) fn rasterize<T, R, S>(grid: &GCellGrid, k: usize, items: &[T], rows: R, stamp: S) -> Vec<Vec<f64>>
+/// (`row[m * nx + i]` is map `m`, column `i`). Sums are formed in f64, in item order, and rounded
+/// to f32 once. Returns the `k` maps, row-major, row 0 at the bottom.
+pub(crate) fn rasterize<T, R, S>(grid: &GCellGrid, k: usize, items: &[T], rows: R, stamp: S) -> Vec<Vec<f32>>
 where
     T: Sync,
     R: Fn(&T) -> (usize, usize) + Sync,
@@ -124,22 +144,33 @@ where
         }
     }
 
-    let w = k * nx;
-    let mut acc = vec![0f64; ny * w];
-    acc.par_chunks_mut(w).enumerate().for_each(|(j, row)| {
-        for &i in &bucket[offset[j]..offset[j + 1]] {
-            stamp(&items[i as usize], j, row);
+    let mut maps: Vec<Vec<f32>> = (0..k).map(|_| vec![0f32; nx * ny]).collect();
+    // Row j of every map, as k disjoint slices, so each row is written by one task.
+    let mut rows_out: Vec<Vec<&mut [f32]>> = (0..ny).map(|_| Vec::with_capacity(k)).collect();
+    for m in maps.iter_mut() {
+        for (j, r) in m.chunks_mut(nx).enumerate() {
+            rows_out[j].push(r);
         }
-    });
-    (0..k)
-        .map(|m| {
-            let mut out = Vec::with_capacity(nx * ny);
-            for j in 0..ny {
-                out.extend_from_slice(&acc[j * w + m * nx..j * w + (m + 1) * nx]);
+    }
+    rows_out.into_par_iter().enumerate().for_each_init(
+        || vec![0f64; k * nx],
+        |acc, (j, mut out)| {
+            let b = &bucket[offset[j]..offset[j + 1]];
+            if b.is_empty() {
+                return;
             }
-            out
-        })
-        .collect()
+            acc.iter_mut().for_each(|v| *v = 0.0);
+            for &i in b {
+                stamp(&items[i as usize], j, acc);
+            }
+            for (m, o) in out.iter_mut().enumerate() {
+                for (dst, src) in o.iter_mut().zip(&acc[m * nx..(m + 1) * nx]) {
+                    *dst = *src as f32;
+                }
+            }
+        },
+    );
+    maps
 }
 
 #[cfg(test)]
@@ -160,6 +191,19 @@ mod tests {
         assert_eq!(a.first(10), 1);
         assert_eq!(a.first(9), 0);
         assert_eq!(a.first(35), 2);
+    }
+
+    #[test]
+    fn uniform_arithmetic_agrees_with_the_search() {
+        let uniform = [100, 110, 120, 130, 145];
+        let a = Axis::new(&uniform);
+        assert!(a.uniform.is_some());
+        let searched = Axis { lines: &uniform, uniform: None };
+        for v in 50..200 {
+            assert_eq!(a.cn(v), searched.cn(v), "cn({v})");
+            assert_eq!(a.first(v), searched.first(v), "first({v})");
+        }
+        assert!(Axis::new(&[0, 10, 25, 30]).uniform.is_none());
     }
 
     #[test]
@@ -204,7 +248,7 @@ mod tests {
                 row[3 + t.1] += 1.0;
             },
         );
-        assert_eq!(maps[0], vec![1.5, 0.0, 0.0, 1.0, 0.0, 2.0]);
-        assert_eq!(maps[1], vec![2.0, 0.0, 0.0, 1.0, 0.0, 1.0]);
+        assert_eq!(maps[0], vec![1.5f32, 0.0, 0.0, 1.0, 0.0, 2.0]);
+        assert_eq!(maps[1], vec![2.0f32, 0.0, 0.0, 1.0, 0.0, 1.0]);
     }
 }

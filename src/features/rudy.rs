@@ -19,7 +19,7 @@ struct Item<'a> {
 }
 
 /// `[rudy, rudy_long, rudy_short]`, each row-major `[ny][nx]`, row 0 at the bottom.
-pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid) -> Vec<Vec<f64>> {
+pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid) -> Vec<Vec<f32>> {
     let (ax, ay) = (Axis::new(&grid.x_lines), Axis::new(&grid.y_lines));
     let items: Vec<Item> = nets
         .nets
@@ -37,14 +37,17 @@ pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid) -> Vec<Vec<f64>> {
         if oy == 0 {
             return;
         }
-        let th = ay.size(j) as f64;
+        // weight * overlap / area = weight * (oy / th) * (ox / tw); GCells the box covers across
+        // their full width take the row's value as it is.
+        let base = t.net.weight * (oy as f64 / ay.size(j) as f64);
         let part = if t.net.long { nx } else { 2 * nx };
         for i in t.cols.0..=t.cols.1 {
             let ox = ax.overlap(i, b.lo.x, b.hi.x);
             if ox == 0 {
                 continue;
             }
-            let v = t.net.weight * ((ox as f64 * oy as f64) / (ax.size(i) as f64 * th));
+            let tw = ax.size(i);
+            let v = if ox == tw { base } else { base * (ox as f64 / tw as f64) };
             row[i] += v;
             row[part + i] += v;
         }
