@@ -17,7 +17,10 @@ const MAGIC: &[u8] = b"\x93NUMPY";
 pub enum Error {
     /// The file could not be read or written.
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     /// The bytes are not a 2-D little-endian float32 C-order array in `.npy` version 1.0.
     #[error("not a 2-D float32 .npy v1.0 array: {0}")]
     Format(String),
@@ -51,8 +54,10 @@ pub fn encode_f32(data: &[f32], ny: usize, nx: usize) -> Vec<u8> {
 
 /// Writes a `[ny, nx]` float32 array to `path` (see [`encode_f32`]).
 pub fn write_f32(path: &Path, data: &[f32], ny: usize, nx: usize) -> Result<(), Error> {
-    std::fs::write(path, encode_f32(data, ny, nx))
-        .map_err(|source| Error::Io { path: path.display().to_string(), source })
+    std::fs::write(path, encode_f32(data, ny, nx)).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Decodes bytes written by [`encode_f32`]: returns `(data, ny, nx)`.
@@ -62,11 +67,16 @@ pub fn decode_f32(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), Error> {
         return Err(bad("missing the \\x93NUMPY magic"));
     }
     if bytes[6] != 1 {
-        return Err(Error::Format(format!("version {}.{} (only 1.0 is read)", bytes[6], bytes[7])));
+        return Err(Error::Format(format!(
+            "version {}.{} (only 1.0 is read)",
+            bytes[6], bytes[7]
+        )));
     }
     let hlen = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
     let start = 10 + hlen;
-    let header = bytes.get(10..start).ok_or_else(|| bad("header runs past the end"))?;
+    let header = bytes
+        .get(10..start)
+        .ok_or_else(|| bad("header runs past the end"))?;
     let header = std::str::from_utf8(header).map_err(|_| bad("header is not text"))?;
     if !header.contains("'descr': '<f4'") {
         return Err(bad("descr is not '<f4'"));
@@ -83,23 +93,37 @@ pub fn decode_f32(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), Error> {
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<usize>().map_err(|_| Error::Format(format!("shape entry {s:?}"))))
+        .map(|s| {
+            s.parse::<usize>()
+                .map_err(|_| Error::Format(format!("shape entry {s:?}")))
+        })
         .collect::<Result<_, _>>()?;
     let [ny, nx] = dims[..] else {
-        return Err(Error::Format(format!("shape has {} dimensions, not 2", dims.len())));
+        return Err(Error::Format(format!(
+            "shape has {} dimensions, not 2",
+            dims.len()
+        )));
     };
     let body = &bytes[start..];
     if body.len() != 4 * ny * nx {
-        return Err(Error::Format(format!("{} data bytes for shape ({ny}, {nx})", body.len())));
+        return Err(Error::Format(format!(
+            "{} data bytes for shape ({ny}, {nx})",
+            body.len()
+        )));
     }
-    let data = body.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let data = body
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
     Ok((data, ny, nx))
 }
 
 /// Reads a file written by [`write_f32`]: returns `(data, ny, nx)`.
 pub fn read_f32(path: &Path) -> Result<(Vec<f32>, usize, usize), Error> {
-    let bytes =
-        std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     decode_f32(&bytes)
 }
 

@@ -19,7 +19,10 @@ fn gcd_design() -> Design {
 
 fn ispd18_test1() -> Design {
     let dir = designs_dir().join("ispd18/ispd18_test1");
-    load(vec![dir.join("ispd18_test1.input.lef")], dir.join("ispd18_test1.input.def"))
+    load(
+        vec![dir.join("ispd18_test1.input.lef")],
+        dir.join("ispd18_test1.input.def"),
+    )
 }
 
 fn default_grid(d: &Design) -> GCellGrid {
@@ -63,19 +66,40 @@ fn check_sanity(name: &str, d: &Design, g: &GCellGrid, m: &FeatureMaps) {
     let (nx, ny) = (g.nx(), g.ny());
     let dbu = d.dbu_per_micron as f64;
     for (c, map) in m.iter() {
-        assert_eq!((map.nx, map.ny, map.data.len()), (nx, ny, nx * ny), "{name}: {} shape", c.name());
-        assert!(map.data.iter().all(|v| v.is_finite() && *v >= 0.0), "{name}: {} has a negative or non-finite value", c.name());
+        assert_eq!(
+            (map.nx, map.ny, map.data.len()),
+            (nx, ny, nx * ny),
+            "{name}: {} shape",
+            c.name()
+        );
+        assert!(
+            map.data.iter().all(|v| v.is_finite() && *v >= 0.0),
+            "{name}: {} has a negative or non-finite value",
+            c.name()
+        );
     }
-    assert!(m.get(Channel::MacroRegion).data.iter().all(|&v| v == 0.0 || v == 1.0), "{name}: macro_region not 0/1");
+    assert!(
+        m.get(Channel::MacroRegion)
+            .data
+            .iter()
+            .all(|&v| v == 0.0 || v == 1.0),
+        "{name}: macro_region not 0/1"
+    );
 
     // cell_density counts every placed non-physical instance at least once.
     let counted = d
         .instances
         .iter()
-        .filter(|i| i.status != PlacementStatus::Unplaced && d.masters[i.master as usize].kind != MasterKind::Physical)
+        .filter(|i| {
+            i.status != PlacementStatus::Unplaced
+                && d.masters[i.master as usize].kind != MasterKind::Physical
+        })
         .count();
     let cells = m.get(Channel::CellDensity).sum();
-    assert!(cells >= counted as f64, "{name}: cell_density sums to {cells} < {counted} instances");
+    assert!(
+        cells >= counted as f64,
+        "{name}: cell_density sums to {cells} < {counted} instances"
+    );
     assert!(counted > 0, "{name}: no instance counted");
 
     // Σ RUDY · GCell area (µm²) = Σ (1/w + 1/h) · area(bbox ∩ grid) = Σ (w + h) for boxes inside.
@@ -99,19 +123,37 @@ fn check_sanity(name: &str, d: &Design, g: &GCellGrid, m: &FeatureMaps) {
             got += rudy.at(i, j) as f64 * g.cell(i, j).area() as f64 / (dbu * dbu);
         }
     }
-    assert!((got - expect).abs() <= 1e-4 * expect, "{name}: Σ RUDY·area = {got}, Σ (w+h) = {expect}");
+    assert!(
+        (got - expect).abs() <= 1e-4 * expect,
+        "{name}: Σ RUDY·area = {got}, Σ (w+h) = {expect}"
+    );
 
     // Every pin lands on at least one GCell.
     let pin_rudy = m.get(Channel::RudyPin).sum();
-    assert!(pin_rudy >= pin_weight * (1.0 - 1e-5), "{name}: Σ RUDY_pin = {pin_rudy} < {pin_weight}");
+    assert!(
+        pin_rudy >= pin_weight * (1.0 - 1e-5),
+        "{name}: Σ RUDY_pin = {pin_rudy} < {pin_weight}"
+    );
     let pin_count = m.get(Channel::PinDensity).sum();
-    assert!(pin_count >= pins as f64, "{name}: pin_density sums to {pin_count} < {pins} pins");
+    assert!(
+        pin_count >= pins as f64,
+        "{name}: pin_density sums to {pin_count} < {pins} pins"
+    );
 
     // RUDY = RUDY_long + RUDY_short; long parts never exceed the whole.
     for k in 0..nx * ny {
-        let (r, l, s) = (rudy.data[k], m.get(Channel::RudyLong).data[k], m.get(Channel::RudyShort).data[k]);
-        assert!((l + s - r).abs() <= 1e-5 * r.max(1e-3), "{name}: long + short != rudy at {k}");
-        assert!(m.get(Channel::RudyPinLong).data[k] <= m.get(Channel::RudyPin).data[k] * (1.0 + 1e-6));
+        let (r, l, s) = (
+            rudy.data[k],
+            m.get(Channel::RudyLong).data[k],
+            m.get(Channel::RudyShort).data[k],
+        );
+        assert!(
+            (l + s - r).abs() <= 1e-5 * r.max(1e-3),
+            "{name}: long + short != rudy at {k}"
+        );
+        assert!(
+            m.get(Channel::RudyPinLong).data[k] <= m.get(Channel::RudyPin).data[k] * (1.0 + 1e-6)
+        );
     }
 }
 
@@ -126,10 +168,21 @@ fn gcd_maps_are_sane() {
     check_sanity("gcd", &d, &g, &m);
     assert_eq!(m.get(Channel::MacroRegion).sum(), 0.0, "gcd has no macro");
     // The overlap rule counts at least as much as CircuitNet's.
-    let ov = features::extract(&d, &g, &FeatureConfig { footprint: Footprint::Overlap, ..FeatureConfig::default() });
+    let ov = features::extract(
+        &d,
+        &g,
+        &FeatureConfig {
+            footprint: Footprint::Overlap,
+            ..FeatureConfig::default()
+        },
+    );
     check_sanity("gcd overlap", &d, &g, &ov);
     assert!(ov.get(Channel::CellDensity).sum() >= m.get(Channel::CellDensity).sum());
-    assert_eq!(ov.get(Channel::Rudy), m.get(Channel::Rudy), "RUDY does not depend on the footprint rule");
+    assert_eq!(
+        ov.get(Channel::Rudy),
+        m.get(Channel::Rudy),
+        "RUDY does not depend on the footprint rule"
+    );
 }
 
 #[test]
@@ -140,7 +193,12 @@ fn ispd18_test1_maps_are_sane() {
     check_sanity("ispd18_test1", &d, &g, &m);
     // A 5 µm grid too (a different size changes nothing about the invariants).
     let g5 = GCellGrid::uniform(d.die, 5 * d.dbu_per_micron);
-    check_sanity("ispd18_test1 5um", &d, &g5, &features::extract(&d, &g5, &FeatureConfig::default()));
+    check_sanity(
+        "ispd18_test1 5um",
+        &d,
+        &g5,
+        &features::extract(&d, &g5, &FeatureConfig::default()),
+    );
 }
 
 #[test]
@@ -148,13 +206,20 @@ fn one_and_two_threads_give_identical_bytes() {
     let d = gcd_design();
     let g = default_grid(&d);
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| features::extract(&d, &g, &FeatureConfig::default()))
     };
     let (one, two) = (run(1), run(2));
     for ((c, a), (_, b)) in one.iter().zip(two.iter()) {
         let bytes = |m: &features::Map| mpgd::npy::encode_f32(&m.data, m.ny, m.nx);
-        assert!(bytes(a) == bytes(b), "{} differs between 1 and 2 threads", c.name());
+        assert!(
+            bytes(a) == bytes(b),
+            "{} differs between 1 and 2 threads",
+            c.name()
+        );
     }
 }
 
@@ -170,16 +235,31 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let grid: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("grid.json")).unwrap()).expect("grid.json is JSON");
+        serde_json::from_slice(&std::fs::read(out.join("grid.json")).unwrap())
+            .expect("grid.json is JSON");
     assert_eq!(grid["nx"], 47);
     assert_eq!(grid["ny"], 48);
     assert_eq!(grid["gcell_um"], 2.1);
     assert_eq!(grid["dbu_per_micron"], 2000);
     assert_eq!(grid["origin_um"], serde_json::json!([0.0, 0.0]));
-    let names: Vec<&str> = grid["channels"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let names: Vec<&str> = grid["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
-        ["macro_region", "cell_density", "rudy", "rudy_long", "rudy_short", "rudy_pin", "rudy_pin_long", "pin_density"]
+        [
+            "macro_region",
+            "cell_density",
+            "rudy",
+            "rudy_long",
+            "rudy_short",
+            "rudy_pin",
+            "rudy_pin_long",
+            "pin_density"
+        ]
     );
 
     let d = load(lefs.clone(), def.clone());
@@ -187,7 +267,11 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
     for c in Channel::ALL {
         let (data, ny, nx) = mpgd::npy::read_f32(&out.join(format!("{}.npy", c.name()))).unwrap();
         assert_eq!((ny, nx), (48, 47), "{}", c.name());
-        assert!(data == lib.get(c).data, "{}: the file differs from the library's map", c.name());
+        assert!(
+            data == lib.get(c).data,
+            "{}: the file differs from the library's map",
+            c.name()
+        );
         let png = std::fs::read(out.join(format!("{}.png", c.name()))).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     }
@@ -202,7 +286,11 @@ fn cli_bad_input_is_one_line_and_writes_nothing() {
     let out = dir.path("maps");
     let mut args = vec!["features".to_string()];
     args.extend(design_args(&lefs, &def));
-    args.extend(["--out".into(), out.display().to_string(), "--gcell-um=0".into()]);
+    args.extend([
+        "--out".into(),
+        out.display().to_string(),
+        "--gcell-um=0".into(),
+    ]);
     assert_user_error(&mpgd(&args), "--gcell-um");
     assert!(!out.exists());
 

@@ -65,11 +65,19 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let design = a.design.load()?;
     let dbu = design.dbu_per_micron;
     if dbu <= 0 {
-        bail!("{}: database units per micron is {dbu}, not positive", a.design.def.display());
+        bail!(
+            "{}: database units per micron is {dbu}, not positive",
+            a.design.def.display()
+        );
     }
     let die = design.die;
     if die.width() <= 0 || die.height() <= 0 {
-        bail!("{}: the die area is empty ({} x {} DBU)", a.design.def.display(), die.width(), die.height());
+        bail!(
+            "{}: the die area is empty ({} x {} DBU)",
+            a.design.def.display(),
+            die.width(),
+            die.height()
+        );
     }
     let size = match a.gcell_um {
         Some(um) => {
@@ -83,7 +91,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     };
     let cells = (die.width() / size).max(1) as u128 * (die.height() / size).max(1) as u128;
     if cells > 50_000_000 {
-        bail!("a GCell of {} um would make {cells} GCells (at most 50000000)", size as f64 / dbu as f64);
+        bail!(
+            "a GCell of {} um would make {cells} GCells (at most 50000000)",
+            size as f64 / dbu as f64
+        );
     }
     let grid = GCellGrid::uniform(die, size);
     let cfg = a.config();
@@ -94,7 +105,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (c, m) in maps.iter() {
-        files.push((format!("{}.npy", c.name()), crate::npy::encode_f32(&m.data, m.ny, m.nx)));
+        files.push((
+            format!("{}.npy", c.name()),
+            crate::npy::encode_f32(&m.data, m.ny, m.nx),
+        ));
     }
     if a.png {
         let pngs: Vec<(String, Vec<u8>)> = {
@@ -153,14 +167,21 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     println!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
     for (c, m) in maps.iter() {
         let (lo, hi) = m.min_max();
-        println!("{:<14} {:>12.5} {:>12.5} {:>14.4}", c.name(), lo, hi, m.sum());
+        println!(
+            "{:<14} {:>12.5} {:>12.5} {:>14.4}",
+            c.name(),
+            lo,
+            hi,
+            m.sum()
+        );
     }
     Ok(())
 }
 
 /// Writes every file under `dir` (created if missing), each atomically.
 fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
     for (name, bytes) in files {
         crate::output::write_atomic(&dir.join(name), bytes)?;
     }

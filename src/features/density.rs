@@ -35,9 +35,15 @@ pub(crate) fn compute(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) ->
             (ax.span(b.lo.x, b.hi.x, fp), ay.span(b.lo.y, b.hi.y, fp))
         })
         .collect();
-    rasterize(grid, 1, &items, |t| t.1, |t, _j, row| {
-        for v in &mut row[t.0 .0..=t.0 .1] {
-            *v += 1.0;
-        }
-    })
+    rasterize(
+        grid,
+        1,
+        &items,
+        |t| t.1,
+        |t, _j, row| {
+            for v in &mut row[t.0 .0..=t.0 .1] {
+                *v += 1.0;
+            }
+        },
+    )
 }

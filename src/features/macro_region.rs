@@ -16,7 +16,10 @@ pub(crate) fn compute(design: &Design, grid: &GCellGrid) -> Vec<Vec<f32>> {
         .iter()
         .filter(|inst| {
             inst.status != PlacementStatus::Unplaced
-                && design.masters.get(inst.master as usize).is_some_and(|m| m.kind == MasterKind::Block)
+                && design
+                    .masters
+                    .get(inst.master as usize)
+                    .is_some_and(|m| m.kind == MasterKind::Block)
         })
         .map(|inst| {
             let [l, b, r, t] = inst.halo.unwrap_or([0; 4]);
@@ -25,9 +28,15 @@ pub(crate) fn compute(design: &Design, grid: &GCellGrid) -> Vec<Vec<f32>> {
             (ax.overlap_span(x0, x1), ay.overlap_span(y0, y1))
         })
         .collect();
-    rasterize(grid, 1, &items, |t| t.1, |t, _j, row| {
-        for v in &mut row[t.0 .0..=t.0 .1] {
-            *v = 1.0;
-        }
-    })
+    rasterize(
+        grid,
+        1,
+        &items,
+        |t| t.1,
+        |t, _j, row| {
+            for v in &mut row[t.0 .0..=t.0 .1] {
+                *v = 1.0;
+            }
+        },
+    )
 }

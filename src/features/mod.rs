@@ -176,7 +176,9 @@ impl Map {
     /// Smallest and largest value (`(0, 0)` for an empty map).
     pub fn min_max(&self) -> (f32, f32) {
         let mut it = self.data.iter().copied();
-        let Some(first) = it.next() else { return (0.0, 0.0) };
+        let Some(first) = it.next() else {
+            return (0.0, 0.0);
+        };
         it.fold((first, first), |(lo, hi), v| (lo.min(v), hi.max(v)))
     }
     fn new(nx: usize, ny: usize, data: Vec<f32>) -> Map {
@@ -207,13 +209,27 @@ impl FeatureMaps {
 pub fn extract(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) -> FeatureMaps {
     let (nx, ny) = (grid.nx(), grid.ny());
     let ((macro_map, density), (rudy, pins)) = rayon::join(
-        || rayon::join(|| macro_region::compute(design, grid), || density::compute(design, grid, cfg)),
+        || {
+            rayon::join(
+                || macro_region::compute(design, grid),
+                || density::compute(design, grid, cfg),
+            )
+        },
         || {
             let nets = nets::collect(design, grid, cfg);
-            rayon::join(|| rudy::compute(&nets, grid), || pin_rudy::compute(&nets, grid, cfg.footprint))
+            rayon::join(
+                || rudy::compute(&nets, grid),
+                || pin_rudy::compute(&nets, grid, cfg.footprint),
+            )
         },
     );
-    let maps = macro_map.into_iter().chain(density).chain(rudy).chain(pins).map(|v| Map::new(nx, ny, v)).collect();
+    let maps = macro_map
+        .into_iter()
+        .chain(density)
+        .chain(rudy)
+        .chain(pins)
+        .map(|v| Map::new(nx, ny, v))
+        .collect();
     FeatureMaps { nx, ny, maps }
 }
 
@@ -239,8 +255,13 @@ pub fn default_gcell_size(design: &Design) -> Dbu {
         .or(design.layers.last())
         .map(|l| l.preferred_pitch())
         .filter(|&p| p > 0)
-        .or_else(|| design.layers.iter().map(|l| l.preferred_pitch()).find(|&p| p > 0))
+        .or_else(|| {
+            design
+                .layers
+                .iter()
+                .map(|l| l.preferred_pitch())
+                .find(|&p| p > 0)
+        })
         .unwrap_or(design.dbu_per_micron.max(1));
     15 * pitch
 }
-

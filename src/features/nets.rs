@@ -47,26 +47,48 @@ fn master_pin_boxes(design: &Design) -> Vec<Vec<Option<Rect>>> {
     design
         .masters
         .iter()
-        .map(|m| m.pins.iter().map(|p| p.shapes.iter().map(|s| s.1).reduce(|a, b| a.union(&b))).collect())
+        .map(|m| {
+            m.pins
+                .iter()
+                .map(|p| p.shapes.iter().map(|s| s.1).reduce(|a, b| a.union(&b)))
+                .collect()
+        })
         .collect()
 }
 
 /// The absolute rectangle of a net pin, or `None` when it has none to offer (an IO pin without
 /// shapes, or one excluded by the configuration). A pin of a master that gives it no shape stands
 /// for the instance box, as [`Design::pin_bbox`] does.
-fn pin_rect(design: &Design, boxes: &[Vec<Option<Rect>>], p: NetPin, cfg: &FeatureConfig) -> Option<Rect> {
+fn pin_rect(
+    design: &Design,
+    boxes: &[Vec<Option<Rect>>],
+    p: NetPin,
+    cfg: &FeatureConfig,
+) -> Option<Rect> {
     match p {
         NetPin::Io(i) => {
             if !cfg.include_io_pins {
                 return None;
             }
-            design.io_pins.get(i as usize)?.shapes.iter().map(|s| s.1).reduce(|a, b| a.union(&b))
+            design
+                .io_pins
+                .get(i as usize)?
+                .shapes
+                .iter()
+                .map(|s| s.1)
+                .reduce(|a, b| a.union(&b))
         }
         NetPin::Inst { inst, pin } => {
             let inst = design.instances.get(inst as usize)?;
             let m = design.masters.get(inst.master as usize)?;
-            match boxes[inst.master as usize].get(pin as usize).copied().flatten() {
-                Some(r) => Some(Transform::new(inst.location, inst.orient, m.width, m.height).apply_rect(&r)),
+            match boxes[inst.master as usize]
+                .get(pin as usize)
+                .copied()
+                .flatten()
+            {
+                Some(r) => Some(
+                    Transform::new(inst.location, inst.orient, m.width, m.height).apply_rect(&r),
+                ),
                 None => Some(inst.bbox),
             }
         }
@@ -92,11 +114,18 @@ fn widen(lo: Dbu, hi: Dbu, min: Dbu) -> (Dbu, Dbu) {
 pub(crate) fn collect(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) -> NetSet {
     let boxes = master_pin_boxes(design);
     let dbu = design.dbu_per_micron.max(1) as f64;
-    let min_extent = cfg.min_extent.unwrap_or_else(|| super::min_track_pitch(design, grid)).max(1);
+    let min_extent = cfg
+        .min_extent
+        .unwrap_or_else(|| super::min_track_pitch(design, grid))
+        .max(1);
     let (ax, ay) = (Axis::new(&grid.x_lines), Axis::new(&grid.y_lines));
     let fp = cfg.footprint;
-    let pins: Vec<Option<Rect>> =
-        design.net_pins.par_iter().with_min_len(1024).map(|&p| pin_rect(design, &boxes, p, cfg)).collect();
+    let pins: Vec<Option<Rect>> = design
+        .net_pins
+        .par_iter()
+        .with_min_len(1024)
+        .map(|&p| pin_rect(design, &boxes, p, cfg))
+        .collect();
     let nets: Vec<NetBox> = design
         .nets
         .par_iter()
@@ -127,7 +156,12 @@ pub(crate) fn collect(design: &Design, grid: &GCellGrid, cfg: &FeatureConfig) ->
             let bbox = Rect::new(x0, y0, x1, y1);
             let weight = dbu / bbox.width() as f64 + dbu / bbox.height() as f64;
             let long = !(ax.single(x0, x1, fp) && ay.single(y0, y1, fp));
-            Some(NetBox { bbox, weight, long, pins: range })
+            Some(NetBox {
+                bbox,
+                weight,
+                long,
+                pins: range,
+            })
         })
         .collect();
     NetSet { nets, pins }

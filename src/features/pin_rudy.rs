@@ -31,13 +31,19 @@ pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid, fp: Footprint) -> Vec<Vec
         })
         .collect();
     let nx = grid.nx();
-    rasterize(grid, 3, &items, |t| t.rows, |t, _j, row| {
-        for i in t.cols.0..=t.cols.1 {
-            row[i] += t.weight;
-            if t.long {
-                row[nx + i] += t.weight;
+    rasterize(
+        grid,
+        3,
+        &items,
+        |t| t.rows,
+        |t, _j, row| {
+            for i in t.cols.0..=t.cols.1 {
+                row[i] += t.weight;
+                if t.long {
+                    row[nx + i] += t.weight;
+                }
+                row[2 * nx + i] += 1.0;
             }
-            row[2 * nx + i] += 1.0;
-        }
-    })
+        },
+    )
 }

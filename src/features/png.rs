@@ -74,7 +74,11 @@ struct Canvas {
 
 impl Canvas {
     fn new(w: usize, h: usize) -> Canvas {
-        Canvas { w, h, px: vec![255; w * h * 3] }
+        Canvas {
+            w,
+            h,
+            px: vec![255; w * h * 3],
+        }
     }
     fn set(&mut self, x: usize, y: usize, c: [u8; 3]) {
         if x < self.w && y < self.h {
@@ -130,7 +134,11 @@ pub fn heat_map_png(map: &Map) -> Vec<u8> {
         let y0 = pad + (map.ny - 1 - j) * s;
         for i in 0..map.nx {
             let v = map.at(i, j) as f64;
-            let t = if range > 0.0 { (v - lo as f64) / range } else { 0.0 };
+            let t = if range > 0.0 {
+                (v - lo as f64) / range
+            } else {
+                0.0
+            };
             c.fill(pad + i * s, y0, s, s, viridis(t));
         }
     }
@@ -200,7 +208,8 @@ mod tests {
     fn decode(png: &[u8]) -> (usize, usize, Vec<u8>) {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert_eq!(&png[12..16], b"IHDR");
-        let be = |k: usize| u32::from_be_bytes([png[k], png[k + 1], png[k + 2], png[k + 3]]) as usize;
+        let be =
+            |k: usize| u32::from_be_bytes([png[k], png[k + 1], png[k + 2], png[k + 3]]) as usize;
         let (w, h) = (be(16), be(20));
         let mut at = 8;
         let mut idat = vec![];
@@ -218,7 +227,9 @@ mod tests {
             at += 12 + len;
         }
         let mut raw = vec![];
-        flate2::read::ZlibDecoder::new(&idat[..]).read_to_end(&mut raw).unwrap();
+        flate2::read::ZlibDecoder::new(&idat[..])
+            .read_to_end(&mut raw)
+            .unwrap();
         assert_eq!(raw.len(), h * (3 * w + 1));
         let rgb = raw.chunks_exact(3 * w + 1).flat_map(|r| {
             assert_eq!(r[0], 0);
@@ -238,9 +249,19 @@ mod tests {
     #[test]
     fn heat_map_puts_row_zero_at_the_bottom() {
         // Only GCell (1, 1), the top-right one, is hot.
-        let map = Map { nx: 2, ny: 2, data: vec![0.0, 0.0, 0.0, 1.0] };
+        let map = Map {
+            nx: 2,
+            ny: 2,
+            data: vec![0.0, 0.0, 0.0, 1.0],
+        };
         let (w, h, rgb) = decode(&heat_map_png(&map));
-        let px = |x: usize, y: usize| [rgb[(y * w + x) * 3], rgb[(y * w + x) * 3 + 1], rgb[(y * w + x) * 3 + 2]];
+        let px = |x: usize, y: usize| {
+            [
+                rgb[(y * w + x) * 3],
+                rgb[(y * w + x) * 3 + 1],
+                rgb[(y * w + x) * 3 + 2],
+            ]
+        };
         let s = 16; // 512 / 2 pixels per GCell, at most 16
         assert!(w > 2 * s && h >= 2 * s, "{w} x {h}");
         assert_eq!(px(8 + s + 4, 8 + 4), [253, 231, 37]); // top right: yellow

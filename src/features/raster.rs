@@ -44,14 +44,18 @@ impl<'a> Axis<'a> {
         match self.uniform {
             // #{i >= 1 : o + i*step < v} = ceil((v - o) / step) - 1
             Some((o, step)) => self.clamp(-(o - v).div_euclid(step) - 1),
-            None => self.lines[1..].partition_point(|&l| l < v).min(self.n() - 1),
+            None => self.lines[1..]
+                .partition_point(|&l| l < v)
+                .min(self.n() - 1),
         }
     }
     /// The GCell whose half-open span `[lo, hi)` holds `v`, clamped to the grid.
     pub fn first(&self, v: Dbu) -> usize {
         match self.uniform {
             Some((o, step)) => self.clamp((v - o).div_euclid(step)),
-            None => self.lines[1..].partition_point(|&l| l <= v).min(self.n() - 1),
+            None => self.lines[1..]
+                .partition_point(|&l| l <= v)
+                .min(self.n() - 1),
         }
     }
     /// GCells (inclusive range) on which an interval `[lo, hi]` lands, under `fp`.
@@ -110,7 +114,13 @@ impl<'a> Axis<'a> {
 /// contribution to row `j`, where `row` holds the `k` maps' row `j` one after the other
 /// (`row[m * nx + i]` is map `m`, column `i`). Sums are formed in f64, in item order, and rounded
 /// to f32 once. Returns the `k` maps, row-major, row 0 at the bottom.
-pub(crate) fn rasterize<T, R, S>(grid: &GCellGrid, k: usize, items: &[T], rows: R, stamp: S) -> Vec<Vec<f32>>
+pub(crate) fn rasterize<T, R, S>(
+    grid: &GCellGrid,
+    k: usize,
+    items: &[T],
+    rows: R,
+    stamp: S,
+) -> Vec<Vec<f32>>
 where
     T: Sync,
     R: Fn(&T) -> (usize, usize) + Sync,
@@ -198,7 +208,10 @@ mod tests {
         let uniform = [100, 110, 120, 130, 145];
         let a = Axis::new(&uniform);
         assert!(a.uniform.is_some());
-        let searched = Axis { lines: &uniform, uniform: None };
+        let searched = Axis {
+            lines: &uniform,
+            uniform: None,
+        };
         for v in 50..200 {
             assert_eq!(a.cn(v), searched.cn(v), "cn({v})");
             assert_eq!(a.first(v), searched.first(v), "first({v})");

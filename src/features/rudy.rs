@@ -31,25 +31,35 @@ pub(crate) fn compute(nets: &NetSet, grid: &GCellGrid) -> Vec<Vec<f32>> {
         })
         .collect();
     let nx = grid.nx();
-    rasterize(grid, 3, &items, |t| t.rows, |t, j, row| {
-        let b = &t.net.bbox;
-        let oy = ay.overlap(j, b.lo.y, b.hi.y);
-        if oy == 0 {
-            return;
-        }
-        // weight * overlap / area = weight * (oy / th) * (ox / tw); GCells the box covers across
-        // their full width take the row's value as it is.
-        let base = t.net.weight * (oy as f64 / ay.size(j) as f64);
-        let part = if t.net.long { nx } else { 2 * nx };
-        for i in t.cols.0..=t.cols.1 {
-            let ox = ax.overlap(i, b.lo.x, b.hi.x);
-            if ox == 0 {
-                continue;
+    rasterize(
+        grid,
+        3,
+        &items,
+        |t| t.rows,
+        |t, j, row| {
+            let b = &t.net.bbox;
+            let oy = ay.overlap(j, b.lo.y, b.hi.y);
+            if oy == 0 {
+                return;
             }
-            let tw = ax.size(i);
-            let v = if ox == tw { base } else { base * (ox as f64 / tw as f64) };
-            row[i] += v;
-            row[part + i] += v;
-        }
-    })
+            // weight * overlap / area = weight * (oy / th) * (ox / tw); GCells the box covers across
+            // their full width take the row's value as it is.
+            let base = t.net.weight * (oy as f64 / ay.size(j) as f64);
+            let part = if t.net.long { nx } else { 2 * nx };
+            for i in t.cols.0..=t.cols.1 {
+                let ox = ax.overlap(i, b.lo.x, b.hi.x);
+                if ox == 0 {
+                    continue;
+                }
+                let tw = ax.size(i);
+                let v = if ox == tw {
+                    base
+                } else {
+                    base * (ox as f64 / tw as f64)
+                };
+                row[i] += v;
+                row[part + i] += v;
+            }
+        },
+    )
 }

@@ -32,7 +32,10 @@ impl TestDesign {
                 die,
                 die_polygon: vec![die.lo, die.hi],
                 core: die,
-                layers: vec![layer("m1", Direction::Horizontal), layer("m2", Direction::Vertical)],
+                layers: vec![
+                    layer("m1", Direction::Horizontal),
+                    layer("m2", Direction::Vertical),
+                ],
                 masters: vec![],
                 instances: vec![],
                 io_pins: vec![],
@@ -52,7 +55,12 @@ impl TestDesign {
         let pins = pins
             .iter()
             .enumerate()
-            .map(|(i, r)| MasterPin { name: format!("p{i}"), direction: None, use_: None, shapes: vec![(0, *r)] })
+            .map(|(i, r)| MasterPin {
+                name: format!("p{i}"),
+                direction: None,
+                use_: None,
+                shapes: vec![(0, *r)],
+            })
             .collect();
         self.d.masters.push(Master {
             name: format!("M{}", self.d.masters.len()),
@@ -147,7 +155,12 @@ fn assert_map(maps: &FeatureMaps, c: Channel, expected_top_first: &[&[f64]]) {
 ///   (one usable pin: skipped).
 fn hand_design() -> Design {
     let mut t = TestDesign::new(10, Rect::new(0, 0, 300, 200), 10);
-    let a = t.master(MasterKind::Core, 20, 10, &[Rect::new(0, 0, 10, 10), Rect::new(10, 0, 20, 10)]);
+    let a = t.master(
+        MasterKind::Core,
+        20,
+        10,
+        &[Rect::new(0, 0, 10, 10), Rect::new(10, 0, 20, 10)],
+    );
     let big = t.master(MasterKind::Core, 150, 20, &[]);
     let fill = t.master(MasterKind::Physical, 10, 10, &[]);
     let mac = t.master(MasterKind::Block, 30, 30, &[]);
@@ -194,17 +207,40 @@ fn rudy_by_hand() {
     // GCell area 100 x 100 DBU. n2 box (40,0)-(300,40): x 60 | 100 | 100, y 40 | 0.
     // n1 box (120,120)-(160,170): 40 x 50 in GCell (1,1): 0.2. n3 box (245,110)-(255,190):
     // 10 x 80 in GCell (2,1): 0.08.
-    assert_map(&m, Channel::Rudy, &[
-        &[0.28 * W0, 0.40 * W0 + 0.2 * W1, 0.16 * W0 + 0.08 * W3],
-        &[0.49 * W0 + 0.24 * W2, 0.70 * W0 + 0.40 * W2, 0.28 * W0 + 0.40 * W2],
-    ]);
-    assert_map(&m, Channel::RudyLong, &[
-        &[0.28 * W0, 0.40 * W0, 0.16 * W0],
-        &[0.49 * W0 + 0.24 * W2, 0.70 * W0 + 0.40 * W2, 0.28 * W0 + 0.40 * W2],
-    ]);
-    assert_map(&m, Channel::RudyShort, &[&[0.0, 0.2 * W1, 0.08 * W3], &[0.0, 0.0, 0.0]]);
+    assert_map(
+        &m,
+        Channel::Rudy,
+        &[
+            &[0.28 * W0, 0.40 * W0 + 0.2 * W1, 0.16 * W0 + 0.08 * W3],
+            &[
+                0.49 * W0 + 0.24 * W2,
+                0.70 * W0 + 0.40 * W2,
+                0.28 * W0 + 0.40 * W2,
+            ],
+        ],
+    );
+    assert_map(
+        &m,
+        Channel::RudyLong,
+        &[
+            &[0.28 * W0, 0.40 * W0, 0.16 * W0],
+            &[
+                0.49 * W0 + 0.24 * W2,
+                0.70 * W0 + 0.40 * W2,
+                0.28 * W0 + 0.40 * W2,
+            ],
+        ],
+    );
+    assert_map(
+        &m,
+        Channel::RudyShort,
+        &[&[0.0, 0.2 * W1, 0.08 * W3], &[0.0, 0.0, 0.0]],
+    );
     // The same numbers written out: W0 = 32/231, W2 = 30/104.
-    assert!((m.get(Channel::Rudy).at(0, 0) as f64 - (0.49 * 32.0 / 231.0 + 0.24 * 30.0 / 104.0)).abs() < 1e-7);
+    assert!(
+        (m.get(Channel::Rudy).at(0, 0) as f64 - (0.49 * 32.0 / 231.0 + 0.24 * 30.0 / 104.0)).abs()
+            < 1e-7
+    );
     assert!((m.get(Channel::RudyShort).at(2, 1) as f64 - 0.09).abs() < 1e-7);
     // Σ RUDY · GCell area (100 µm²) = Σ (w + h) = 32 + 9 + 30 + 9.
     let total: f64 = m.get(Channel::Rudy).sum() * 100.0;
@@ -217,9 +253,21 @@ fn pin_rudy_by_hand() {
     let m = extract(&d, &hand_grid(&d), &FeatureConfig::default());
     // Pins land on: n0 (0,0), (2,1); n1 (1,1) twice; n2 (0,0), (2,0) (IO pin in the corner,
     // clamped); n3 (2,1) twice (zero-width pins).
-    assert_map(&m, Channel::RudyPin, &[&[0.0, 2.0 * W1, W0 + 2.0 * W3], &[W0 + W2, 0.0, W2]]);
-    assert_map(&m, Channel::RudyPinLong, &[&[0.0, 0.0, W0], &[W0 + W2, 0.0, W2]]);
-    assert_map(&m, Channel::PinDensity, &[&[0.0, 2.0, 3.0], &[2.0, 0.0, 1.0]]);
+    assert_map(
+        &m,
+        Channel::RudyPin,
+        &[&[0.0, 2.0 * W1, W0 + 2.0 * W3], &[W0 + W2, 0.0, W2]],
+    );
+    assert_map(
+        &m,
+        Channel::RudyPinLong,
+        &[&[0.0, 0.0, W0], &[W0 + W2, 0.0, W2]],
+    );
+    assert_map(
+        &m,
+        Channel::PinDensity,
+        &[&[0.0, 2.0, 3.0], &[2.0, 0.0, 1.0]],
+    );
     assert!((m.get(Channel::RudyPin).at(2, 1) as f64 - (32.0 / 231.0 + 2.25)).abs() < 1e-6);
 }
 
@@ -230,19 +278,45 @@ fn cell_density_and_macro_by_hand() {
     let m = extract(&d, &g, &FeatureConfig::default());
     // CircuitNet rule: u4 (90..240 x 90..110): columns bisect 0 and 2 -> 0..1, rows 0 and 1 -> 0;
     // the macro (160..190 x 20..50) counts at (1,0); the filler and the unplaced cell do not.
-    assert_map(&m, Channel::CellDensity, &[&[0.0, 2.0, 1.0], &[2.0, 2.0, 0.0]]);
+    assert_map(
+        &m,
+        Channel::CellDensity,
+        &[&[0.0, 2.0, 1.0], &[2.0, 2.0, 0.0]],
+    );
     // Macro with halo (155..210 x 15..110) overlaps columns 1..2, rows 0..1.
-    assert_map(&m, Channel::MacroRegion, &[&[0.0, 1.0, 1.0], &[0.0, 1.0, 1.0]]);
+    assert_map(
+        &m,
+        Channel::MacroRegion,
+        &[&[0.0, 1.0, 1.0], &[0.0, 1.0, 1.0]],
+    );
 
-    let with_fill = FeatureConfig { count_physical_cells: true, ..FeatureConfig::default() };
+    let with_fill = FeatureConfig {
+        count_physical_cells: true,
+        ..FeatureConfig::default()
+    };
     let m = extract(&d, &g, &with_fill);
-    assert_map(&m, Channel::CellDensity, &[&[0.0, 2.0, 1.0], &[3.0, 2.0, 0.0]]);
+    assert_map(
+        &m,
+        Channel::CellDensity,
+        &[&[0.0, 2.0, 1.0], &[3.0, 2.0, 0.0]],
+    );
 
     // Overlap rule: u4 covers all six GCells.
-    let overlap = FeatureConfig { footprint: Footprint::Overlap, ..FeatureConfig::default() };
+    let overlap = FeatureConfig {
+        footprint: Footprint::Overlap,
+        ..FeatureConfig::default()
+    };
     let m = extract(&d, &g, &overlap);
-    assert_map(&m, Channel::CellDensity, &[&[1.0, 3.0, 2.0], &[2.0, 2.0, 1.0]]);
-    assert_map(&m, Channel::MacroRegion, &[&[0.0, 1.0, 1.0], &[0.0, 1.0, 1.0]]);
+    assert_map(
+        &m,
+        Channel::CellDensity,
+        &[&[1.0, 3.0, 2.0], &[2.0, 2.0, 1.0]],
+    );
+    assert_map(
+        &m,
+        Channel::MacroRegion,
+        &[&[0.0, 1.0, 1.0], &[0.0, 1.0, 1.0]],
+    );
 }
 
 #[test]
@@ -250,18 +324,47 @@ fn knobs_drop_io_pins_and_high_fanout_nets() {
     let d = hand_design();
     let g = hand_grid(&d);
     // Without IO pins n2 and n3 have one pin or none: only n0 and n1 remain.
-    let m = extract(&d, &g, &FeatureConfig { include_io_pins: false, ..FeatureConfig::default() });
-    assert_map(&m, Channel::RudyPin, &[&[0.0, 2.0 * W1, W0], &[W0, 0.0, 0.0]]);
-    assert_map(&m, Channel::Rudy, &[
-        &[0.28 * W0, 0.40 * W0 + 0.2 * W1, 0.16 * W0],
-        &[0.49 * W0, 0.70 * W0, 0.28 * W0],
-    ]);
+    let m = extract(
+        &d,
+        &g,
+        &FeatureConfig {
+            include_io_pins: false,
+            ..FeatureConfig::default()
+        },
+    );
+    assert_map(
+        &m,
+        Channel::RudyPin,
+        &[&[0.0, 2.0 * W1, W0], &[W0, 0.0, 0.0]],
+    );
+    assert_map(
+        &m,
+        Channel::Rudy,
+        &[
+            &[0.28 * W0, 0.40 * W0 + 0.2 * W1, 0.16 * W0],
+            &[0.49 * W0, 0.70 * W0, 0.28 * W0],
+        ],
+    );
     // max_net_pins = 1 drops every net.
-    let m = extract(&d, &g, &FeatureConfig { max_net_pins: Some(1), ..FeatureConfig::default() });
+    let m = extract(
+        &d,
+        &g,
+        &FeatureConfig {
+            max_net_pins: Some(1),
+            ..FeatureConfig::default()
+        },
+    );
     assert_eq!(m.get(Channel::Rudy).sum(), 0.0);
     assert_eq!(m.get(Channel::PinDensity).sum(), 0.0);
     // An explicit minimum extent of 20 DBU (2 µm) for n3: 1/2 + 1/8 over 20 x 80 DBU.
-    let m = extract(&d, &g, &FeatureConfig { min_extent: Some(20), ..FeatureConfig::default() });
+    let m = extract(
+        &d,
+        &g,
+        &FeatureConfig {
+            min_extent: Some(20),
+            ..FeatureConfig::default()
+        },
+    );
     let e = 0.16 * W0 + (0.5 + 0.125) * 0.16;
     assert!((m.get(Channel::Rudy).at(2, 1) as f64 - e).abs() < 1e-6);
 }
@@ -287,8 +390,16 @@ fn boundaries_follow_the_footprint_rule() {
     // CircuitNet: n0's pins at bisect (0,0) [100 is the upper edge of GCell 0] and (1,1); the
     // box 100..200 gives bisect 0..1: long. n1's pins at (0,0) and, for x 95..105 -> 0..1, my_range
     // keeps column 0 only: (0,2).
-    assert_map(&cn, Channel::RudyPin, &[&[w1, 0.0, 0.0], &[0.0, 0.02, 0.0], &[0.02 + w1, 0.0, 0.0]]);
-    assert_map(&cn, Channel::RudyPinLong, &[&[w1, 0.0, 0.0], &[0.0, 0.02, 0.0], &[0.02 + w1, 0.0, 0.0]]);
+    assert_map(
+        &cn,
+        Channel::RudyPin,
+        &[&[w1, 0.0, 0.0], &[0.0, 0.02, 0.0], &[0.02 + w1, 0.0, 0.0]],
+    );
+    assert_map(
+        &cn,
+        Channel::RudyPinLong,
+        &[&[w1, 0.0, 0.0], &[0.0, 0.02, 0.0], &[0.02 + w1, 0.0, 0.0]],
+    );
     // RUDY is the exact overlap either way: n0 fills GCell (1,1): 0.02; n1 box 5..105 x 5..260:
     // x 95 | 5, y 95 | 100 | 60, over 100 x 100.
     let rudy = [
@@ -297,21 +408,58 @@ fn boundaries_follow_the_footprint_rule() {
         &[0.9025 * w1, 0.0475 * w1, 0.0][..],
     ];
     assert_map(&cn, Channel::Rudy, &rudy[..]);
-    let ov = extract(&d, &g, &FeatureConfig { footprint: Footprint::Overlap, ..FeatureConfig::default() });
+    let ov = extract(
+        &d,
+        &g,
+        &FeatureConfig {
+            footprint: Footprint::Overlap,
+            ..FeatureConfig::default()
+        },
+    );
     // Overlap: n0's pins at (1,1) and (1,1); short. n1's straddling pin counts on (0,2), (1,2).
-    assert_map(&ov, Channel::RudyPin, &[&[w1, w1, 0.0], &[0.0, 0.04, 0.0], &[w1, 0.0, 0.0]]);
-    assert_map(&ov, Channel::RudyPinLong, &[&[w1, w1, 0.0], &[0.0, 0.0, 0.0], &[w1, 0.0, 0.0]]);
-    assert_map(&ov, Channel::RudyShort, &[&[0.0; 3], &[0.0, 0.02, 0.0], &[0.0; 3]]);
+    assert_map(
+        &ov,
+        Channel::RudyPin,
+        &[&[w1, w1, 0.0], &[0.0, 0.04, 0.0], &[w1, 0.0, 0.0]],
+    );
+    assert_map(
+        &ov,
+        Channel::RudyPinLong,
+        &[&[w1, w1, 0.0], &[0.0, 0.0, 0.0], &[w1, 0.0, 0.0]],
+    );
+    assert_map(
+        &ov,
+        Channel::RudyShort,
+        &[&[0.0; 3], &[0.0, 0.02, 0.0], &[0.0; 3]],
+    );
     assert_map(&ov, Channel::Rudy, &rudy[..]);
-    assert_map(&ov, Channel::PinDensity, &[&[1.0, 1.0, 0.0], &[0.0, 2.0, 0.0], &[1.0, 0.0, 0.0]]);
+    assert_map(
+        &ov,
+        Channel::PinDensity,
+        &[&[1.0, 1.0, 0.0], &[0.0, 2.0, 0.0], &[1.0, 0.0, 0.0]],
+    );
 }
 
 /// Pin rectangles of rotated and mirrored instances equal [`Design::pin_bbox`].
 #[test]
 fn pin_rectangles_match_the_design_model() {
     let mut t = TestDesign::new(1, Rect::new(0, 0, 1000, 1000), 10);
-    let a = t.master(MasterKind::Core, 30, 10, &[Rect::new(0, 0, 4, 3), Rect::new(20, 5, 30, 10)]);
-    let orients = [Orient::N, Orient::S, Orient::E, Orient::W, Orient::FN, Orient::FS, Orient::FE, Orient::FW];
+    let a = t.master(
+        MasterKind::Core,
+        30,
+        10,
+        &[Rect::new(0, 0, 4, 3), Rect::new(20, 5, 30, 10)],
+    );
+    let orients = [
+        Orient::N,
+        Orient::S,
+        Orient::E,
+        Orient::W,
+        Orient::FN,
+        Orient::FS,
+        Orient::FE,
+        Orient::FW,
+    ];
     let mut pins = vec![];
     for (k, o) in orients.into_iter().enumerate() {
         let u = t.inst(a, 100 * k as Dbu, 50, o);
@@ -330,19 +478,38 @@ fn pin_rectangles_match_the_design_model() {
 fn random_design(n_cells: usize, n_nets: usize, seed: u64) -> Design {
     let mut s = seed;
     let mut next = move |m: i64| {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((s >> 33) % m as u64) as i64
     };
     let mut t = TestDesign::new(1000, Rect::new(0, 0, 200_000, 150_000), 140);
-    let a = t.master(MasterKind::Core, 760, 1400, &[Rect::new(0, 0, 70, 700), Rect::new(400, 300, 470, 1000)]);
-    let mac = t.master(MasterKind::Block, 20_000, 30_000, &[Rect::new(0, 0, 100, 100)]);
+    let a = t.master(
+        MasterKind::Core,
+        760,
+        1400,
+        &[Rect::new(0, 0, 70, 700), Rect::new(400, 300, 470, 1000)],
+    );
+    let mac = t.master(
+        MasterKind::Block,
+        20_000,
+        30_000,
+        &[Rect::new(0, 0, 100, 100)],
+    );
     let m = t.inst(mac, 50_000, 40_000, Orient::N);
     t.d.instances[m as usize].halo = Some([2000, 2000, 2000, 2000]);
-    let insts: Vec<u32> = (0..n_cells).map(|_| t.inst(a, next(199_000), next(148_000), Orient::FS)).collect();
+    let insts: Vec<u32> = (0..n_cells)
+        .map(|_| t.inst(a, next(199_000), next(148_000), Orient::FS))
+        .collect();
     for k in 0..n_nets {
-        let fanout = if k % 97 == 0 { 200 } else { 2 + next(4) as usize };
-        let pins: Vec<NetPin> =
-            (0..fanout).map(|_| pin(insts[next(n_cells as i64) as usize], next(2) as u32)).collect();
+        let fanout = if k % 97 == 0 {
+            200
+        } else {
+            2 + next(4) as usize
+        };
+        let pins: Vec<NetPin> = (0..fanout)
+            .map(|_| pin(insts[next(n_cells as i64) as usize], next(2) as u32))
+            .collect();
         t.net(None, &pins);
     }
     let io = t.io(Some(Rect::new(0, 7000, 100, 7100)));
@@ -354,19 +521,31 @@ fn random_design(n_cells: usize, n_nets: usize, seed: u64) -> Design {
 fn thread_count_does_not_change_a_byte() {
     let d = random_design(4000, 3000, 7);
     for fp in [Footprint::CircuitNet, Footprint::Overlap] {
-        let cfg = FeatureConfig { footprint: fp, ..FeatureConfig::default() };
+        let cfg = FeatureConfig {
+            footprint: fp,
+            ..FeatureConfig::default()
+        };
         let g = GCellGrid::uniform(d.die, 2800);
         let run = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             pool.install(|| extract(&d, &g, &cfg))
         };
         let one = run(1);
         for threads in [2, 3] {
             let many = run(threads);
             for ((c, a), (_, b)) in one.iter().zip(many.iter()) {
-                let (ab, bb): (Vec<u32>, Vec<u32>) =
-                    (a.data.iter().map(|v| v.to_bits()).collect(), b.data.iter().map(|v| v.to_bits()).collect());
-                assert!(ab == bb, "{} differs between 1 and {threads} threads", c.name());
+                let (ab, bb): (Vec<u32>, Vec<u32>) = (
+                    a.data.iter().map(|v| v.to_bits()).collect(),
+                    b.data.iter().map(|v| v.to_bits()).collect(),
+                );
+                assert!(
+                    ab == bb,
+                    "{} differs between 1 and {threads} threads",
+                    c.name()
+                );
             }
         }
         // Sanity on the same design: RUDY conserves wirelength, long + short = all.
