@@ -5,7 +5,13 @@
 //! properties, most layer rules) are skipped, with a [`Warning`](super::Warning) where a reader
 //! would want to know.
 
+mod common;
+mod geom;
+mod layer;
+mod macro_;
 mod parse;
+mod site;
+mod via;
 
 pub use parse::parse;
 
