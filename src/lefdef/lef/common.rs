@@ -6,7 +6,7 @@
 //! enclosing block's `END name` or into a section keyword (`MACRO`, `PIN`, ...): a missing `;` or
 //! `END` is reported where it happened instead of swallowing the next statements.
 
-use crate::lefdef::lex::{cut_fail, fail, float, peek, shorten, sp, token, PError, PResult};
+use crate::lefdef::lex::{cut, cut_fail, fail, float, peek, shorten, sp, token, PError, PResult};
 use crate::lefdef::{line_column, Warning};
 use std::path::Path;
 
@@ -49,7 +49,12 @@ impl Warnings {
                 Some(t) => t.chars().count() + 1,
                 None => line_column(whole, offset).1,
             };
-            out.push(Warning { path: path.to_path_buf(), line, column, message });
+            out.push(Warning {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            });
         }
         out
     }
@@ -79,15 +84,13 @@ pub(super) fn is_keyword_like(t: &str) -> bool {
 
 /// True for a token that reads as a number (so it cannot be a name).
 pub(super) fn is_number(t: &str) -> bool {
-    matches!(t.as_bytes().first(), Some(b'0'..=b'9' | b'-' | b'+' | b'.')) && t.parse::<f64>().is_ok()
+    matches!(t.as_bytes().first(), Some(b'0'..=b'9' | b'-' | b'+' | b'.'))
+        && t.parse::<f64>().is_ok()
 }
 
 /// A name (layer, macro, pin, site, via): any token but `;`, a number or a quoted string.
 pub(super) fn ident(s: &str) -> PResult<'_, &str> {
-    let (rest, t) = match token(s) {
-        Ok(r) => r,
-        Err(_) => return fail(sp(s), "expected a name, found end of file"),
-    };
+    let (rest, t) = token_or(s, || "expected a name, found end of file".into())?;
     if t == ";" || t.starts_with('"') || is_number(t) {
         fail(sp(s), format!("expected a name, found '{}'", shorten(t)))
     } else {
@@ -100,7 +103,10 @@ pub(super) fn nonneg(s: &str) -> PResult<'_, f64> {
     let (rest, v) = float(s)?;
     if v < 0.0 {
         let t = peek(s).unwrap_or_default();
-        fail(sp(s), format!("expected a non-negative number, found '{}'", shorten(t)))
+        fail(
+            sp(s),
+            format!("expected a non-negative number, found '{}'", shorten(t)),
+        )
     } else {
         Ok((rest, v))
     }
@@ -112,7 +118,7 @@ pub(super) fn words(s: &str) -> PResult<'_, String> {
     let mut out = String::new();
     let mut s = s;
     loop {
-        let (rest, t) = token(s).or_else(|_| fail(sp(s), "expected ';', found end of file"))?;
+        let (rest, t) = token_or(s, || "expected ';', found end of file".into())?;
         if t == ";" {
             if out.is_empty() {
                 return fail(sp(s), "expected a keyword, found ';'");
@@ -132,13 +138,33 @@ pub(super) fn words(s: &str) -> PResult<'_, String> {
     }
 }
 
+/// The next token, or `what` as the error at end of file ("expected ';', found end of file");
+/// other lexing errors (an unterminated string) keep their own message.
+pub(super) fn token_or<'a>(s: &'a str, at_eof: impl FnOnce() -> String) -> PResult<'a, &'a str> {
+    let s = sp(s);
+    if s.is_empty() {
+        fail(s, at_eof())
+    } else {
+        token(s)
+    }
+}
+
+/// Consumes keyword `k` (upper case) if it is next; `true` when it did. Unlike
+/// [`lex::opt_keyword`](crate::lefdef::lex::opt_keyword) it builds no error message when the
+/// keyword is absent, which matters on every `RECT` (checked for `MASK` and `ITERATE`).
+pub(super) fn opt_kw<'a>(s: &'a str, k: &str) -> (&'a str, bool) {
+    match token(s) {
+        Ok((rest, t)) if t.eq_ignore_ascii_case(k) => (rest, true),
+        _ => (s, false),
+    }
+}
+
 /// The next statement keyword of a block that `end` (e.g. `END metal1`) closes: the token and the
 /// input after it; end of file here means the block was never closed.
 pub(super) fn next_statement<'a>(s: &'a str, end: &dyn Fn() -> String) -> PResult<'a, &'a str> {
-    match token(s) {
-        Ok(r) => Ok(r),
-        Err(_) => cut_fail(sp(s), format!("expected '{}', found end of file", end())),
-    }
+    cut(token_or(s, || {
+        format!("expected '{}', found end of file", end())
+    }))
 }
 
 /// After the `END` at `at` (with `after` following it): the block's `name` must come next.
@@ -147,11 +173,18 @@ pub(super) fn end_name<'a>(at: &'a str, after: &'a str, name: &str) -> PResult<'
         Ok((rest, t)) if t == name => Ok((rest, ())),
         Ok((_, t)) => cut_fail(
             sp(at),
-            format!("expected 'END {}', found 'END {}'", shorten(name), shorten(t)),
+            format!(
+                "expected 'END {}', found 'END {}'",
+                shorten(name),
+                shorten(t)
+            ),
         ),
         Err(_) => cut_fail(
             sp(at),
-            format!("expected 'END {}', found 'END' at end of file", shorten(name)),
+            format!(
+                "expected 'END {}', found 'END' at end of file",
+                shorten(name)
+            ),
         ),
     }
 }
@@ -206,7 +239,7 @@ impl Block<'_> {
 pub(super) fn skip_in_block<'a>(s: &'a str, block: Block<'_>) -> PResult<'a, ()> {
     let mut s = s;
     loop {
-        let (rest, t) = token(s).or_else(|_| cut_fail(sp(s), "expected ';', found end of file"))?;
+        let (rest, t) = cut(token_or(s, || "expected ';', found end of file".into()))?;
         if t == ";" {
             return Ok((rest, ()));
         }
@@ -241,9 +274,15 @@ pub(super) fn unknown<'a>(
         );
     }
     if !is_keyword_like(t) {
-        return cut_fail(sp(at), format!("expected a statement keyword, found '{}'", shorten(t)));
+        return cut_fail(
+            sp(at),
+            format!("expected a statement keyword, found '{}'", shorten(t)),
+        );
     }
-    w.push(at, format!("skipped unknown statement '{}' in {}", shorten(t), within()));
+    w.push(
+        at,
+        format!("skipped unknown statement '{}' in {}", shorten(t), within()),
+    );
     skip_in_block(s, block)
 }
 
@@ -253,7 +292,10 @@ pub(super) fn skip_to_end<'a>(s: &'a str, word: &str) -> PResult<'a, ()> {
     let mut s = s;
     loop {
         let (rest, t) = token(s).or_else(|_| {
-            cut_fail(sp(s), format!("expected 'END {}', found end of file", shorten(word)))
+            cut_fail(
+                sp(s),
+                format!("expected 'END {}', found end of file", shorten(word)),
+            )
         })?;
         if t.eq_ignore_ascii_case("END") && peek(rest) == Some(word) {
             let (rest, _) = token(rest)?;
@@ -267,8 +309,9 @@ pub(super) fn skip_to_end<'a>(s: &'a str, word: &str) -> PResult<'a, ()> {
 pub(super) fn skip_extension(s: &str) -> PResult<'_, ()> {
     let mut s = s;
     loop {
-        let (rest, t) =
-            token(s).or_else(|_| cut_fail(sp(s), "expected 'ENDEXT', found end of file"))?;
+        let (rest, t) = cut(token_or(s, || {
+            "expected 'ENDEXT', found end of file".into()
+        }))?;
         if t.eq_ignore_ascii_case("ENDEXT") {
             return Ok((rest, ()));
         }
@@ -320,7 +363,10 @@ mod tests {
         w.push(&whole[8..], "d".into());
         w.push(&whole[4..], "c".into());
         let out = w.finish(whole, Path::new("x.lef"));
-        assert_eq!((out[0].line, out[0].column, out[0].message.as_str()), (2, 3, "c"));
+        assert_eq!(
+            (out[0].line, out[0].column, out[0].message.as_str()),
+            (2, 3, "c")
+        );
         assert_eq!((out[1].line, out[1].column), (3, 3));
     }
 }

@@ -5,11 +5,9 @@
 //! `LAYER`) sets the width that turns a `PATH` into rectangles. `ITERATE` arrays are skipped with
 //! a warning: no library mpgd reads uses them.
 
-use super::common::{ident, nonneg, upper, Warnings, R};
+use super::common::{ident, nonneg, opt_kw, token_or, upper, Warnings, R};
 use super::{Geom, Shape};
-use crate::lefdef::lex::{
-    fail, float, int, opt_keyword, peek, semi, shorten, sp, token, PError, PResult,
-};
+use crate::lefdef::lex::{fail, float, int, peek, semi, shorten, sp, PError, PResult};
 
 /// The shapes of one block and the state the statements share.
 #[derive(Debug, Default)]
@@ -26,7 +24,7 @@ impl Geometry {
         let (mut s, name) = ident(s)?;
         self.width = None;
         loop {
-            let (rest, t) = token(s).or_else(|_| fail(sp(s), "expected ';', found end of file"))?;
+            let (rest, t) = token_or(s, || "expected ';', found end of file".into())?;
             let mut buf = [0u8; 40];
             s = match upper(t, &mut buf) {
                 ";" => {
@@ -80,7 +78,10 @@ impl Geometry {
         let (s, y1) = float(s)?;
         let (s, ()) = semi(s)?;
         let r = [x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)];
-        self.shapes.push(Shape { layer, geom: Geom::Rect(r) });
+        self.shapes.push(Shape {
+            layer,
+            geom: Geom::Rect(r),
+        });
         Ok((s, ()))
     }
 
@@ -93,9 +94,15 @@ impl Geometry {
         }
         let (s, pts) = points(s)?;
         if pts.len() < 3 {
-            return fail(sp(at), format!("expected at least 3 points in POLYGON, found {}", pts.len()));
+            return fail(
+                sp(at),
+                format!("expected at least 3 points in POLYGON, found {}", pts.len()),
+            );
         }
-        self.shapes.push(Shape { layer, geom: Geom::Polygon(pts) });
+        self.shapes.push(Shape {
+            layer,
+            geom: Geom::Polygon(pts),
+        });
         Ok((s, ()))
     }
 
@@ -127,11 +134,22 @@ impl Geometry {
                 diagonal = true;
                 continue;
             }
-            let r = [x0.min(x1) - h, y0.min(y1) - h, x0.max(x1) + h, y0.max(y1) + h];
-            self.shapes.push(Shape { layer: layer.clone(), geom: Geom::Rect(r) });
+            let r = [
+                x0.min(x1) - h,
+                y0.min(y1) - h,
+                x0.max(x1) + h,
+                y0.max(y1) + h,
+            ];
+            self.shapes.push(Shape {
+                layer: layer.clone(),
+                geom: Geom::Rect(r),
+            });
         }
         if diagonal {
-            w.push(at, format!("skipped diagonal PATH segments on layer {layer}"));
+            w.push(
+                at,
+                format!("skipped diagonal PATH segments on layer {layer}"),
+            );
         }
         Ok((s, ()))
     }
@@ -146,15 +164,21 @@ impl Geometry {
         let (s, y) = float(s)?;
         let (s, name) = ident(s)?;
         let (s, ()) = semi(s)?;
-        let geom = Geom::Via { name: name.to_string(), at: (x, y) };
-        self.shapes.push(Shape { layer: String::new(), geom });
+        let geom = Geom::Via {
+            name: name.to_string(),
+            at: (x, y),
+        };
+        self.shapes.push(Shape {
+            layer: String::new(),
+            geom,
+        });
         Ok((s, ()))
     }
 }
 
 /// An optional `MASK n` (multi-patterning colour, not used by mpgd).
 fn mask(s: &str) -> R<'_, &str> {
-    let (s, has) = opt_keyword(s, "MASK");
+    let (s, has) = opt_kw(s, "MASK");
     if has {
         Ok(int(s)?.0)
     } else {
@@ -164,20 +188,26 @@ fn mask(s: &str) -> R<'_, &str> {
 
 /// An `ITERATE` form: skipped to its `;` with a warning (`Some(rest)`), or `None` when absent.
 fn iterate<'a>(at: &'a str, s: &'a str, what: &str, w: &mut Warnings) -> R<'a, Option<&'a str>> {
-    let (s, has) = opt_keyword(s, "ITERATE");
+    let (s, has) = opt_kw(s, "ITERATE");
     if !has {
         return Ok(None);
     }
-    w.push(at, format!("skipped {what} ITERATE (arrays of shapes are not supported)"));
+    w.push(
+        at,
+        format!("skipped {what} ITERATE (arrays of shapes are not supported)"),
+    );
     let mut s = s;
     loop {
-        let (rest, t) = token(s).or_else(|_| fail(sp(s), "expected ';', found end of file"))?;
+        let (rest, t) = token_or(s, || "expected ';', found end of file".into())?;
         if t == ";" {
             return Ok(Some(rest));
         }
         // The next geometry statement here means the `;` was lost.
         let mut buf = [0u8; 40];
-        if matches!(upper(t, &mut buf), "RECT" | "POLYGON" | "PATH" | "VIA" | "LAYER" | "WIDTH" | "END") {
+        if matches!(
+            upper(t, &mut buf),
+            "RECT" | "POLYGON" | "PATH" | "VIA" | "LAYER" | "WIDTH" | "END"
+        ) {
             return Err(nom::Err::Error(PError::new(
                 sp(s),
                 format!("expected ';', found '{}'", shorten(t)),
@@ -206,6 +236,7 @@ fn points(s: &str) -> PResult<'_, Vec<(f64, f64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<Vec<Shape>, String> {
         let mut g = Geometry::default();
@@ -237,7 +268,13 @@ mod tests {
     #[test]
     fn rect_is_normalised() {
         let shapes = run("LAYER m1 ; RECT 1 2 0 0 ; RECT MASK 2 0 0 1 1 ;").unwrap();
-        assert_eq!(shapes[0], Shape { layer: "m1".into(), geom: Geom::Rect([0.0, 0.0, 1.0, 2.0]) });
+        assert_eq!(
+            shapes[0],
+            Shape {
+                layer: "m1".into(),
+                geom: Geom::Rect([0.0, 0.0, 1.0, 2.0])
+            }
+        );
         assert_eq!(shapes.len(), 2);
     }
 
@@ -246,19 +283,34 @@ mod tests {
         assert!(run("LAYER m1 SPACING 0.1 ; RECT 0 0 1 1 ;").is_ok());
         assert!(run("LAYER m1 DESIGNRULEWIDTH 0.1 ; RECT 0 0 1 1 ;").is_ok());
         assert!(run("LAYER m1 EXCEPTPGNET ; RECT 0 0 1 1 ;").is_ok());
-        assert_eq!(run("LAYER m1 RECT 0 0 1 1 ;").unwrap_err(), "1:10: expected ';', found 'RECT'");
-        assert_eq!(run("LAYER 1 ;").unwrap_err(), "1:7: expected a name, found '1'");
+        assert_eq!(
+            run("LAYER m1 RECT 0 0 1 1 ;").unwrap_err(),
+            "1:10: expected ';', found 'RECT'"
+        );
+        assert_eq!(
+            run("LAYER 1 ;").unwrap_err(),
+            "1:7: expected a name, found '1'"
+        );
     }
 
     #[test]
     fn shape_before_layer_is_an_error() {
-        assert_eq!(run("RECT 0 0 1 1 ;").unwrap_err(), "1:1: expected 'LAYER' before 'RECT'");
+        assert_eq!(
+            run("RECT 0 0 1 1 ;").unwrap_err(),
+            "1:1: expected 'LAYER' before 'RECT'"
+        );
     }
 
     #[test]
     fn rect_errors() {
-        assert_eq!(run("LAYER m1 ;\nRECT 0 0 1 ;").unwrap_err(), "2:12: expected a number, found ';'");
-        assert_eq!(run("LAYER m1 ;\nRECT 0 0 1 1").unwrap_err(), "2:13: unexpected end of file");
+        assert_eq!(
+            run("LAYER m1 ;\nRECT 0 0 1 ;").unwrap_err(),
+            "2:12: expected a number, found ';'"
+        );
+        assert_eq!(
+            run("LAYER m1 ;\nRECT 0 0 1 1").unwrap_err(),
+            "2:13: unexpected end of file"
+        );
         assert_eq!(
             run("LAYER m1 ;\nRECT 0 0 1 1 RECT").unwrap_err(),
             "2:14: expected ';', found 'RECT'"
@@ -268,12 +320,18 @@ mod tests {
     #[test]
     fn polygon_needs_three_points() {
         let shapes = run("LAYER m1 ; POLYGON 0 0 1 0 1 1 ;").unwrap();
-        assert_eq!(shapes[0].geom, Geom::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]));
+        assert_eq!(
+            shapes[0].geom,
+            Geom::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)])
+        );
         assert_eq!(
             run("LAYER m1 ; POLYGON 0 0 1 0 ;").unwrap_err(),
             "1:12: expected at least 3 points in POLYGON, found 2"
         );
-        assert_eq!(run("LAYER m1 ; POLYGON 0 0 1 ;").unwrap_err(), "1:26: expected a number, found ';'");
+        assert_eq!(
+            run("LAYER m1 ; POLYGON 0 0 1 ;").unwrap_err(),
+            "1:26: expected a number, found ';'"
+        );
     }
 
     #[test]
@@ -282,17 +340,32 @@ mod tests {
         assert_eq!(shapes[0].geom, Geom::Rect([-0.1, -0.1, 1.1, 0.1]));
         assert_eq!(shapes[1].geom, Geom::Rect([0.9, -0.1, 1.1, 2.1]));
         // The width belongs to its layer: a new LAYER resets it, so the PATH is skipped.
-        assert!(run("LAYER m1 WIDTH 0.2 ; LAYER m2 ; PATH 0 0 1 0 ;").unwrap().is_empty());
+        assert!(run("LAYER m1 WIDTH 0.2 ; LAYER m2 ; PATH 0 0 1 0 ;")
+            .unwrap()
+            .is_empty());
         assert_eq!(run("LAYER m1 WIDTH 0.2 ; PATH 0 0 1 0 ;").unwrap().len(), 1);
-        assert_eq!(run("LAYER m1 ; WIDTH -1 ;").unwrap_err(), "1:18: expected a non-negative number, found '-1'");
+        assert_eq!(
+            run("LAYER m1 ; WIDTH -1 ;").unwrap_err(),
+            "1:18: expected a non-negative number, found '-1'"
+        );
     }
 
     #[test]
     fn vias_and_iterate() {
         let shapes = run("VIA 1 2 via1_0 ;").unwrap();
-        assert_eq!(shapes[0].geom, Geom::Via { name: "via1_0".into(), at: (1.0, 2.0) });
-        assert!(run("LAYER m1 ; RECT ITERATE 0 0 1 1 DO 2 BY 1 STEP 2 0 ;").unwrap().is_empty());
-        assert!(run("VIA ITERATE 0 0 v1 DO 2 BY 1 STEP 2 0 ;").unwrap().is_empty());
+        assert_eq!(
+            shapes[0].geom,
+            Geom::Via {
+                name: "via1_0".into(),
+                at: (1.0, 2.0)
+            }
+        );
+        assert!(run("LAYER m1 ; RECT ITERATE 0 0 1 1 DO 2 BY 1 STEP 2 0 ;")
+            .unwrap()
+            .is_empty());
+        assert!(run("VIA ITERATE 0 0 v1 DO 2 BY 1 STEP 2 0 ;")
+            .unwrap()
+            .is_empty());
         assert!(run("VIA 1 2 ;").is_err());
         assert!(run("VIA 1 via1 ;").is_err());
     }

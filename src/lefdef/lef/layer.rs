@@ -4,10 +4,11 @@
 //! valid LEF, with a warning when mpgd does not know the keyword.
 
 use super::common::{
-    end_name, ident, next_statement, nonneg, skip_in_block, unknown, upper, Block, Warnings,
+    end_name, ident, next_statement, nonneg, skip_in_block, token_or, unknown, upper, Block,
+    Warnings,
 };
 use super::{Direction, Layer, LayerType};
-use crate::lefdef::lex::{context, cut, fail, float, peek, semi, shorten, sp, token, PResult};
+use crate::lefdef::lex::{context, cut, fail, float, peek, semi, shorten, sp, PResult};
 
 /// A `LAYER` section, `s` after the keyword.
 pub(super) fn layer<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Layer> {
@@ -69,7 +70,10 @@ fn layer_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, La
                     _ => {
                         return fail(
                             sp(rest),
-                            format!("expected 'HORIZONTAL' or 'VERTICAL', found '{}'", shorten(d)),
+                            format!(
+                                "expected 'HORIZONTAL' or 'VERTICAL', found '{}'",
+                                shorten(d)
+                            ),
                         )
                     }
                 };
@@ -120,7 +124,11 @@ fn layer_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, La
 /// `x [y] ;` as a pair, (x, x) when one value is given; both non-negative.
 fn pair(s: &str) -> PResult<'_, (f64, f64)> {
     let (s, x) = nonneg(s)?;
-    let (s, y) = if peek(s) == Some(";") { (s, x) } else { nonneg(s)? };
+    let (s, y) = if peek(s) == Some(";") {
+        (s, x)
+    } else {
+        nonneg(s)?
+    };
     let (s, ()) = semi(s)?;
     Ok((s, (x, y)))
 }
@@ -145,7 +153,7 @@ fn current_density<'a>(s: &'a str, block: Block<'_>) -> PResult<'a, ()> {
     }
     let mut s = s;
     loop {
-        let (rest, t) = token(s).or_else(|_| fail(sp(s), "expected 'TABLEENTRIES', found end of file"))?;
+        let (rest, t) = token_or(s, || "expected 'TABLEENTRIES', found end of file".into())?;
         let last = t.eq_ignore_ascii_case("TABLEENTRIES");
         let (rest, ()) = skip_in_block(rest, block)?;
         s = rest;
@@ -199,6 +207,7 @@ fn is_known(k: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<(Layer, Vec<String>), String> {
         let mut w = Warnings::default();
@@ -211,7 +220,13 @@ mod tests {
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!("{}:{}: {} ({})", e.line, e.column, e.message, e.context.join(" > ")))
+                Err(format!(
+                    "{}:{}: {} ({})",
+                    e.line,
+                    e.column,
+                    e.message,
+                    e.context.join(" > ")
+                ))
             }
             Err(e) => Err(format!("{e:?}")),
         }
@@ -304,6 +319,9 @@ mod tests {
             run("LAYER metal1\n  0.5 ;\nEND metal1").unwrap_err(),
             "2:3: expected a statement keyword, found '0.5' (LAYER metal1)"
         );
-        assert_eq!(run("LAYER 12 END 12").unwrap_err(), "1:7: expected a name, found '12' ()");
+        assert_eq!(
+            run("LAYER 12 END 12").unwrap_err(),
+            "1:7: expected a name, found '12' ()"
+        );
     }
 }

@@ -12,7 +12,7 @@ use super::common::{
 use super::geom::Geometry;
 use super::site::size_by;
 use super::{Macro, MacroPin, Port, Shape};
-use crate::lefdef::lex::{context, cut, cut_fail, float, peek, semi, shorten, sp, token, PResult};
+use crate::lefdef::lex::{context, cut, cut_fail, float, peek, semi, shorten, sp, PResult};
 
 /// A `MACRO` section, `s` after the keyword.
 pub(super) fn macro_<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Macro> {
@@ -95,8 +95,8 @@ fn macro_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, Ma
                 rest
             }
             "DENSITY" => context(|| "DENSITY".into(), cut(density(rest, name)))?.0,
-            "PROPERTY" | "EEQ" | "LEQ" | "SOURCE" | "FIXEDMASK" | "POWER" | "FUNCTION" | "GENERATOR"
-            | "GENERATE" => skip_in_block(rest, block)?.0,
+            "PROPERTY" | "EEQ" | "LEQ" | "SOURCE" | "FIXEDMASK" | "POWER" | "FUNCTION"
+            | "GENERATOR" | "GENERATE" => skip_in_block(rest, block)?.0,
             _ => unknown(at, rest, t, block, &|| format!("MACRO {name}"), w)?.0,
         };
     }
@@ -121,11 +121,24 @@ fn foreign(s: &str) -> PResult<'_, (String, f64, f64)> {
 /// A `PIN` section, `s` after the keyword; `macro_name` for the missing-`END` check.
 fn pin<'a>(s: &'a str, macro_name: &str, w: &mut Warnings) -> PResult<'a, MacroPin> {
     let (s, name) = cut(ident(s))?;
-    context(|| format!("PIN {name}"), cut(pin_body(s, name, macro_name, w)))
+    context(
+        || format!("PIN {name}"),
+        cut(pin_body(s, name, macro_name, w)),
+    )
 }
 
-fn pin_body<'a>(s: &'a str, name: &'a str, macro_name: &str, w: &mut Warnings) -> PResult<'a, MacroPin> {
-    let mut p = MacroPin { name: name.to_string(), direction: None, use_: None, ports: Vec::new() };
+fn pin_body<'a>(
+    s: &'a str,
+    name: &'a str,
+    macro_name: &str,
+    w: &mut Warnings,
+) -> PResult<'a, MacroPin> {
+    let mut p = MacroPin {
+        name: name.to_string(),
+        direction: None,
+        use_: None,
+        ports: Vec::new(),
+    };
     let block = Block { name: Some(name) };
     let mut s = s;
     loop {
@@ -138,7 +151,11 @@ fn pin_body<'a>(s: &'a str, name: &'a str, macro_name: &str, w: &mut Warnings) -
                 if peek(rest) == Some(macro_name) && macro_name != name {
                     return cut_fail(
                         sp(at),
-                        format!("expected 'END {}', found 'END {}'", shorten(name), shorten(macro_name)),
+                        format!(
+                            "expected 'END {}', found 'END {}'",
+                            shorten(name),
+                            shorten(macro_name)
+                        ),
                     );
                 }
                 let (s, ()) = end_name(at, rest, name)?;
@@ -171,14 +188,34 @@ fn pin_body<'a>(s: &'a str, name: &'a str, macro_name: &str, w: &mut Warnings) -
                 p.ports.push(port);
                 rest
             }
-            "SHAPE" | "NETEXPR" | "SUPPLYSENSITIVITY" | "GROUNDSENSITIVITY" | "MUSTJOIN"
-            | "TAPERRULE" | "PROPERTY" | "FOREIGN" | "CAPACITANCE" | "RESISTANCE"
-            | "LEAKAGE" | "RISETHRESH" | "FALLTHRESH" | "RISESATCUR" | "FALLSATCUR"
-            | "VLO" | "VHI" | "TIEOFFR" | "RISEVOLTAGETHRESHOLD" | "FALLVOLTAGETHRESHOLD"
-            | "RISESLEWLIMIT" | "FALLSLEWLIMIT" | "OUTPUTNOISEMARGIN" | "OUTPUTRESISTANCE"
-            | "INPUTNOISEMARGIN" | "POWER" | "CURRENTSOURCE" | "IV_TABLES" => {
-                skip_in_block(rest, block)?.0
-            }
+            "SHAPE"
+            | "NETEXPR"
+            | "SUPPLYSENSITIVITY"
+            | "GROUNDSENSITIVITY"
+            | "MUSTJOIN"
+            | "TAPERRULE"
+            | "PROPERTY"
+            | "FOREIGN"
+            | "CAPACITANCE"
+            | "RESISTANCE"
+            | "LEAKAGE"
+            | "RISETHRESH"
+            | "FALLTHRESH"
+            | "RISESATCUR"
+            | "FALLSATCUR"
+            | "VLO"
+            | "VHI"
+            | "TIEOFFR"
+            | "RISEVOLTAGETHRESHOLD"
+            | "FALLVOLTAGETHRESHOLD"
+            | "RISESLEWLIMIT"
+            | "FALLSLEWLIMIT"
+            | "OUTPUTNOISEMARGIN"
+            | "OUTPUTRESISTANCE"
+            | "INPUTNOISEMARGIN"
+            | "POWER"
+            | "CURRENTSOURCE"
+            | "IV_TABLES" => skip_in_block(rest, block)?.0,
             k if k.starts_with("ANTENNA") => skip_in_block(rest, block)?.0,
             _ => unknown(at, rest, t, block, &|| format!("PIN {name}"), w)?.0,
         };
@@ -187,7 +224,10 @@ fn pin_body<'a>(s: &'a str, name: &'a str, macro_name: &str, w: &mut Warnings) -
 
 /// A `PORT ... END` block, `s` after the keyword; `pin_name` for the missing-`END` check.
 fn port<'a>(s: &'a str, pin_name: &str, w: &mut Warnings) -> PResult<'a, Port> {
-    let mut port = Port { class: None, shapes: Vec::new() };
+    let mut port = Port {
+        class: None,
+        shapes: Vec::new(),
+    };
     let s = shapes_block(s, pin_name, w, &mut port.shapes, Some(&mut port.class))?.0;
     Ok((s, port))
 }
@@ -256,14 +296,20 @@ fn density<'a>(s: &'a str, macro_name: &str) -> PResult<'a, ()> {
             if peek(rest) == Some(macro_name) {
                 return cut_fail(
                     sp(at),
-                    format!("expected 'END' of DENSITY, found 'END {}'", shorten(macro_name)),
+                    format!(
+                        "expected 'END' of DENSITY, found 'END {}'",
+                        shorten(macro_name)
+                    ),
                 );
             }
             return Ok((rest, ()));
         }
         let mut buf = [0u8; 40];
         if !matches!(upper(t, &mut buf), "LAYER" | "RECT") {
-            return cut_fail(sp(at), format!("expected 'LAYER', 'RECT' or 'END', found '{}'", shorten(t)));
+            return cut_fail(
+                sp(at),
+                format!("expected 'LAYER', 'RECT' or 'END', found '{}'", shorten(t)),
+            );
         }
         s = skip_in_block(rest, Block { name: None })?.0;
     }
@@ -273,6 +319,7 @@ fn density<'a>(s: &'a str, macro_name: &str) -> PResult<'a, ()> {
 mod tests {
     use super::*;
     use crate::lefdef::lef::Geom;
+    use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<(Macro, Vec<String>), String> {
         let mut w = Warnings::default();
@@ -285,7 +332,13 @@ mod tests {
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!("{}:{}: {} ({})", e.line, e.column, e.message, e.context.join(" > ")))
+                Err(format!(
+                    "{}:{}: {} ({})",
+                    e.line,
+                    e.column,
+                    e.message,
+                    e.context.join(" > ")
+                ))
             }
             Err(e) => Err(format!("{e:?}")),
         }
@@ -347,7 +400,10 @@ END AND2_X1
         assert_eq!(m.site.as_deref(), Some("FreePDK45_38x28_10R_NP_162NW_34O"));
         assert_eq!(m.pins.len(), 2);
         let a1 = &m.pins[0];
-        assert_eq!((a1.direction.as_deref(), a1.use_.as_deref()), (Some("INPUT"), Some("SIGNAL")));
+        assert_eq!(
+            (a1.direction.as_deref(), a1.use_.as_deref()),
+            (Some("INPUT"), Some("SIGNAL"))
+        );
         assert!(matches!(&a1.ports[0].shapes[0].geom, Geom::Polygon(p) if p.len() == 4));
         let zn = &m.pins[1];
         assert_eq!(zn.direction.as_deref(), Some("OUTPUT TRISTATE"));
@@ -365,7 +421,8 @@ END AND2_X1
         assert_eq!(m.class.as_deref(), Some("ENDCAP PRE"));
         assert_eq!(m.foreign, Some(("T".into(), 0.0, 0.0)));
         assert!(ws.is_empty());
-        let (m, _) = run("MACRO T CLASS PAD INOUT ; FOREIGN Tf 1 2 FN ; SIZE 1 BY 1 ; END T").unwrap();
+        let (m, _) =
+            run("MACRO T CLASS PAD INOUT ; FOREIGN Tf 1 2 FN ; SIZE 1 BY 1 ; END T").unwrap();
         assert_eq!(m.class.as_deref(), Some("PAD INOUT"));
         assert_eq!(m.foreign, Some(("Tf".into(), 1.0, 2.0)));
         let (_, ws) = run("MACRO T CLASS BLOCK ; END T").unwrap();
@@ -374,7 +431,10 @@ END AND2_X1
         assert_eq!(m.pins.len(), 1);
         assert_eq!(
             ws,
-            vec!["skipped unknown statement 'WEIRD' in MACRO T", "skipped unknown statement 'FOO' in PIN A"]
+            vec![
+                "skipped unknown statement 'WEIRD' in MACRO T",
+                "skipped unknown statement 'FOO' in PIN A"
+            ]
         );
     }
 
@@ -409,7 +469,10 @@ END AND2_X1
             e("MACRO M\n  SIZE 1 BY -2 ;\nEND M"),
             "2:13: expected a non-negative number, found '-2' (MACRO M)"
         );
-        assert_eq!(e("MACRO M\n  SIZE 1 BY 2 ;\n"), "3:1: expected 'END M', found end of file (MACRO M)");
+        assert_eq!(
+            e("MACRO M\n  SIZE 1 BY 2 ;\n"),
+            "3:1: expected 'END M', found end of file (MACRO M)"
+        );
         assert_eq!(
             e("MACRO M\n  PIN 5\n  END 5\nEND M"),
             "2:7: expected a name, found '5' (MACRO M)"

@@ -12,7 +12,9 @@ use super::common::{
     upper, Block, Warnings,
 };
 use super::{layer::layer, macro_::macro_, site::site, via::via, via::via_rule, Lef};
-use crate::lefdef::lex::{context, cut, cut_fail, float, int, name, peek, semi, shorten, sp, token, PError, PResult};
+use crate::lefdef::lex::{
+    context, cut, cut_fail, float, int, name, peek, semi, shorten, sp, token, PError, PResult,
+};
 use crate::lefdef::{Error, Warning};
 use std::path::Path;
 
@@ -21,7 +23,9 @@ pub fn parse(text: &str, path: &Path) -> Result<(Lef, Vec<Warning>), Error> {
     let mut w = Warnings::default();
     match context(|| "LEF".into(), library(text, &mut w)) {
         Ok((_, lef)) => Ok((lef, w.finish(text, path))),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.into_syntax_error(text, path).into()),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+            Err(e.into_syntax_error(text, path).into())
+        }
         // The combinators never ask for more input; kept total rather than unreachable.
         Err(nom::Err::Incomplete(_)) => {
             let e = PError::new(&text[text.len()..], "unexpected end of file");
@@ -33,7 +37,9 @@ pub fn parse(text: &str, path: &Path) -> Result<(Lef, Vec<Warning>), Error> {
 /// The whole file: statements and sections up to `END LIBRARY` or the end of the text.
 fn library<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Lef> {
     let mut lef = Lef::default();
-    let block = Block { name: Some("LIBRARY") };
+    let block = Block {
+        name: Some("LIBRARY"),
+    };
     let mut s = s;
     loop {
         let at = s;
@@ -69,7 +75,10 @@ fn library<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Lef> {
             "MANUFACTURINGGRID" => {
                 let (rest, g) = cut(float(rest))?;
                 if g <= 0.0 {
-                    return cut_fail(sp(rest_of(at)), format!("expected a positive grid, found '{g}'"));
+                    return cut_fail(
+                        sp(rest_of(at)),
+                        format!("expected a positive grid, found '{g}'"),
+                    );
                 }
                 lef.manufacturing_grid = Some(g);
                 cut(semi(rest))?.0
@@ -100,7 +109,11 @@ fn library<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Lef> {
                 rest
             }
             "PROPERTYDEFINITIONS" => {
-                context(|| "PROPERTYDEFINITIONS".into(), cut(property_definitions(rest)))?.0
+                context(
+                    || "PROPERTYDEFINITIONS".into(),
+                    cut(property_definitions(rest)),
+                )?
+                .0
             }
             "NONDEFAULTRULE" => {
                 let (rest, n) = cut(ident(rest))?;
@@ -115,9 +128,17 @@ fn library<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Lef> {
                 context(|| format!("ARRAY {n}"), cut(skip_to_end(rest, n)))?.0
             }
             "BEGINEXT" => context(|| "BEGINEXT".into(), cut(skip_extension(rest)))?.0,
-            "NAMESCASESENSITIVE" | "USEMINSPACING" | "CLEARANCEMEASURE" | "MAXVIASTACK"
-            | "FIXEDMASK" | "NOWIREEXTENSIONATPIN" | "DIELECTRIC" | "MINFEATURE"
-            | "INPUTPINANTENNASIZE" | "OUTPUTPINANTENNASIZE" | "INOUTPINANTENNASIZE"
+            "NAMESCASESENSITIVE"
+            | "USEMINSPACING"
+            | "CLEARANCEMEASURE"
+            | "MAXVIASTACK"
+            | "FIXEDMASK"
+            | "NOWIREEXTENSIONATPIN"
+            | "DIELECTRIC"
+            | "MINFEATURE"
+            | "INPUTPINANTENNASIZE"
+            | "OUTPUTPINANTENNASIZE"
+            | "INOUTPINANTENNASIZE"
             | "PROPERTY" => skip_in_block(rest, block)?.0,
             k if k.starts_with("ANTENNA") => skip_in_block(rest, block)?.0,
             _ => unknown(at, rest, t, block, &|| "LEF".into(), w)?.0,
@@ -134,7 +155,10 @@ fn end_library<'a>(at: &'a str, after: &'a str, lef: Lef, w: &mut Warnings) -> P
             }
             Ok((&rest[rest.len()..], lef))
         }
-        Ok((_, t)) => cut_fail(sp(at), format!("expected 'END LIBRARY', found 'END {}'", shorten(t))),
+        Ok((_, t)) => cut_fail(
+            sp(at),
+            format!("expected 'END LIBRARY', found 'END {}'", shorten(t)),
+        ),
         Err(_) => cut_fail(sp(at), "expected 'END LIBRARY', found 'END' at end of file"),
     }
 }
@@ -153,14 +177,19 @@ fn quoted(s: &str) -> PResult<'_, &str> {
             let (rest, ()) = semi(rest)?;
             Ok((rest, v))
         }
-        _ => cut_fail(sp(s), format!("expected a quoted string, found '{}'", shorten(t))),
+        _ => cut_fail(
+            sp(s),
+            format!("expected a quoted string, found '{}'", shorten(t)),
+        ),
     }
 }
 
 /// `UNITS ... END UNITS`, `s` after the keyword: `DATABASE MICRONS n` (DBU per micron); the other
 /// units (time, capacitance, ...) are skipped.
 fn units<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Option<u32>> {
-    let block = Block { name: Some("UNITS") };
+    let block = Block {
+        name: Some("UNITS"),
+    };
     let mut dbu = None;
     let mut s = s;
     loop {
@@ -196,7 +225,9 @@ fn units<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Option<u32>> {
 /// `PROPERTYDEFINITIONS ... END PROPERTYDEFINITIONS`: skipped statement by statement (each
 /// `objectType name type [RANGE a b] [value] ;`).
 fn property_definitions(s: &str) -> PResult<'_, ()> {
-    let block = Block { name: Some("PROPERTYDEFINITIONS") };
+    let block = Block {
+        name: Some("PROPERTYDEFINITIONS"),
+    };
     let mut s = s;
     loop {
         let at = s;
@@ -205,7 +236,10 @@ fn property_definitions(s: &str) -> PResult<'_, ()> {
             return super::common::end_name(at, rest, "PROPERTYDEFINITIONS");
         }
         if !is_keyword_like(t) {
-            return cut_fail(sp(at), format!("expected an object type, found '{}'", shorten(t)));
+            return cut_fail(
+                sp(at),
+                format!("expected an object type, found '{}'", shorten(t)),
+            );
         }
         s = skip_in_block(rest, block)?.0;
     }
@@ -294,7 +328,10 @@ END LIBRARY
         assert_eq!(lef.vias.len(), 1);
         assert_eq!(lef.via_rules, vec!["Via1Array-0"]);
         assert_eq!(lef.sites[0].size, (0.19, 1.4));
-        assert_eq!(lef.macros[0].pins[0].ports[0].shapes[0].geom, Geom::Rect([0.0, 0.0, 0.1, 0.1]));
+        assert_eq!(
+            lef.macros[0].pins[0].ports[0].shapes[0].geom,
+            Geom::Rect([0.0, 0.0, 0.1, 0.1])
+        );
     }
 
     #[test]
@@ -312,9 +349,16 @@ END LIBRARY
 
     #[test]
     fn unknown_top_level_statements_warn() {
-        let (_, ws) = parse("VERSION 5.8 ;\nFROBNICATE 1 2 ;\nEND LIBRARY", Path::new("t.lef")).unwrap();
+        let (_, ws) = parse(
+            "VERSION 5.8 ;\nFROBNICATE 1 2 ;\nEND LIBRARY",
+            Path::new("t.lef"),
+        )
+        .unwrap();
         assert_eq!(ws.len(), 1);
-        assert_eq!(ws[0].to_string(), "t.lef:2:1: warning: skipped unknown statement 'FROBNICATE' in LEF");
+        assert_eq!(
+            ws[0].to_string(),
+            "t.lef:2:1: warning: skipped unknown statement 'FROBNICATE' in LEF"
+        );
     }
 
     #[test]
@@ -324,7 +368,10 @@ END LIBRARY
         assert_eq!(e.message, "expected 'END LIBRARY', found 'END LIBRAR'");
         assert_eq!(e.context, vec!["LEF"]);
         let e = err("VERSION 5.8\nUNITS");
-        assert_eq!((e.line, e.column, e.message.as_str()), (2, 1, "expected ';', found 'UNITS'"));
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 1, "expected ';', found 'UNITS'")
+        );
         let e = err("UNITS\n  DATABASE MICRONS -5 ;\nEND UNITS");
         assert_eq!((e.line, e.column), (2, 20));
         assert_eq!(e.context, vec!["LEF", "UNITS"]);
@@ -342,8 +389,24 @@ END LIBRARY
     }
 
     #[test]
+    fn truncated_input_points_at_the_end() {
+        let e = err("LAYER m1\n  TYPE ROUTING ;\n  PROPERTY LEF58_TYPE \"TYPE NW");
+        assert_eq!((e.line, e.column, e.message.as_str()), (3, 23, "unterminated string"));
+        assert_eq!(e.context, vec!["LEF", "LAYER m1"]);
+        let e = err("MACRO M\n  SIZE 1 BY");
+        assert_eq!((e.line, e.column, e.message.as_str()), (2, 12, "unexpected end of file"));
+        let e = err("MACRO M\n  PIN A\n    PORT\n      LAYER m1 ;\n");
+        assert_eq!((e.line, e.column), (5, 1));
+        assert_eq!(e.message, "expected 'END', found end of file");
+        assert_eq!(e.context, vec!["LEF", "MACRO M", "PIN A", "PORT"]);
+        let e = err("VERSION");
+        assert_eq!((e.line, e.column, e.message.as_str()), (1, 8, "unexpected end of file"));
+    }
+
+    #[test]
     fn error_context_names_the_path_of_sections() {
-        let text = "MACRO AND2_X1\n  PIN A\n    PORT\n      LAYER metal1 ;\n      RECT 0 0 1 1\n      \
+        let text =
+            "MACRO AND2_X1\n  PIN A\n    PORT\n      LAYER metal1 ;\n      RECT 0 0 1 1\n      \
                     RECT 0 0 1 1 ;\n    END\n  END A\nEND AND2_X1\n";
         let e = err(text);
         assert_eq!(
@@ -358,7 +421,7 @@ END LIBRARY
 #[cfg(test)]
 mod designs {
     use super::parse;
-    use crate::lefdef::lef::{Direction, Geom, Lef, LayerType};
+    use crate::lefdef::lef::{Direction, Geom, LayerType, Lef};
     use crate::lefdef::{read_lef, read_text, Error};
     use std::path::{Path, PathBuf};
 
@@ -400,18 +463,30 @@ mod designs {
     }
 
     fn routing(lef: &Lef) -> Vec<&str> {
-        lef.layers.iter().filter(|l| l.kind == LayerType::Routing).map(|l| l.name.as_str()).collect()
+        lef.layers
+            .iter()
+            .filter(|l| l.kind == LayerType::Routing)
+            .map(|l| l.name.as_str())
+            .collect()
     }
 
     fn layer<'a>(lef: &'a Lef, name: &str) -> &'a crate::lefdef::lef::Layer {
-        lef.layers.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("no layer {name}"))
+        lef.layers
+            .iter()
+            .find(|l| l.name == name)
+            .unwrap_or_else(|| panic!("no layer {name}"))
     }
 
     #[test]
     fn every_lef_parses() {
         let mut files = Vec::new();
         lef_files(&root(), &mut files);
-        assert!(files.len() >= 20, "only {} LEF files found under {}", files.len(), root().display());
+        assert!(
+            files.len() >= 20,
+            "only {} LEF files found under {}",
+            files.len(),
+            root().display()
+        );
         for p in files {
             if let Err(e) = read_lef(&p) {
                 panic!("{e}");
@@ -427,56 +502,130 @@ mod designs {
         let metals: Vec<String> = (1..=10).map(|i| format!("metal{i}")).collect();
         assert_eq!(routing(&lef), metals);
         let m2 = layer(&lef, "metal2");
-        assert_eq!((m2.pitch, m2.width, m2.direction), (Some((0.19, 0.19)), Some(0.07), Some(Direction::Vertical)));
+        assert_eq!(
+            (m2.pitch, m2.width, m2.direction),
+            (Some((0.19, 0.19)), Some(0.07), Some(Direction::Vertical))
+        );
         assert_eq!(m2.offset, Some((0.095, 0.07)));
         assert_eq!(lef.macros.len(), 135);
-        assert_eq!((lef.layers.len(), lef.vias.len(), lef.via_rules.len()), (22, 27, 19));
+        assert_eq!(
+            (lef.layers.len(), lef.vias.len(), lef.via_rules.len()),
+            (22, 27, 19)
+        );
         assert_eq!(lef.sites[0].size, (0.19, 1.4));
-        let and2 = lef.macros.iter().find(|m| m.name == "AND2_X1").expect("AND2_X1");
-        assert_eq!((and2.size, and2.class.as_deref()), ((0.76, 1.4), Some("CORE")));
+        let and2 = lef
+            .macros
+            .iter()
+            .find(|m| m.name == "AND2_X1")
+            .expect("AND2_X1");
+        assert_eq!(
+            (and2.size, and2.class.as_deref()),
+            ((0.76, 1.4), Some("CORE"))
+        );
         let pins: Vec<&str> = and2.pins.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(pins, ["A1", "A2", "ZN", "VDD", "VSS"]);
         // The file has 4205 RECT and POLYGON lines; 19 are in VIARULE bodies (skipped), every
         // other one lands in a via, a port or an OBS.
         let solid = |g: &Geom| !matches!(g, Geom::Via { .. });
-        let shapes = lef.vias.iter().flat_map(|v| &v.shapes).filter(|s| solid(&s.geom)).count()
-            + lef.macros.iter().flat_map(|m| m.pins.iter().flat_map(|p| &p.ports)).flat_map(|p| &p.shapes).count()
+        let shapes = lef
+            .vias
+            .iter()
+            .flat_map(|v| &v.shapes)
+            .filter(|s| solid(&s.geom))
+            .count()
+            + lef
+                .macros
+                .iter()
+                .flat_map(|m| m.pins.iter().flat_map(|p| &p.ports))
+                .flat_map(|p| &p.shapes)
+                .count()
             + lef.macros.iter().flat_map(|m| &m.obs).count();
         assert_eq!(shapes, 4205 - 19);
-        assert_eq!(read("nangate45/dynamic_node_top_wrap/nangate45.lef").macros.len(), 134);
+        assert_eq!(
+            read("nangate45/dynamic_node_top_wrap/nangate45.lef")
+                .macros
+                .len(),
+            134
+        );
     }
 
     #[test]
     fn sky130() {
         let tech = read("sky130hd/gcd_cts/sky130_fd_sc_hd.tlef");
         assert_eq!(tech.dbu_per_micron, Some(1000));
-        assert_eq!(routing(&tech), ["li1", "met1", "met2", "met3", "met4", "met5"]);
+        assert_eq!(
+            routing(&tech),
+            ["li1", "met1", "met2", "met3", "met4", "met5"]
+        );
         assert_eq!(layer(&tech, "li1").pitch, Some((0.46, 0.34)));
         assert_eq!(layer(&tech, "met1").pitch, Some((0.34, 0.34)));
-        assert_eq!(layer(&tech, "met1").spacing, None, "met1 spacing is a SPACINGTABLE");
-        let sites: Vec<_> = tech.sites.iter().map(|s| (s.name.as_str(), s.size)).collect();
-        assert_eq!(sites, [("unithd", (0.46, 2.72)), ("unithddbl", (0.46, 5.44))]);
+        assert_eq!(
+            layer(&tech, "met1").spacing,
+            None,
+            "met1 spacing is a SPACINGTABLE"
+        );
+        let sites: Vec<_> = tech
+            .sites
+            .iter()
+            .map(|s| (s.name.as_str(), s.size))
+            .collect();
+        assert_eq!(
+            sites,
+            [("unithd", (0.46, 2.72)), ("unithddbl", (0.46, 5.44))]
+        );
         let hd = read("sky130hd/gcd_cts/sky130_fd_sc_hd_merged.lef.gz");
         assert_eq!(hd.macros.len(), 441);
-        let inv = hd.macros.iter().find(|m| m.name == "sky130_fd_sc_hd__inv_1").expect("inv_1");
-        assert_eq!((inv.size, inv.site.as_deref()), ((1.38, 2.72), Some("unithd")));
-        assert_eq!(read("sky130hd/gcd_routed/sky130_fd_sc_hd_merged.lef.gz").macros.len(), 437);
-        assert_eq!(read("sky130hs/gcd/sky130_fd_sc_hs_merged.lef.gz").macros.len(), 390);
+        let inv = hd
+            .macros
+            .iter()
+            .find(|m| m.name == "sky130_fd_sc_hd__inv_1")
+            .expect("inv_1");
+        assert_eq!(
+            (inv.size, inv.site.as_deref()),
+            ((1.38, 2.72), Some("unithd"))
+        );
+        assert_eq!(
+            read("sky130hd/gcd_routed/sky130_fd_sc_hd_merged.lef.gz")
+                .macros
+                .len(),
+            437
+        );
+        assert_eq!(
+            read("sky130hs/gcd/sky130_fd_sc_hs_merged.lef.gz")
+                .macros
+                .len(),
+            390
+        );
         assert_eq!(routing(&read("sky130hs/gcd/sky130hs.tlef")).len(), 6);
         let block = read("sky130hd/user_project_wrapper/user_proj_example.lef");
         let m = &block.macros[0];
-        assert_eq!((m.class.as_deref(), m.size, m.pins.len()), (Some("BLOCK"), (2800.0, 1760.0), 543));
-        assert_eq!(read("sky130hd/tempsense/HEADER.lef").macros[0].size, (12.42, 2.72));
-        assert_eq!(read("sky130hd/tempsense/SLC.lef").macros[0].size, (13.34, 2.72));
+        assert_eq!(
+            (m.class.as_deref(), m.size, m.pins.len()),
+            (Some("BLOCK"), (2800.0, 1760.0), 543)
+        );
+        assert_eq!(
+            read("sky130hd/tempsense/HEADER.lef").macros[0].size,
+            (12.42, 2.72)
+        );
+        assert_eq!(
+            read("sky130hd/tempsense/SLC.lef").macros[0].size,
+            (13.34, 2.72)
+        );
     }
 
     #[test]
     fn asap7() {
         let tech = read("asap7/gcd/asap7_tech_1x_201209.lef");
         assert_eq!(tech.dbu_per_micron, Some(1000));
-        assert_eq!(routing(&tech), ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "Pad"]);
+        assert_eq!(
+            routing(&tech),
+            ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "Pad"]
+        );
         let m2 = layer(&tech, "M2");
-        assert_eq!((m2.pitch, m2.offset, m2.width), (Some((0.045, 0.036)), Some((-0.27, -0.27)), Some(0.018)));
+        assert_eq!(
+            (m2.pitch, m2.offset, m2.width),
+            (Some((0.045, 0.036)), Some((-0.27, -0.27)), Some(0.018))
+        );
         assert_eq!(tech.vias.len(), 9);
         for lib in ["R", "L", "SL"] {
             let cells = read(&format!("asap7/gcd/asap7sc7p5t_28_{lib}_1x_220121a.lef"));
@@ -488,9 +637,15 @@ mod designs {
     fn gf180mcu() {
         let tech = read("gf180mcu/efuse_ctrl/gf180mcu_5LM_1TM_9K_7t_tech.lef");
         assert_eq!(tech.dbu_per_micron, Some(2000));
-        assert_eq!(routing(&tech), ["Metal1", "Metal2", "Metal3", "Metal4", "Metal5"]);
+        assert_eq!(
+            routing(&tech),
+            ["Metal1", "Metal2", "Metal3", "Metal4", "Metal5"]
+        );
         let m2 = layer(&tech, "Metal2");
-        assert_eq!((m2.pitch, m2.width, m2.min_width, m2.spacing), (Some((0.56, 0.56)), Some(0.28), Some(0.28), Some(0.28)));
+        assert_eq!(
+            (m2.pitch, m2.width, m2.min_width, m2.spacing),
+            (Some((0.56, 0.56)), Some(0.28), Some(0.28), Some(0.28))
+        );
         assert_eq!((tech.vias.len(), tech.via_rules.len()), (60, 18));
         let cells = read("gf180mcu/efuse_ctrl/gf180mcu_5LM_1TM_9K_7t_sc.lef");
         assert_eq!(cells.macros.len(), 229);
@@ -505,7 +660,12 @@ mod designs {
         assert_eq!(routing(&lef), metals);
         assert_eq!(layer(&lef, "Metal2").pitch, Some((0.2, 0.2)));
         assert_eq!(lef.macros.len(), 487);
-        assert_eq!(read("ispd18/ispd18_sample/ispd18_sample.input.lef").macros.len(), 16);
+        assert_eq!(
+            read("ispd18/ispd18_sample/ispd18_sample.input.lef")
+                .macros
+                .len(),
+            16
+        );
     }
 
     /// A tiny deterministic generator (splitmix64), so the cases are the same on every run.
@@ -531,10 +691,22 @@ mod designs {
             Ok(Ok(_)) => {}
             Ok(Err(Error::Syntax(e))) => {
                 let lines: Vec<&str> = text.split('\n').collect();
-                assert!(e.line >= 1 && e.line <= lines.len(), "{case}: line {} of {}", e.line, lines.len());
+                assert!(
+                    e.line >= 1 && e.line <= lines.len(),
+                    "{case}: line {} of {}",
+                    e.line,
+                    lines.len()
+                );
                 let width = lines[e.line - 1].chars().count();
-                assert!(e.column >= 1 && e.column <= width + 1, "{case}: column {} of {width}", e.column);
-                assert!(!e.message.is_empty() && e.context.first().map(String::as_str) == Some("LEF"), "{case}: {e}");
+                assert!(
+                    e.column >= 1 && e.column <= width + 1,
+                    "{case}: column {} of {width}",
+                    e.column
+                );
+                assert!(
+                    !e.message.is_empty() && e.context.first().map(String::as_str) == Some("LEF"),
+                    "{case}: {e}"
+                );
             }
             Ok(Err(e)) => panic!("{case}: unexpected error kind {e}"),
         }

@@ -25,9 +25,20 @@ fn site_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, Sit
             "END" => {
                 let (s, ()) = end_name(at, rest, name)?;
                 let Some(size) = size else {
-                    return cut_fail(sp(at), format!("expected 'SIZE' in SITE {name}, found 'END'"));
+                    return cut_fail(
+                        sp(at),
+                        format!("expected 'SIZE' in SITE {name}, found 'END'"),
+                    );
                 };
-                return Ok((s, Site { name: name.to_string(), class, symmetry, size }));
+                return Ok((
+                    s,
+                    Site {
+                        name: name.to_string(),
+                        class,
+                        symmetry,
+                        size,
+                    },
+                ));
             }
             "CLASS" => {
                 let (rest, c) = words(rest)?;
@@ -71,7 +82,13 @@ mod tests {
             Ok((_, v)) => Ok(v),
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!("{}:{}: {} ({})", e.line, e.column, e.message, e.context.join(" > ")))
+                Err(format!(
+                    "{}:{}: {} ({})",
+                    e.line,
+                    e.column,
+                    e.message,
+                    e.context.join(" > ")
+                ))
             }
             Err(e) => Err(format!("{e:?}")),
         }
@@ -79,12 +96,16 @@ mod tests {
 
     #[test]
     fn core_site() {
-        let s = run("SITE unithd\n  SYMMETRY Y ;\n  CLASS CORE ;\n  SIZE 0.46 BY 2.72 ;\nEND unithd").unwrap();
+        let s =
+            run("SITE unithd\n  SYMMETRY Y ;\n  CLASS CORE ;\n  SIZE 0.46 BY 2.72 ;\nEND unithd")
+                .unwrap();
         assert_eq!(s.name, "unithd");
         assert_eq!(s.class.as_deref(), Some("CORE"));
         assert_eq!(s.symmetry, vec!["Y"]);
         assert_eq!(s.size, (0.46, 2.72));
-        let s = run("SITE s CLASS pad ; SYMMETRY x y r90 ; SIZE 1 BY 2 ; ROWPATTERN a N b FS ; END s").unwrap();
+        let s =
+            run("SITE s CLASS pad ; SYMMETRY x y r90 ; SIZE 1 BY 2 ; ROWPATTERN a N b FS ; END s")
+                .unwrap();
         assert_eq!(s.symmetry, vec!["X", "Y", "R90"]);
         assert_eq!(s.class.as_deref(), Some("PAD"));
     }

@@ -4,10 +4,12 @@
 //! A via given by a via rule (`VIARULE`, `CUTSIZE`, `LAYERS`, `ROWCOL`, ...) has no shapes of its
 //! own here: those statements are skipped, as are `RESISTANCE` and `PROPERTY`.
 
-use super::common::{end_name, ident, next_statement, skip_in_block, unknown, upper, Block, Warnings};
+use super::common::{
+    end_name, ident, next_statement, opt_kw, skip_in_block, unknown, upper, Block, Warnings,
+};
 use super::geom::Geometry;
 use super::Via;
-use crate::lefdef::lex::{context, cut, opt_keyword, PResult};
+use crate::lefdef::lex::{context, cut, PResult};
 
 /// A `VIA` section, `s` after the keyword.
 pub(super) fn via<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Via> {
@@ -16,7 +18,7 @@ pub(super) fn via<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Via> {
 }
 
 fn via_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, Via> {
-    let (mut s, default) = opt_keyword(s, "DEFAULT");
+    let (mut s, default) = opt_kw(s, "DEFAULT");
     let block = Block { name: Some(name) };
     let mut g = Geometry::default();
     loop {
@@ -26,7 +28,14 @@ fn via_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, Via>
         s = match upper(t, &mut buf) {
             "END" => {
                 let (s, ()) = end_name(at, rest, name)?;
-                return Ok((s, Via { name: name.to_string(), default, shapes: g.shapes }));
+                return Ok((
+                    s,
+                    Via {
+                        name: name.to_string(),
+                        default,
+                        shapes: g.shapes,
+                    },
+                ));
             }
             "LAYER" => g.layer(rest)?.0,
             "RECT" => g.rect(at, rest, w)?.0,
@@ -47,8 +56,12 @@ pub(super) fn via_rule<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, String> 
 }
 
 fn via_rule_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, String> {
-    let (s, generate) = opt_keyword(s, "GENERATE");
-    let (mut s, _) = if generate { opt_keyword(s, "DEFAULT") } else { (s, false) };
+    let (s, generate) = opt_kw(s, "GENERATE");
+    let (mut s, _) = if generate {
+        opt_kw(s, "DEFAULT")
+    } else {
+        (s, false)
+    };
     let block = Block { name: Some(name) };
     loop {
         let at = s;
@@ -72,8 +85,8 @@ fn via_rule_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lefdef::lex::{sp, token};
     use crate::lefdef::lef::{Geom, Shape};
+    use crate::lefdef::lex::{sp, token};
 
     fn run<T>(
         text: &str,
@@ -89,7 +102,13 @@ mod tests {
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!("{}:{}: {} ({})", e.line, e.column, e.message, e.context.join(" > ")))
+                Err(format!(
+                    "{}:{}: {} ({})",
+                    e.line,
+                    e.column,
+                    e.message,
+                    e.context.join(" > ")
+                ))
             }
             Err(e) => Err(format!("{e:?}")),
         }
@@ -104,10 +123,17 @@ mod tests {
         assert_eq!(v.shapes.len(), 2);
         assert_eq!(
             v.shapes[1],
-            Shape { layer: "metal1".into(), geom: Geom::Rect([-0.065, -0.035, 0.065, 0.035]) }
+            Shape {
+                layer: "metal1".into(),
+                geom: Geom::Rect([-0.065, -0.035, 0.065, 0.035])
+            }
         );
         assert!(ws.is_empty());
-        let (v, _) = run("VIA VIA9Pad Default LAYER Pad ; RECT 0 0 1 1 ; END VIA9Pad", via).unwrap();
+        let (v, _) = run(
+            "VIA VIA9Pad Default LAYER Pad ; RECT 0 0 1 1 ; END VIA9Pad",
+            via,
+        )
+        .unwrap();
         assert!(v.default);
         let (v, _) = run("VIA v2 LAYER m ; POLYGON 0 0 1 0 1 1 ; END v2", via).unwrap();
         assert!(!v.default);
@@ -147,7 +173,8 @@ mod tests {
                     LAYER via ;\n    RECT -0.075 -0.075 0.075 0.075 ;\n    SPACING 0.4 BY 0.4 ;\n\
                     END M1M2_PR";
         assert_eq!(run(text, via_rule).unwrap().0, "M1M2_PR");
-        let text = "VIARULE R1 GENERATE DEFAULT LAYER m1 ; DIRECTION HORIZONTAL ; WIDTH 0.1 TO 1 ; \
+        let text =
+            "VIARULE R1 GENERATE DEFAULT LAYER m1 ; DIRECTION HORIZONTAL ; WIDTH 0.1 TO 1 ; \
                     LAYER m2 ; VIA v12 ; END R1";
         assert_eq!(run(text, via_rule).unwrap().0, "R1");
         assert_eq!(
