@@ -98,6 +98,63 @@ pub(super) fn ident(s: &str) -> PResult<'_, &str> {
     }
 }
 
+/// Token `t`, already read from `at`, as a number: the rules and message of
+/// [`lex::float`](crate::lefdef::lex::float), without reading the token a second time.
+pub(super) fn number<'a>(at: &'a str, t: &str) -> R<'a, f64> {
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(nom::Err::Error(PError::new(
+            sp(at),
+            format!("expected a number, found '{}'", shorten(t)),
+        ))),
+    }
+}
+
+/// A coordinate: [`lex::float`](crate::lefdef::lex::float) with a fast path for plain decimals
+/// (`-0.085000`), which are most of a cell library's bytes; same values, same errors.
+pub(super) fn coord(s: &str) -> PResult<'_, f64> {
+    let (rest, t) = token(s)?;
+    match plain_decimal(t) {
+        Some(v) => Ok((rest, v)),
+        None => Ok((rest, number(s, t)?)),
+    }
+}
+
+/// `[+-]digits[.digits]` with at most 15 digits, exactly as `str::parse::<f64>` reads it: the
+/// digits form an integer below 2^53 and the divisor a power of ten below 10^16, both exact in
+/// an `f64`, so one division rounds correctly (Clinger's fast path). `None` for anything else.
+pub(super) fn plain_decimal(t: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = t.as_bytes();
+    let (neg, digits) = match b.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, b),
+    };
+    let (mut m, mut n, mut frac, mut dot) = (0u64, 0usize, 0usize, false);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(c - b'0');
+                n += 1;
+                frac += usize::from(dot);
+                if n > 15 {
+                    return None;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let v = m as f64 / POW10.get(frac).copied()?;
+    Some(if neg { -v } else { v })
+}
+
 /// A number that must not be negative (sizes, widths, pitches, spacings).
 pub(super) fn nonneg(s: &str) -> PResult<'_, f64> {
     let (rest, v) = float(s)?;
@@ -328,6 +385,64 @@ mod tests {
         let mut buf = [0u8; 40];
         assert_eq!(upper("Default", &mut buf), "DEFAULT");
         assert_eq!(upper(&"x".repeat(41), &mut buf), "");
+    }
+
+    #[test]
+    fn plain_decimals_read_as_str_parse_does() {
+        let cases = [
+            "0",
+            "-0",
+            "+1",
+            "0.19",
+            "-0.085000",
+            "1.",
+            ".5",
+            "2800.000",
+            "123456789012345",
+            "0.000000000000001",
+            "9007199254740.993",
+            "1e3",
+            "1234567890123456",
+            ".",
+            "-",
+            "",
+            "1.2.3",
+            "inf",
+            "0x10",
+            "12a",
+            "0.1",
+            "0.7",
+            "1.1",
+            "4.385",
+            "-12.42",
+        ];
+        for t in cases {
+            match (plain_decimal(t), t.parse::<f64>()) {
+                (Some(a), Ok(b)) => assert_eq!(a.to_bits(), b.to_bits(), "{t}"),
+                (Some(a), Err(_)) => panic!("{t} read as {a}"),
+                (None, _) => {} // read by the general parser instead
+            }
+        }
+        // A deterministic sweep of short decimals.
+        let mut x = 12345u64;
+        for _ in 0..20000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let t = format!(
+                "{}.{:0w$}",
+                (x >> 40) % 5000,
+                (x >> 8) % 1_000_000,
+                w = (x % 7) as usize
+            );
+            assert_eq!(
+                plain_decimal(&t).map(f64::to_bits),
+                t.parse::<f64>().ok().map(f64::to_bits),
+                "{t}"
+            );
+        }
+        assert!(coord("x").is_err());
+        assert_eq!(coord(" 0.5 ;").unwrap(), (" ;", 0.5));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! `LAYER`) sets the width that turns a `PATH` into rectangles. `ITERATE` arrays are skipped with
 //! a warning: no library mpgd reads uses them.
 
-use super::common::{ident, nonneg, opt_kw, token_or, upper, Warnings, R};
+use super::common::{
+    coord, ident, nonneg, number, opt_kw, plain_decimal, token_or, upper, Warnings, R,
+};
 use super::{Geom, Shape};
-use crate::lefdef::lex::{fail, float, int, peek, semi, shorten, sp, PError, PResult};
+use crate::lefdef::lex::{fail, float, int, semi, shorten, sp, PError, PResult};
 
 /// The shapes of one block and the state the statements share.
 #[derive(Debug, Default)]
@@ -72,10 +74,10 @@ impl Geometry {
         if let Some(s) = iterate(at, s, "RECT", w)? {
             return Ok((s, ()));
         }
-        let (s, x0) = float(s)?;
-        let (s, y0) = float(s)?;
-        let (s, x1) = float(s)?;
-        let (s, y1) = float(s)?;
+        let (s, x0) = coord(s)?;
+        let (s, y0) = coord(s)?;
+        let (s, x1) = coord(s)?;
+        let (s, y1) = coord(s)?;
         let (s, ()) = semi(s)?;
         let r = [x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)];
         self.shapes.push(Shape {
@@ -178,6 +180,9 @@ impl Geometry {
 
 /// An optional `MASK n` (multi-patterning colour, not used by mpgd).
 fn mask(s: &str) -> R<'_, &str> {
+    if starts_with_number(s) {
+        return Ok(s); // the common case: no keyword to look for, no token read twice
+    }
     let (s, has) = opt_kw(s, "MASK");
     if has {
         Ok(int(s)?.0)
@@ -188,6 +193,9 @@ fn mask(s: &str) -> R<'_, &str> {
 
 /// An `ITERATE` form: skipped to its `;` with a warning (`Some(rest)`), or `None` when absent.
 fn iterate<'a>(at: &'a str, s: &'a str, what: &str, w: &mut Warnings) -> R<'a, Option<&'a str>> {
+    if starts_with_number(s) {
+        return Ok(None);
+    }
     let (s, has) = opt_kw(s, "ITERATE");
     if !has {
         return Ok(None);
@@ -217,17 +225,28 @@ fn iterate<'a>(at: &'a str, s: &'a str, what: &str, w: &mut Warnings) -> R<'a, O
     }
 }
 
+/// True when the next token starts like a number (so it is no keyword).
+fn starts_with_number(s: &str) -> bool {
+    matches!(
+        sp(s).as_bytes().first(),
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.')
+    )
+}
+
 /// Coordinate pairs up to and including `;`.
 fn points(s: &str) -> PResult<'_, Vec<(f64, f64)>> {
     let mut pts = Vec::new();
     let mut s = s;
     loop {
-        if peek(s) == Some(";") {
-            let (s, ()) = semi(s)?;
-            return Ok((s, pts));
+        let (rest, t) = token_or(s, || "expected ';', found end of file".into())?;
+        if t == ";" {
+            return Ok((rest, pts));
         }
-        let (rest, x) = float(s)?;
-        let (rest, y) = float(rest)?;
+        let x = match plain_decimal(t) {
+            Some(v) => v,
+            None => number(s, t)?,
+        };
+        let (rest, y) = coord(rest)?;
         pts.push((x, y));
         s = rest;
     }
@@ -236,7 +255,7 @@ fn points(s: &str) -> PResult<'_, Vec<(f64, f64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lefdef::lex::token;
+    use crate::lefdef::lex::{peek, token};
 
     fn run(text: &str) -> Result<Vec<Shape>, String> {
         let mut g = Geometry::default();
