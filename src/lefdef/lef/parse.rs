@@ -724,8 +724,41 @@ mod designs {
     #[test]
     fn truncated_and_mutated_files_never_panic() {
         let text = read_text(&root().join("nangate45/gcd/Nangate45.lef")).expect("Nangate45.lef");
-        let mut rng = Rng(0x5eed_1ef0);
-        for _ in 0..200 {
+        fuzz(&text, 200, 0x5eed_1ef0);
+        // A tech LEF too: quoted LEF58 strings, PWL tables, VIARULEs.
+        let tech = read_text(&root().join("sky130hd/gcd_cts/sky130_fd_sc_hd.tlef")).expect("tlef");
+        fuzz(&tech, 100, 0x7ec4);
+    }
+
+    /// Many more cases, for a longer run:
+    /// `MPGD_LEF_FUZZ_CASES=5000 cargo test --lib lef_fuzz_long -- --ignored`.
+    #[test]
+    #[ignore]
+    fn lef_fuzz_long() {
+        let n = std::env::var("MPGD_LEF_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000);
+        for (i, rel) in [
+            "nangate45/gcd/Nangate45.lef",
+            "asap7/gcd/asap7_tech_1x_201209.lef",
+            "sky130hd/gcd_cts/sky130_fd_sc_hd.tlef",
+            "gf180mcu/efuse_ctrl/gf180mcu_5LM_1TM_9K_7t_tech.lef",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let text = read_text(&root().join(rel)).expect("readable");
+            fuzz(&text, n, 0xf00d + i as u64);
+        }
+    }
+
+    /// `cases` truncations at seeded positions, then `cases` mutations: mostly one random byte,
+    /// sometimes a burst of eight, sometimes a deleted or duplicated span, to break tokens and
+    /// statements alike.
+    fn fuzz(text: &str, cases: usize, seed: u64) {
+        let mut rng = Rng(seed);
+        for _ in 0..cases {
             let mut cut = rng.below(text.len() + 1);
             while !text.is_char_boundary(cut) {
                 cut -= 1;
@@ -733,20 +766,37 @@ mod designs {
             check(&text[..cut], &format!("truncation at byte {cut}"));
         }
         let bytes = text.as_bytes();
-        for i in 0..200 {
+        for i in 0..cases {
             let mut b = bytes.to_vec();
-            // Mostly one byte, sometimes a burst of eight, to break tokens and statements alike.
-            let n = if i % 4 == 0 { 8 } else { 1 };
             let at = rng.below(b.len());
-            for k in at..(at + n).min(b.len()) {
-                b[k] = (rng.next() & 0xff) as u8;
+            match i % 8 {
+                0 | 1 => {
+                    for k in at..(at + 8).min(b.len()) {
+                        b[k] = (rng.next() & 0xff) as u8;
+                    }
+                }
+                2 => {
+                    let end = (at + rng.below(200)).min(b.len());
+                    b.drain(at..end);
+                }
+                3 => {
+                    let end = (at + rng.below(200)).min(b.len());
+                    let span = b[at..end].to_vec();
+                    let to = rng.below(b.len());
+                    b.splice(to..to, span);
+                }
+                _ => b[at] = (rng.next() & 0xff) as u8,
             }
             let mutated = String::from_utf8_lossy(&b);
-            check(&mutated, &format!("mutation {i} at byte {at}"));
+            check(
+                &mutated,
+                &format!("mutation {i} at byte {at} (seed {seed:#x})"),
+            );
         }
     }
 
-    /// Speed against a newline count of the same bytes (`wc -l`); run with
+    /// Speed against an in-process newline count of the same bytes (the work of `wc -l`, without
+    /// its process start-up); run with
     /// `cargo test --release --lib lef_speed -- --ignored --nocapture`.
     #[test]
     #[ignore]
@@ -762,21 +812,21 @@ mod designs {
         {
             let text = read_text(&p).expect("readable");
             // The fastest of several runs: robust to other processes sharing the cores.
-            let best = |f: &dyn Fn()| {
+            // The fastest of several runs, robust to other processes sharing the cores; the
+            // result is dropped after the clock stops (freeing is not reading).
+            let best = |f: &dyn Fn() -> Box<dyn std::any::Any>| {
                 (0..20)
                     .map(|_| {
                         let t0 = std::time::Instant::now();
-                        f();
-                        t0.elapsed().as_secs_f64()
+                        let out = std::hint::black_box(f());
+                        let dt = t0.elapsed().as_secs_f64();
+                        drop(out);
+                        dt
                     })
                     .fold(f64::INFINITY, f64::min)
             };
-            let parse_s = best(&|| {
-                std::hint::black_box(parse(&text, &p).expect("parses"));
-            });
-            let wc_s = best(&|| {
-                std::hint::black_box(memchr::memchr_iter(b'\n', text.as_bytes()).count());
-            });
+            let parse_s = best(&|| Box::new(parse(&text, &p).expect("parses")));
+            let wc_s = best(&|| Box::new(memchr::memchr_iter(b'\n', text.as_bytes()).count()));
             eprintln!(
                 "{:>9} bytes {:8.3} ms ({:6.1} MB/s, {:5.1}x wc -l) {}",
                 text.len(),
