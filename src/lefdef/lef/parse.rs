@@ -425,6 +425,195 @@ END LIBRARY
     }
 }
 
+/// Statements in the shapes the LEF/DEF 5.8 reference manual uses in its examples (rules mpgd skips
+/// included), to check that skipping never eats a statement mpgd reads.
+#[cfg(test)]
+mod spec {
+    use super::parse;
+    use crate::lefdef::lef::{Direction, Geom};
+    use std::path::Path;
+
+    const LIB: &str = r#"
+VERSION 5.8 ;
+BUSBITCHARS "[]" ;
+DIVIDERCHAR "/" ;
+UNITS
+  DATABASE MICRONS 1000 ;
+END UNITS
+MANUFACTURINGGRID 0.005 ;
+PROPERTYDEFINITIONS
+  LIBRARY NAME STRING "Cadence96" ;
+  LAYER lsp REAL RANGE 0.0 1.0 ;
+  MACRO weight INTEGER ;
+END PROPERTYDEFINITIONS
+LAYER M1
+  TYPE ROUTING ;
+  WIDTH 0.10 ;
+  PITCH 0.20 ;
+  DIRECTION HORIZONTAL ;
+  SPACINGTABLE
+    PARALLELRUNLENGTH 0.00 0.50 3.00 5.00
+    WIDTH 0.00 0.15 0.15 0.15 0.15
+    WIDTH 0.25 0.15 0.20 0.20 0.20
+    WIDTH 1.50 0.15 0.50 0.50 0.50 ;
+  SPACING 0.2 ENDOFLINE 0.2 WITHIN 0.1 PARALLELEDGE 0.2 WITHIN 0.2 ;
+  SPACING 0.15 ;
+  MINIMUMCUT 2 WIDTH 0.70 ;
+  MINIMUMCUT 4 WIDTH 1.0 FROMABOVE LENGTH 20.0 WITHIN 5.0 ;
+  MINSTEP 0.05 MAXEDGES 1 ;
+  ANTENNAMODEL OXIDE1 ;
+  ANTENNACUMAREARATIO 5000 ;
+  ANTENNADIFFAREARATIO PWL ( ( 0 1000 ) ( 0.0159 1000 ) ( 0.016 400000 ) ) ;
+  ACCURRENTDENSITY AVERAGE
+    FREQUENCY 1E6 100E6 ;
+    WIDTH 0.4 0.8 10.0 ;
+    TABLEENTRIES
+      2.0E-6 1.9E-6 1.8E-6
+      1.4E-6 1.3E-6 1.2E-6 ;
+  DCCURRENTDENSITY AVERAGE
+    WIDTH 20.0 50.0 ;
+    TABLEENTRIES 0.6E-6 0.5E-6 ;
+  PROPERTY lsp 0.5 ;
+END M1
+LAYER CUT01
+  TYPE CUT ;
+  SPACING 0.20 ADJACENTCUTS 3 WITHIN 0.25 ;
+  ENCLOSURE BELOW 0.05 0.01 ;
+  ENCLOSURE ABOVE 0.04 0.02 WIDTH 0.30 ;
+END CUT01
+LAYER M2
+  TYPE ROUTING ;
+  DIRECTION VERTICAL ;
+  PITCH 0.20 0.25 ;
+  OFFSET 0.1 ;
+  WIDTH 0.10 ;
+END M2
+MAXVIASTACK 4 RANGE M1 M2 ;
+VIA via12 DEFAULT
+  VIARULE viaRule12 ;
+  CUTSIZE 0.1 0.1 ;
+  LAYERS M1 CUT01 M2 ;
+  CUTSPACING 0.1 0.1 ;
+  ENCLOSURE 0.05 0.01 0.01 0.05 ;
+  ROWCOL 1 2 ;
+END via12
+VIA via12fixed
+  RESISTANCE 2 ;
+  LAYER M1 ;
+    RECT MASK 1 -0.1 -0.1 0.1 0.1 ;
+  LAYER CUT01 ;
+    RECT -0.05 -0.05 0.05 0.05 ;
+  LAYER M2 ;
+    POLYGON -0.1 -0.1 0.1 -0.1 0.1 0.1 ;
+END via12fixed
+VIARULE viaRule12 GENERATE DEFAULT
+  LAYER M1 ; ENCLOSURE 0.05 0.01 ;
+  LAYER M2 ; ENCLOSURE 0.05 0.01 ;
+  LAYER CUT01 ; RECT -0.05 -0.05 0.05 0.05 ; SPACING 0.2 BY 0.2 ; RESISTANCE 2 ;
+END viaRule12
+NONDEFAULTRULE wide
+  HARDSPACING ;
+  LAYER M1 WIDTH 0.2 ; SPACING 0.2 ; END M1
+  USEVIA via12 ;
+  MINCUTS CUT01 2 ;
+END wide
+SITE core
+  CLASS CORE ;
+  SYMMETRY Y ;
+  SIZE 0.2 BY 2.0 ;
+END core
+MACRO myMacro
+  CLASS PAD INOUT ;
+  FOREIGN myMacroGDS 0 0 N ;
+  ORIGIN 0 0 ;
+  SIZE 10.0 BY 14.0 ;
+  SYMMETRY X Y R90 ;
+  SITE core ;
+  PIN In1
+    TAPERRULE wide ;
+    DIRECTION INPUT ;
+    USE SIGNAL ;
+    SHAPE ABUTMENT ;
+    MUSTJOIN In2 ;
+    ANTENNAPARTIALMETALAREA 4.58 LAYER M1 ;
+    ANTENNAMODEL OXIDE1 ;
+    ANTENNAGATEAREA 1.2 LAYER M1 ;
+    PORT
+      CLASS CORE ;
+      LAYER M1 WIDTH 0.2 ;
+        PATH 0.5 0.5 0.5 4.0 ;
+      LAYER M2 ;
+        WIDTH 0.1 ;
+        PATH MASK 2 1 1 3 1 ;
+        RECT ITERATE 0 0 1 1 DO 2 BY 1 STEP 2 0 ;
+      VIA 1.0 1.0 via12 ;
+    END
+  END In1
+  PIN In2 DIRECTION INPUT ; PORT LAYER M1 ; RECT 2 2 3 3 ; END END In2
+  OBS
+    LAYER M1 DESIGNRULEWIDTH 0.2 ;
+      RECT 0 0 10 1 ;
+    LAYER M2 SPACING 0.1 ;
+      RECT 0 0 1 14 ;
+    VIA 5 5 via12fixed ;
+  END
+  DENSITY
+    LAYER M1 ;
+      RECT 0 0 10 14 45.5 ;
+  END
+  PROPERTY weight 3 ;
+END myMacro
+END LIBRARY
+"#;
+
+    #[test]
+    fn reference_manual_shapes() {
+        let (lef, ws) = parse(LIB, Path::new("spec.lef")).unwrap();
+        let msgs: Vec<&str> = ws.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["skipped RECT ITERATE (arrays of shapes are not supported)"]
+        );
+        let m1 = &lef.layers[0];
+        assert_eq!(
+            (m1.width, m1.pitch, m1.spacing),
+            (Some(0.1), Some((0.2, 0.2)), Some(0.15))
+        );
+        assert_eq!(m1.direction, Some(Direction::Horizontal));
+        let m2 = &lef.layers[2];
+        assert_eq!((m2.pitch, m2.offset), (Some((0.2, 0.25)), Some((0.1, 0.1))));
+        assert_eq!(lef.vias.len(), 2);
+        assert!(lef.vias[0].shapes.is_empty() && lef.vias[0].default);
+        assert_eq!(lef.vias[1].shapes.len(), 3);
+        assert_eq!(lef.via_rules, ["viaRule12"]);
+        assert_eq!(lef.sites[0].symmetry, ["Y"]);
+        let m = &lef.macros[0];
+        assert_eq!(m.class.as_deref(), Some("PAD INOUT"));
+        assert_eq!(m.foreign, Some(("myMacroGDS".into(), 0.0, 0.0)));
+        assert_eq!(m.symmetry, ["X", "Y", "R90"]);
+        let port = &m.pins[0].ports[0];
+        assert_eq!(port.class.as_deref(), Some("CORE"));
+        let geoms: Vec<&Geom> = port.shapes.iter().map(|s| &s.geom).collect();
+        assert_eq!(
+            geoms,
+            [
+                &Geom::Rect([0.4, 0.4, 0.6, 4.1]),
+                &Geom::Rect([0.95, 0.95, 3.05, 1.05]),
+                &Geom::Via {
+                    name: "via12".into(),
+                    at: (1.0, 1.0)
+                },
+            ]
+        );
+        assert_eq!(m.pins[1].ports[0].shapes.len(), 1);
+        assert_eq!(m.obs.len(), 3);
+        assert_eq!(
+            (m.obs[0].layer.as_str(), m.obs[1].layer.as_str()),
+            ("M1", "M2")
+        );
+    }
+}
+
 /// Tests against the real libraries under `$MPGD_DESIGNS` (default `../shared/designs` beside
 /// the crate): every LEF must parse, and the facts below are the ones `grep` gives.
 #[cfg(test)]
