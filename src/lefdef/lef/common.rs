@@ -10,7 +10,8 @@ use crate::lefdef::lex::{cut, cut_fail, fail, float, peek, shorten, sp, token, P
 use crate::lefdef::{line_column, Warning};
 use std::path::Path;
 
-/// A parser step that does not advance through a returned rest (or returns it inside `T`).
+/// The result of a step that returns no rest of input beside its value (a check such as
+/// [`number`], or a step whose `T` carries the rest itself).
 pub(super) type R<'a, T> = Result<T, nom::Err<PError<'a>>>;
 
 /// Warnings as (bytes left in the input, message); line and column are computed once, in
@@ -195,8 +196,9 @@ pub(super) fn words(s: &str) -> PResult<'_, String> {
     }
 }
 
-/// The next token, or `what` as the error at end of file ("expected ';', found end of file");
-/// other lexing errors (an unterminated string) keep their own message.
+/// The next token; at end of file the error says `at_eof()` ("expected ';', found end of
+/// file") rather than the lexer's generic message, while other lexing errors (an unterminated
+/// string) keep theirs.
 pub(super) fn token_or<'a>(s: &'a str, at_eof: impl FnOnce() -> String) -> PResult<'a, &'a str> {
     let s = sp(s);
     if s.is_empty() {
@@ -206,7 +208,7 @@ pub(super) fn token_or<'a>(s: &'a str, at_eof: impl FnOnce() -> String) -> PResu
     }
 }
 
-/// Consumes keyword `k` (upper case) if it is next; `true` when it did. Unlike
+/// Consumes keyword `k` (any case) if it is next; `true` when it did. Unlike
 /// [`lex::opt_keyword`](crate::lefdef::lex::opt_keyword) it builds no error message when the
 /// keyword is absent, which matters on every `RECT` (checked for `MASK` and `ITERATE`).
 pub(super) fn opt_kw<'a>(s: &'a str, k: &str) -> (&'a str, bool) {

@@ -154,7 +154,18 @@ fn current_density<'a>(s: &'a str, block: Block<'_>) -> PResult<'a, ()> {
     let mut s = s;
     loop {
         let (rest, t) = token_or(s, || "expected 'TABLEENTRIES', found end of file".into())?;
-        let last = t.eq_ignore_ascii_case("TABLEENTRIES");
+        let mut buf = [0u8; 40];
+        let last = match upper(t, &mut buf) {
+            "TABLEENTRIES" => true,
+            "FREQUENCY" | "WIDTH" | "CUTAREA" => false,
+            // Anything else (the layer's END, the next rule) means the table lost its entries.
+            _ => {
+                return fail(
+                    sp(s),
+                    format!("expected 'TABLEENTRIES', found '{}'", shorten(t)),
+                )
+            }
+        };
         let (rest, ()) = skip_in_block(rest, block)?;
         s = rest;
         if last {
@@ -274,6 +285,11 @@ mod tests {
                     WIDTH 0.4 4 ;\n TABLEENTRIES 1 2 3 4 ;\n DCCURRENTDENSITY AVERAGE 2.8 ;\nEND m1";
         let (l, _) = run(text).unwrap();
         assert_eq!(l.width, Some(0.1));
+        let text = "LAYER m1\n ACCURRENTDENSITY PEAK\n FREQUENCY 100 ;\nEND m1";
+        assert_eq!(
+            run(text).unwrap_err(),
+            "4:1: expected 'TABLEENTRIES', found 'END' (LAYER m1)"
+        );
     }
 
     #[test]

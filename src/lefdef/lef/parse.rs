@@ -43,10 +43,11 @@ fn library<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Lef> {
     let mut s = s;
     loop {
         let at = s;
-        let Ok((rest, t)) = token(s) else {
+        if sp(s).is_empty() {
             // End of file without `END LIBRARY`: allowed since LEF 5.6.
             return Ok((s, lef));
-        };
+        }
+        let (rest, t) = cut(token(s))?;
         let mut buf = [0u8; 40];
         s = match upper(t, &mut buf) {
             "END" => return end_library(at, rest, lef, w),
@@ -405,6 +406,11 @@ END LIBRARY
         assert_eq!((e.line, e.column), (5, 1));
         assert_eq!(e.message, "expected 'END', found end of file");
         assert_eq!(e.context, vec!["LEF", "MACRO M", "PIN A", "PORT"]);
+        let e = err("VERSION 5.8 ;\n\"stray");
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 1, "unterminated string")
+        );
         let e = err("VERSION");
         assert_eq!(
             (e.line, e.column, e.message.as_str()),
