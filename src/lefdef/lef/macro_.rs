@@ -91,7 +91,11 @@ fn macro_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, Ma
             }
             "OBS" => {
                 let (rest, shapes) = context(|| "OBS".into(), cut(obs(rest, name, w)))?;
-                m.obs.extend(shapes);
+                if m.obs.is_empty() {
+                    m.obs = shapes; // the usual single OBS: move, do not copy
+                } else {
+                    m.obs.extend(shapes);
+                }
                 rest
             }
             "DENSITY" => context(|| "DENSITY".into(), cut(density(rest, name)))?.0,
