@@ -5,11 +5,16 @@
 //! routing obstruction. `write` turns a [`Def`] back into DEF text that [`parse`] reads to an equal
 //! value.
 
+mod components;
+mod nets;
 mod parse;
+mod pins;
+#[cfg(test)]
+mod tests;
 mod write;
 
 pub use parse::{parse, parse_with, ParseOptions};
-pub use write::write;
+pub use write::{to_string, write};
 
 use crate::geom::{Dbu, Orient, Point, Rect};
 use serde::Serialize;
