@@ -6,12 +6,12 @@
 //! a point repeats the previous point's coordinate, and extension values and masks are dropped.
 
 use super::parse::{
-    count, expect, layer_and_mask, name, num, peek, polygon_points, rect, skip_option,
+    count, expect, fast_token, layer_and_mask, name, num, peek, polygon_points, rect, skip_option,
     star_point_rest, tok, unknown_option, upper, Ctx,
 };
 use super::{Connection, Net, SpecialNet, Wire};
 use crate::geom::{Orient, Point, Rect};
-use crate::lefdef::lex::{context, cut_fail, shorten, sp, token, PResult};
+use crate::lefdef::lex::{context, cut_fail, shorten, sp, PResult};
 
 /// One NETS statement, after its `-`.
 pub(super) fn net<'a>(s: &'a str, ctx: &mut Ctx<'a>) -> PResult<'a, Net> {
@@ -182,7 +182,7 @@ fn special_wiring<'a>(s: &'a str, wires: &mut Vec<Wire>) -> PResult<'a, ()> {
         };
         let mut r = r;
         while peek(r) == "+" {
-            let r1 = token(r).map_or(r, |x| x.0);
+            let r1 = fast_token(r).map_or(r, |x| x.0);
             let k = peek(r1);
             if k.eq_ignore_ascii_case("SHAPE") {
                 let (r2, v) = name(tok(r1, String::new)?.0, || "a shape after SHAPE".into())?;

@@ -116,19 +116,82 @@ pub(super) fn upper(t: &str) -> Cow<'_, str> {
     }
 }
 
+/// Byte classes for [`fast_token`]: 0 ends nothing, 1 is a blank, 2 is `;`, 3 is `\\`.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[0x0c] = 1;
+    t[b';' as usize] = 2;
+    t[b'\\' as usize] = 3;
+    t
+};
+
+/// [`lex::token`] for the common case (plain words and `;`), by table lookup; comments, strings
+/// and escapes go to `lex::token`, so both always agree. `None` at end of input.
+#[inline]
+pub(super) fn fast_token(s: &str) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && CLASS[b[i] as usize] == 1 {
+        i += 1;
+    }
+    let start = i;
+    match b.get(i)? {
+        b';' => return Some((&s[i + 1..], &s[i..i + 1])),
+        b'#' | b'"' => return token(s).ok(),
+        _ => {}
+    }
+    loop {
+        while i < b.len() && CLASS[b[i] as usize] == 0 {
+            i += 1;
+        }
+        // A backslash escapes the next byte, as in `lex::token`.
+        if i < b.len() && b[i] == b'\\' {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    if i > b.len() || !s.is_char_boundary(i) {
+        return token(s).ok();
+    }
+    Some((&s[i..], &s[start..i]))
+}
+
+/// A plain decimal integer (`-12`), the common case of [`lex::int`].
+#[inline]
+fn fast_int(t: &str) -> Option<i64> {
+    let (neg, d) = match t.as_bytes() {
+        [b'-', d @ ..] => (true, d),
+        d => (false, d),
+    };
+    if d.is_empty() || d.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in d {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as i64;
+    }
+    Some(if neg { -v } else { v })
+}
+
 /// The next token, or a failure naming what was expected when the file ends.
 #[inline]
 pub(super) fn tok<'a>(s: &'a str, what: impl FnOnce() -> String) -> PResult<'a, &'a str> {
-    match token(s) {
-        Ok(r) => Ok(r),
-        Err(_) => {
-            let at = sp(s);
-            if at.is_empty() {
-                cut_fail(at, format!("expected {}, found end of file", what()))
-            } else {
-                cut_fail(at, "unterminated string")
-            }
-        }
+    if let Some(r) = fast_token(s) {
+        return Ok(r);
+    }
+    let at = sp(s);
+    if at.is_empty() {
+        cut_fail(at, format!("expected {}, found end of file", what()))
+    } else {
+        cut_fail(at, "unterminated string")
     }
 }
 
@@ -165,7 +228,7 @@ pub(super) fn name<'a>(s: &'a str, what: impl Fn() -> String) -> PResult<'a, &'a
 #[inline]
 pub(super) fn num<'a>(s: &'a str, what: impl Fn() -> String) -> PResult<'a, i64> {
     let (r, t) = tok(s, &what)?;
-    if let Ok(v) = t.parse::<i64>() {
+    if let Some(v) = fast_int(t) {
         return Ok((r, v));
     }
     match cut(lex::int(s)) {
@@ -258,7 +321,7 @@ pub(super) fn orient(s: &str) -> PResult<'_, Orient> {
 /// The next token without consuming it ("" at end of file).
 #[inline]
 pub(super) fn peek(s: &str) -> &str {
-    token(s).map_or("", |(_, t)| t)
+    fast_token(s).map_or("", |(_, t)| t)
 }
 
 /// Skips the tokens of an option up to (not including) the next `+` or `;`.
@@ -329,7 +392,8 @@ pub(super) fn section<'a, T: Send>(
         (|| {
             let (s, n) = count(s, || format!("the number of {kw}"))?;
             let (s, _) = expect(s, ";", || format!("after the {kw} count"))?;
-            let mut items: Vec<T> = Vec::with_capacity(n.min(1 << 16));
+            // The count comes from the file: trust it only as far as the input could hold that many.
+            let mut items: Vec<T> = Vec::with_capacity(n.min(s.len() / 8).min(1 << 20));
             let mut s = s;
             if parallel && rayon::current_num_threads() > 1 {
                 if let Some(rest) = parallel_items(s, ctx, kw, item, &mut items) {
@@ -416,7 +480,7 @@ fn parallel_items<'a, T: Send>(
                     if off(s, t0) >= z {
                         break;
                     }
-                    let (r1, t) = token(t0).ok()?;
+                    let (r1, t) = fast_token(t0)?;
                     if t != "-" {
                         return None;
                     }
@@ -860,13 +924,13 @@ fn via<'a>(s: &'a str, ctx: &mut Ctx<'a>) -> PResult<'a, DefVia> {
 /// `layer [MASK n]` or `layer [+ MASK n]` (the DEF 5.8 mask of a pin, via or net shape).
 pub(super) fn layer_and_mask(s: &str) -> PResult<'_, &str> {
     let (s, l) = name(s, || "a layer name".into())?;
-    let (r, t) = match token(s) {
-        Ok(x) => x,
-        Err(_) => return Ok((s, l)),
+    let (r, t) = match fast_token(s) {
+        Some(x) => x,
+        None => return Ok((s, l)),
     };
     let r = if t == "+" {
-        match token(r) {
-            Ok((r2, k)) if k.eq_ignore_ascii_case("MASK") => r2,
+        match fast_token(r) {
+            Some((r2, k)) if k.eq_ignore_ascii_case("MASK") => r2,
             _ => return Ok((s, l)),
         }
     } else if t.eq_ignore_ascii_case("MASK") {
