@@ -804,6 +804,57 @@ fn every_design_matches_stats_and_round_trips() {
     }
 }
 
+#[test]
+fn garbage_bytes_are_an_error() {
+    let e = err(&wrap(
+        "COMPONENTS 1 ;\n- u1 INV + PLACED ( 0 0 ) N ;\n\u{1}\u{2}zz\nEND COMPONENTS\n",
+    ));
+    assert_eq!((e.line, e.column), (6, 1));
+    assert_eq!(
+        e.message,
+        "expected '-' or 'END COMPONENTS', found '\u{1}\u{2}zz'"
+    );
+    // An unknown word is skipped as a statement, which then never ends.
+    let e = err("\u{0}\u{0}\u{0}");
+    assert_eq!((e.line, e.column), (1, 4));
+    assert_eq!(
+        e.message,
+        "expected ';' after '\u{0}\u{0}\u{0}', found end of file"
+    );
+    let e = err(&wrap("NETS 1 ;\n- n ( a b ) ;\nEND NETS\nEND NETS\n"));
+    assert_eq!((e.line, e.column), (7, 5));
+    assert_eq!(
+        e.message,
+        "expected 'DESIGN' after END at the top level, found 'NETS'"
+    );
+}
+
+#[test]
+fn text_after_end_design_warns() {
+    let w = warnings("DESIGN d ;\nEND DESIGN\nstray\n");
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        (w[0].line, w[0].column, w[0].message.as_str()),
+        (3, 1, "ignored text after END DESIGN")
+    );
+}
+
+#[test]
+fn fast_token_agrees_with_lex_token() {
+    let alphabet: &[&str] = &[
+        " ", "\n", "\t", ";", "\"", "#", "\\", "a", "B9", "(", "*", "-", "+", "é", "\r",
+    ];
+    let mut rng = Rng(42);
+    for _ in 0..20000 {
+        let n = rng.below(12);
+        let s: String = (0..n)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect();
+        let slow = crate::lefdef::lex::token(&s).ok();
+        assert_eq!(super::parse::fast_token(&s), slow, "{s:?}");
+    }
+}
+
 // ---- no panic on broken input ----------------------------------------------------------------
 
 /// xorshift64*: a tiny deterministic generator (no dependency).
