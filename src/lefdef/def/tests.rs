@@ -322,6 +322,16 @@ fn components() {
 }
 
 #[test]
+fn extreme_coordinates_round_trip() {
+    let d = ok(&wrap(
+        "COMPONENTS 2 ;\n- a X + PLACED ( -9223372036854775808 9223372036854775807 ) N ;\n\
+         - b X + FIXED ( -1 0 ) S ;\nEND COMPONENTS\n",
+    ));
+    assert_eq!(d.components[0].location, Point::new(i64::MIN, i64::MAX));
+    roundtrip(&d);
+}
+
+#[test]
 fn component_errors_point_where_they_break() {
     let e = err(&wrap(
         "COMPONENTS 1 ;\n- u42 INV + PLACED ( 1 2 ) N\nEND COMPONENTS\n",

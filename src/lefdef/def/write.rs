@@ -39,8 +39,33 @@ fn axis(a: Axis) -> &'static str {
     }
 }
 
+/// Appends a decimal integer without going through `fmt` (points are most of a DEF's text).
+fn int(out: &mut String, v: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
 fn pt(out: &mut String, p: Point) -> std::fmt::Result {
-    write!(out, " ( {} {} )", p.x, p.y)
+    out.push_str(" ( ");
+    int(out, p.x);
+    out.push(' ');
+    int(out, p.y);
+    out.push_str(" )");
+    Ok(())
 }
 
 fn rect(out: &mut String, r: &Rect) -> std::fmt::Result {
@@ -149,9 +174,13 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
     }
     writeln!(out, "COMPONENTS {} ;", d.components.len())?;
     for c in &d.components {
-        write!(out, "    - {} {}", c.name, c.master)?;
+        out.push_str("    - ");
+        out.push_str(&c.name);
+        out.push(' ');
+        out.push_str(&c.master);
         if let Some(s) = &c.source {
-            write!(out, " + SOURCE {s}")?;
+            out.push_str(" + SOURCE ");
+            out.push_str(s);
         }
         if c.status == PlacementStatus::Unplaced
             && c.location == Point::default()
@@ -159,9 +188,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         {
             out.push_str(" + UNPLACED");
         } else {
-            write!(out, " + {}", status(c.status))?;
+            out.push_str(" + ");
+            out.push_str(status(c.status));
             pt(out, c.location)?;
-            write!(out, " {}", c.orient.as_str())?;
+            out.push(' ');
+            out.push_str(c.orient.as_str());
         }
         if let Some([l, b, r, t]) = c.halo {
             write!(out, " + HALO {l} {b} {r} {t}")?;
@@ -221,10 +252,9 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
     if !d.special_nets.is_empty() {
         writeln!(out, "SPECIALNETS {} ;", d.special_nets.len())?;
         for n in &d.special_nets {
-            write!(out, "    - {}", n.name)?;
-            for c in &n.connections {
-                write!(out, " ( {} {} )", c.component, c.pin)?;
-            }
+            out.push_str("    - ");
+            out.push_str(&n.name);
+            connections(out, &n.connections);
             write_wiring(out, &n.wiring, true)?;
             for (l, r) in &n.shapes {
                 write!(out, "\n      + RECT {l}")?;
@@ -239,10 +269,9 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
     }
     writeln!(out, "NETS {} ;", d.nets.len())?;
     for n in &d.nets {
-        write!(out, "    - {}", n.name)?;
-        for c in &n.connections {
-            write!(out, " ( {} {} )", c.component, c.pin)?;
-        }
+        out.push_str("    - ");
+        out.push_str(&n.name);
+        connections(out, &n.connections);
         write_wiring(out, &n.wiring, false)?;
         if let Some(u) = &n.use_ {
             write!(out, " + USE {u}")?;
@@ -266,6 +295,16 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
     }
     out.push_str("END DESIGN\n");
     Ok(())
+}
+
+fn connections(out: &mut String, cs: &[super::Connection]) {
+    for c in cs {
+        out.push_str(" ( ");
+        out.push_str(&c.component);
+        out.push(' ');
+        out.push_str(&c.pin);
+        out.push_str(" )");
+    }
 }
 
 fn write_port(out: &mut String, port: &PinPort) -> std::fmt::Result {
@@ -310,7 +349,8 @@ fn write_wiring(out: &mut String, wires: &[Wire], special: bool) -> std::fmt::Re
         for p in &w.points {
             pt(out, *p)?;
             while v < w.vias.len() && w.vias[v].1 == *p {
-                write!(out, " {}", w.vias[v].0)?;
+                out.push(' ');
+                out.push_str(&w.vias[v].0);
                 v += 1;
             }
         }
