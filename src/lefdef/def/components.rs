@@ -3,7 +3,8 @@
 //! This is the hottest loop of a placed design (110k statements in efuse_ctrl), so it allocates
 //! only the two names it keeps and the source, and matches option keywords without allocating.
 
-use super::parse::{name, num, orient, peek, point, skip_option, tok, unknown_option, upper, Ctx};
+use super::parse::Ctx;
+use super::tokens::{name, num, orient, peek, point, skip_option, tok, unknown_option, upper};
 use super::{Component, PlacementStatus};
 use crate::geom::{Orient, Point};
 use crate::lefdef::lex::{context, cut_fail, shorten, sp, PResult};

@@ -4,9 +4,10 @@
 //! exactly one port (possibly empty).
 
 use super::components::status;
-use super::parse::{
+use super::parse::Ctx;
+use super::tokens::{
     layer_and_mask, name, num, orient, point, polygon_points, rect, skip_option, tok,
-    unknown_option, upper, Ctx,
+    unknown_option, upper,
 };
 use super::{Pin, PinPort};
 use crate::lefdef::lex::{context, cut_fail, shorten, sp, PResult};

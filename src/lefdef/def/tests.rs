@@ -861,7 +861,7 @@ fn fast_token_agrees_with_lex_token() {
             .map(|_| alphabet[rng.below(alphabet.len())])
             .collect();
         let slow = crate::lefdef::lex::token(&s).ok();
-        assert_eq!(super::parse::fast_token(&s), slow, "{s:?}");
+        assert_eq!(super::tokens::fast_token(&s), slow, "{s:?}");
     }
 }
 
