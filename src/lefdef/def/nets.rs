@@ -80,8 +80,16 @@ fn net_body<'a>(s: &'a str, nname: &'a str, ctx: &mut Ctx<'a>) -> PResult<'a, Ne
 
 /// `comp pin [+ SYNTHESIZED] )` after the `(`.
 pub(super) fn connection(s: &str) -> PResult<'_, Connection> {
-    let (s, comp) = name(s, || "a component name or PIN in a connection".into())?;
-    let (s, pin) = name(s, || format!("a pin name after '{}'", shorten(comp)))?;
+    // A parenthesis is never a name here: `( a )` lacks its pin.
+    let part = |s, what: &dyn Fn() -> String| -> PResult<'_, &str> {
+        let (r, t) = name(s, what)?;
+        if t == "(" || t == ")" {
+            return cut_fail(sp(s), format!("expected {}, found '{t}'", what()));
+        }
+        Ok((r, t))
+    };
+    let (s, comp) = part(s, &|| "a component name or PIN in a connection".into())?;
+    let (s, pin) = part(s, &|| format!("a pin name after '{}'", shorten(comp)))?;
     let s0 = sp(s);
     let (mut s, t) = tok(s0, || "')' to close a connection".into())?;
     if t == "+" {

@@ -944,3 +944,312 @@ fn truncated_and_mutated_files_never_panic() {
         }
     }
 }
+
+// ---- one production at a time --------------------------------------------------------------------
+
+/// Table tests per production, in the manner of sv-parser's `test!`: the statement text after its
+/// `-` (or keyword) must be consumed whole for `Ok`; `Err(line, column, message)` pins the failure.
+mod productions {
+    use super::super::section::ItemFn;
+    use super::super::{
+        blockages, components, floorplan, groups, nets, parse::Ctx, pins, regions, specialnets,
+        vias,
+    };
+    use super::ParseOptions;
+    use crate::lefdef::lex::{offset_in, sp};
+
+    fn run<T>(f: ItemFn<T>, text: &str) -> Result<T, (usize, usize, String)> {
+        let mut ctx = Ctx {
+            whole: text,
+            opts: ParseOptions {
+                keep_net_wiring: true,
+            },
+            warnings: Vec::new(),
+        };
+        match f(text, &mut ctx) {
+            Ok((rest, v)) if sp(rest).is_empty() => Ok(v),
+            Ok((rest, _)) => {
+                let (l, c) = crate::lefdef::line_column(text, offset_in(text, sp(rest)));
+                Err((l, c, "input left over".into()))
+            }
+            Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
+                let se = e.into_syntax_error(text, std::path::Path::new("t"));
+                Err((se.line, se.column, se.message))
+            }
+            Err(nom::Err::Incomplete(_)) => Err((0, 0, "incomplete".into())),
+        }
+    }
+
+    macro_rules! test {
+        ($f:expr, $text:expr, Ok) => {
+            if let Err(e) = run($f, $text) {
+                panic!("{:?} on {:?}", e, $text);
+            }
+        };
+        ($f:expr, $text:expr, Err($l:expr, $c:expr, $m:expr)) => {
+            assert_eq!(
+                run($f, $text).err(),
+                Some(($l, $c, $m.to_string())),
+                "on {:?}",
+                $text
+            );
+        };
+    }
+
+    fn row<'a>(
+        s: &'a str,
+        c: &mut Ctx<'a>,
+    ) -> crate::lefdef::lex::PResult<'a, crate::lefdef::def::Row> {
+        floorplan::row(s, c)
+    }
+    fn tracks<'a>(
+        s: &'a str,
+        c: &mut Ctx<'a>,
+    ) -> crate::lefdef::lex::PResult<'a, crate::lefdef::def::Tracks> {
+        floorplan::tracks(s, c)
+    }
+    fn gcell<'a>(
+        s: &'a str,
+        _: &mut Ctx<'a>,
+    ) -> crate::lefdef::lex::PResult<'a, crate::lefdef::def::GCellGridLine> {
+        floorplan::gcell_grid(s)
+    }
+
+    #[test]
+    fn row_table() {
+        test!(row, "r site 0 0 N ;", Ok);
+        test!(row, "r site 0 0 FS DO 5 BY 1 ;", Ok);
+        test!(row, "r site 0 0 N DO 5 BY 1 STEP 10 0 + PROPERTY p 1 ;", Ok);
+        test!(
+            row,
+            "r site 0 0 N DO 5 ;",
+            Err(1, 19, "expected 'BY' after DO n, found ';'")
+        );
+        test!(
+            row,
+            "r site x 0 N ;",
+            Err(1, 8, "expected the row x (an integer), found 'x'")
+        );
+        test!(
+            row,
+            "r site 0 0 N",
+            Err(1, 13, "expected '+' or ';' after row r, found end of file")
+        );
+    }
+
+    #[test]
+    fn tracks_table() {
+        test!(tracks, "X 0 DO 10 STEP 5 LAYER m1 ;", Ok);
+        test!(tracks, "Y 0 DO 10 STEP 5 MASK 2 SAMEMASK LAYER m1 m2 ;", Ok);
+        test!(tracks, "Y 0 DO 10 STEP 5 LAYER m1 LAYER m2 ;", Ok);
+        test!(
+            tracks,
+            "Y 0 DO 10 STEP 5 FOO ;",
+            Err(
+                1,
+                18,
+                "expected 'LAYER', 'MASK' or ';' in TRACKS, found 'FOO'"
+            )
+        );
+        test!(gcell, "X 0 DO 10 STEP 5 ;", Ok);
+        test!(
+            gcell,
+            "X 0 DO 10 STEP 5",
+            Err(1, 17, "expected ';' after GCELLGRID, found end of file")
+        );
+    }
+
+    #[test]
+    fn via_table() {
+        test!(vias::via, "v + RECT m1 ( 0 0 ) ( 1 1 ) ;", Ok);
+        test!(
+            vias::via,
+            "v + VIARULE r + CUTSIZE 1 1 + LAYERS a b c + ROWCOL 1 2 ;",
+            Ok
+        );
+        test!(vias::via, "v ;", Ok);
+        test!(
+            vias::via,
+            "v + RECT m1 ( 0 0 ) ;",
+            Err(1, 21, "expected '(' to open a point, found ';'")
+        );
+        test!(
+            vias::via,
+            "v RECT ;",
+            Err(1, 3, "expected '+' or ';' after via v, found 'RECT'")
+        );
+    }
+
+    #[test]
+    fn component_table() {
+        test!(components::component, "u1 INV ;", Ok);
+        test!(components::component, "u1 INV + PLACED ( 0 0 ) N ;", Ok);
+        test!(
+            components::component,
+            "u1 INV + FIXED ( -5 7 ) FW + HALO 1 2 3 4 ;",
+            Ok
+        );
+        test!(
+            components::component,
+            "u1 INV + UNPLACED + SOURCE USER + WEIGHT 3 ;",
+            Ok
+        );
+        test!(
+            components::component,
+            "u1 ;",
+            Err(1, 4, "expected a master name for component u1, found ';'")
+        );
+        test!(
+            components::component,
+            "u1 INV + PLACED 0 0 N ;",
+            Err(1, 17, "expected '(' to open a point, found '0'")
+        );
+        test!(
+            components::component,
+            "u1 INV + HALO 1 2 3 ;",
+            Err(1, 21, "expected a halo distance (an integer), found ';'")
+        );
+        test!(
+            components::component,
+            "u1 INV PLACED ;",
+            Err(1, 8, "expected ';' after component u1, found 'PLACED'")
+        );
+    }
+
+    #[test]
+    fn pin_table() {
+        test!(pins::pin, "a + NET a ;", Ok);
+        test!(
+            pins::pin,
+            "a + NET a + LAYER m1 ( 0 0 ) ( 1 1 ) + FIXED ( 5 5 ) S ;",
+            Ok
+        );
+        test!(
+            pins::pin,
+            "a + NET a + PORT + LAYER m1 ( 0 0 ) ( 1 1 ) + PORT + VIA v ( 0 0 ) ;",
+            Ok
+        );
+        test!(
+            pins::pin,
+            "a + NET ;",
+            Err(1, 9, "expected a net name after NET, found ';'")
+        );
+        test!(
+            pins::pin,
+            "a + NET a + PLACED ( 0 0 ) Q ;",
+            Err(
+                1,
+                28,
+                "expected an orientation (N, S, E, W, FN, FS, FE, FW), found 'Q'"
+            )
+        );
+    }
+
+    #[test]
+    fn net_table() {
+        test!(nets::net, "n ( a b ) ( PIN c ) ;", Ok);
+        test!(nets::net, "n ( a b + SYNTHESIZED ) + USE CLOCK ;", Ok);
+        test!(
+            nets::net,
+            "n + ROUTED m1 ( 0 0 ) ( 5 * ) v12 NEW m2 ( 5 0 ) ( * 9 ) ;",
+            Ok
+        );
+        test!(
+            nets::net,
+            "n + ROUTED m1 ( 0 0 ) ( 5 * 3 ) MASK 1 ( 6 * ) ;",
+            Ok
+        );
+        test!(
+            nets::net,
+            "n ( a ) ;",
+            Err(1, 7, "expected a pin name after 'a', found ')'")
+        );
+        test!(
+            nets::net,
+            "n + ROUTED m1 v12 ;",
+            Err(1, 15, "expected '(' to start the wiring path, found 'v12'")
+        );
+        test!(
+            nets::net,
+            "n + ROUTED m1 ( 0 0 ( 5 * ) ;",
+            Err(
+                1,
+                21,
+                "expected an extension value or ')' (an integer), found '('"
+            )
+        );
+        test!(
+            nets::net,
+            "n + ROUTED m1 ( 0 0 ) NEW ;",
+            Err(1, 27, "expected a layer name in net wiring, found ';'")
+        );
+    }
+
+    #[test]
+    fn special_net_table() {
+        test!(specialnets::special_net, "VDD ( * VDD ) + USE POWER ;", Ok);
+        test!(
+            specialnets::special_net,
+            "VDD + ROUTED m1 100 + SHAPE STRIPE ( 0 0 ) ( 10 * ) ;",
+            Ok
+        );
+        test!(
+            specialnets::special_net,
+            "VDD + ROUTED m1 100 ( 0 0 ) v DO 2 BY 1 STEP 5 0 ;",
+            Ok
+        );
+        test!(
+            specialnets::special_net,
+            "VDD + RECT m1 + MASK 1 ( 0 0 ) ( 5 5 ) ;",
+            Ok
+        );
+        test!(
+            specialnets::special_net,
+            "VDD + ROUTED m1 ( 0 0 ) ;",
+            Err(1, 17, "expected a wire width (an integer), found '('")
+        );
+        test!(
+            specialnets::special_net,
+            "VDD + ROUTED m1 100 ( 0 0 ) v DO 2 1 ;",
+            Err(1, 36, "expected 'BY' after DO n, found '1'")
+        );
+    }
+
+    #[test]
+    fn region_group_blockage_table() {
+        test!(regions::region, "r ( 0 0 ) ( 5 5 ) ;", Ok);
+        test!(regions::region, "r ( 0 0 ) ( 5 5 ) + TYPE GUIDE ;", Ok);
+        test!(
+            regions::region,
+            "r ( 0 0 ) ;",
+            Err(1, 11, "expected '(' to open a point, found ';'")
+        );
+        test!(groups::group, "g a b c ;", Ok);
+        test!(
+            groups::group,
+            "g a + SOFT MAXHALFPERIMETER 5 + REGION r ;",
+            Ok
+        );
+        test!(
+            groups::group,
+            "g a + REGION ;",
+            Err(1, 14, "expected a region name, found ';'")
+        );
+        test!(blockages::blockage, "LAYER m1 RECT ( 0 0 ) ( 1 1 ) ;", Ok);
+        test!(
+            blockages::blockage,
+            "PLACEMENT + PARTIAL 50 RECT ( 0 0 ) ( 1 1 ) ;",
+            Ok
+        );
+        test!(
+            blockages::blockage,
+            "PLACEMENT + PARTIAL x RECT ( 0 0 ) ( 1 1 ) ;",
+            Err(1, 21, "expected a density (a number), found 'x'")
+        );
+        test!(
+            blockages::blockage,
+            "LAYER m1 POLYGON ( 0 0 ) ( 1 1 ) ;",
+            Err(1, 34, "expected at least 3 polygon points, found 2")
+        );
+    }
+}
