@@ -1,5 +1,6 @@
-//! Feature maps of real designs (nangate45/gcd, ispd18/ispd18_test1): sums and ranges against an
-//! independent computation from the design model, thread-count determinism, and `mpgd features`.
+//! Feature maps of real designs (nangate45/gcd, ispd18/ispd18_test1, then every design of the
+//! shared folder): sums and ranges against an independent computation from the design model,
+//! thread-count determinism, and `mpgd features`.
 
 use crate::util::*;
 use mpgd::design::{Design, DesignInput, MasterKind, NetPin};
@@ -199,6 +200,31 @@ fn ispd18_test1_maps_are_sane() {
         &g5,
         &features::extract(&d, &g5, &FeatureConfig::default()),
     );
+}
+
+/// Every design of the shared folder: the same invariants, and macros show in macro_region.
+#[test]
+fn every_design_has_sane_maps() {
+    for case in cases() {
+        let mut input = DesignInput::new(case.lefs.clone(), case.def.clone());
+        input.options.missing_masters = mpgd::design::MissingMasters::Warn;
+        let d = Design::load(&input).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let g = default_grid(&d);
+        let m = features::extract(&d, &g, &FeatureConfig::default());
+        check_sanity(&case.name, &d, &g, &m);
+        let macros = d
+            .instances
+            .iter()
+            .filter(|i| i.status != PlacementStatus::Unplaced)
+            .filter(|i| d.masters[i.master as usize].kind == MasterKind::Block)
+            .count();
+        assert_eq!(
+            m.get(Channel::MacroRegion).sum() > 0.0,
+            macros > 0,
+            "{}: {macros} macros",
+            case.name
+        );
+    }
 }
 
 #[test]
