@@ -162,9 +162,11 @@ fn check_sanity(name: &str, d: &Design, g: &GCellGrid, m: &FeatureMaps) {
 fn gcd_maps_are_sane() {
     let d = gcd_design();
     let g = default_grid(&d);
-    // 15 x metal3 pitch (0.14 µm) = 2.1 µm over a 100.13 x 100.8 µm die.
-    assert_eq!(g.gcell_size, 4200);
-    assert_eq!((g.nx(), g.ny()), (47, 48));
+    // 15 x the first TRACKS step of metal3 (its X tracks, 0.19 µm) = 2.85 µm over a 100.13 x 100.8
+    // µm die: 35 x 35, OpenROAD's grid (GRT-0053 in reference_grt/gcd.ok: metal3's 24480
+    // resources = 720 tracks x 34 GCell edges).
+    assert_eq!(g.gcell_size, 5700);
+    assert_eq!((g.nx(), g.ny()), (35, 35));
     let m = features::extract(&d, &g, &FeatureConfig::default());
     check_sanity("gcd", &d, &g, &m);
     assert_eq!(m.get(Channel::MacroRegion).sum(), 0.0, "gcd has no macro");
@@ -263,9 +265,9 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
     let grid: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("grid.json")).unwrap())
             .expect("grid.json is JSON");
-    assert_eq!(grid["nx"], 47);
-    assert_eq!(grid["ny"], 48);
-    assert_eq!(grid["gcell_um"], 2.1);
+    assert_eq!(grid["nx"], 35);
+    assert_eq!(grid["ny"], 35);
+    assert_eq!(grid["gcell_um"], 2.85);
     assert_eq!(grid["dbu_per_micron"], 2000);
     assert_eq!(grid["origin_um"], serde_json::json!([0.0, 0.0]));
     let names: Vec<&str> = grid["channels"]
@@ -292,7 +294,7 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
     let lib = features::extract(&d, &default_grid(&d), &FeatureConfig::default());
     for c in Channel::ALL {
         let (data, ny, nx) = mpgd::npy::read_f32(&out.join(format!("{}.npy", c.name()))).unwrap();
-        assert_eq!((ny, nx), (48, 47), "{}", c.name());
+        assert_eq!((ny, nx), (35, 35), "{}", c.name());
         assert!(
             data == lib.get(c).data,
             "{}: the file differs from the library's map",

@@ -245,15 +245,24 @@ pub fn min_track_pitch(design: &Design, grid: &GCellGrid) -> Dbu {
         .unwrap_or((grid.gcell_size / 15).max(1))
 }
 
-/// Provisional default GCell size (DBU), OpenROAD-style: 15 × the preferred pitch of the third
-/// routing layer (the highest one when there are fewer; then any layer with a pitch; 1 µm × 15
-/// when no layer has one). To be replaced by the router's own default grid when it lands.
+/// Provisional default GCell size (DBU), OpenROAD-style: 15 × the track step of the third
+/// routing layer (the highest one when there are fewer), its first DEF `TRACKS` step or else its
+/// preferred pitch; then any layer's pitch; 15 µm when no layer has one. This follows the router's
+/// default tile (GlobalRouter's `initGrid`), so that features and labels share the grid; it is to
+/// be replaced by the router's own grid constructor when that lands.
 pub fn default_gcell_size(design: &Design) -> Dbu {
-    let pitch = design
+    let step = design
         .layers
         .get(2)
         .or(design.layers.last())
-        .map(|l| l.preferred_pitch())
+        .and_then(|l| {
+            l.tracks_x
+                .first()
+                .or(l.tracks_y.first())
+                .map(|t| t.step)
+                .filter(|&s| s > 0)
+                .or(Some(l.preferred_pitch()))
+        })
         .filter(|&p| p > 0)
         .or_else(|| {
             design
@@ -263,5 +272,5 @@ pub fn default_gcell_size(design: &Design) -> Dbu {
                 .find(|&p| p > 0)
         })
         .unwrap_or(design.dbu_per_micron.max(1));
-    15 * pitch
+    15 * step
 }

@@ -573,3 +573,19 @@ fn thread_count_does_not_change_a_byte() {
         assert!(one.get(Channel::PinDensity).sum() >= pins as f64);
     }
 }
+
+/// 15 track steps of the third routing layer (its DEF tracks first, else its pitch).
+#[test]
+fn default_gcell_size_is_fifteen_tracks_of_the_third_layer() {
+    let mut t = TestDesign::new(1000, Rect::new(0, 0, 10_000, 10_000), 10);
+    // Two layers only: the highest one's pitch.
+    assert_eq!(default_gcell_size(&t.d), 150);
+    let mut m3 = t.d.layers[0].clone();
+    m3.name = "m3".into();
+    m3.pitch = (14, 14);
+    t.d.layers.push(m3.clone());
+    assert_eq!(default_gcell_size(&t.d), 210);
+    t.d.layers[2].tracks_x.push(crate::design::TrackPattern { start: 0, num: 10, step: 16 });
+    assert_eq!(default_gcell_size(&t.d), 240);
+    assert_eq!(min_track_pitch(&t.d, &GCellGrid::uniform(t.d.die, 240)), 10);
+}
