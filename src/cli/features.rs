@@ -82,7 +82,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let size = match a.gcell_um {
         Some(um) => {
             let s = (um * dbu as f64).round();
-            if !(s >= 1.0 && s < 1e12) {
+            if !(1.0..1e12).contains(&s) {
                 bail!("--gcell-um {um} is not a positive size of at least one database unit");
             }
             s as i64

@@ -197,7 +197,7 @@ fn hand_grid(d: &Design) -> GCellGrid {
 const W0: f64 = 1.0 / 21.0 + 1.0 / 11.0; // n0: 21 x 11 µm
 const W1: f64 = 1.0 / 4.0 + 1.0 / 5.0; // n1: 4 x 5 µm = 0.45
 const W2: f64 = 1.0 / 26.0 + 1.0 / 4.0; // n2: 26 x 4 µm
-const W3: f64 = 1.0 / 1.0 + 1.0 / 8.0; // n3: 1 x 8 µm (widened) = 1.125
+const W3: f64 = 1.0 + 1.0 / 8.0; // n3: 1 x 8 µm (widened): 1/1 + 1/8 = 1.125
 
 #[test]
 fn rudy_by_hand() {
