@@ -30,7 +30,10 @@
 //!   column and row, which loses wire); macro_region marks every GCell overlapped.
 //! * cell_density counts every placed instance (macros included, as CircuitNet does) except
 //!   physical-only cells (fill, tap, endcap, decap), which [`FeatureConfig::count_physical_cells`]
-//!   adds back.
+//!   adds back. macro_region marks instances of LEF `CLASS BLOCK` masters, expanded by their DEF
+//!   `+ HALO` (none: 0), not every FIXED instance (OpenROAD flows fix tap cells).
+//! * The default grid ([`default_gcell_size`]) is the router's default tile, provisional until
+//!   the router exports its grid constructor.
 //!
 //! Every map is computed row-parallel with rayon and summed in a fixed order (see `raster`), so
 //! the bytes do not depend on the number of threads.

@@ -131,7 +131,8 @@ where
         .par_iter()
         .map(|t| {
             let (a, b) = rows(t);
-            (a.min(ny - 1) as u32, b.min(ny - 1) as u32)
+            let b = b.min(ny - 1);
+            (a.min(b) as u32, b as u32)
         })
         .collect();
     // Counting sort of (row, item) pairs: bucket j lists, in item order, the items touching row j.
