@@ -324,11 +324,17 @@ fn components() {
 #[test]
 fn extreme_coordinates_round_trip() {
     let d = ok(&wrap(
-        "COMPONENTS 2 ;\n- a X + PLACED ( -9223372036854775808 9223372036854775807 ) N ;\n\
+        "COMPONENTS 2 ;\n- a X + PLACED ( -1099511627776 1099511627776 ) N ;\n\
          - b X + FIXED ( -1 0 ) S ;\nEND COMPONENTS\n",
     ));
-    assert_eq!(d.components[0].location, Point::new(i64::MIN, i64::MAX));
+    assert_eq!(d.components[0].location, Point::new(-(1 << 40), 1 << 40));
     roundtrip(&d);
+    // Beyond 2^40 DBU, coordinate arithmetic could overflow downstream: refused where it stands.
+    let e = err(&wrap(
+        "COMPONENTS 1 ;\n- a X + PLACED ( -9223372036854775808 0 ) N ;\nEND COMPONENTS\n",
+    ));
+    assert_eq!((e.line, e.column), (5, 18));
+    assert!(e.message.contains("out of range"), "{}", e.message);
 }
 
 #[test]

@@ -81,7 +81,8 @@ fn fast_int(t: &str) -> Option<i64> {
         }
         v = v * 10 + (c - b'0') as i64;
     }
-    Some(if neg { -v } else { v })
+    // Beyond the lexer's bound, let `lex::int` say it is out of range.
+    (v <= lex::MAX_MAGNITUDE).then_some(if neg { -v } else { v })
 }
 
 /// The next token, or a failure naming what was expected when the file ends.
@@ -136,6 +137,9 @@ pub(super) fn num<'a>(s: &'a str, what: impl Fn() -> String) -> PResult<'a, i64>
     }
     match cut(lex::int(s)) {
         Ok(x) => Ok(x),
+        Err(nom::Err::Failure(e)) if e.message.contains("out of range") => {
+            cut_fail(e.at, format!("{} {}", what(), e.message))
+        }
         Err(_) => cut_fail(
             sp(s),
             format!("expected {} (an integer), found '{}'", what(), shorten(t)),
