@@ -22,7 +22,9 @@
 pub mod cli;
 pub mod dataset;
 pub mod design;
+pub mod features;
 pub mod geom;
 pub mod lefdef;
+pub mod npy;
 pub mod output;
 pub mod route;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 pub mod dataset;
 pub mod demo;
+pub mod features;
 pub mod stats;
 pub mod tile;
 
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Read a design and print its statistics.
     Stats(stats::Args),
+    /// Compute CircuitNet feature maps on the GCell grid and write them as .npy (and PNG).
+    Features(features::Args),
     /// Build a dataset of feature maps and congestion labels from a configuration.
     Dataset(dataset::Args),
     /// Run the main job on the bundled nangate45/gcd design.
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Stats(a) => stats::run(&a),
+        Command::Features(a) => features::run(&a),
         Command::Tile(a) => tile::run(&a),
         Command::Demo(a) => demo::run(&a),
         Command::Dataset(a) => dataset::run(&a),
