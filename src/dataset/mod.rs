@@ -229,7 +229,70 @@ fn summary_without_time(s: &Summary) -> serde_json::Value {
 }
 
 /// Routes one variant and extracts its features on the router's grid.
+///
+/// The early-global-routing maps (`egr_overflow_*`) come from the router's pattern-only pass
+/// (no rip-up and reroute rounds), the labels from the full run.
 fn route_and_extract(design: &Design, v: &Variant) -> anyhow::Result<RoutedMaps> {
-    let _ = (design, v);
-    anyhow::bail!("router and features not merged yet")
+    use crate::route::{run, RouteConfig};
+    let mut cfg = RouteConfig::default();
+    if !v.layers.is_empty() {
+        cfg.layer_range = Some(crate::route::parse_layer_range(&v.layers)?);
+    }
+    for item in v.adjust.split(',').filter(|s| !s.trim().is_empty()) {
+        cfg.layer_adjust.push(crate::route::parse_layer_adjust(item.trim())?);
+    }
+    let tile = crate::route::setup::default_tile(design)
+        .ok_or_else(|| anyhow::anyhow!("no routing layer with tracks to size GCells by"))?;
+    // default_tile is 15 pitches of the third routing layer; scale to the variant's pitch count.
+    cfg.gcell_size = Some((tile * v.gcell_pitches as i64) / 15);
+    let grid = crate::route::gcell_grid(design, cfg.gcell_size)
+        .ok_or_else(|| anyhow::anyhow!("no GCell grid for this design"))?;
+    let full = run(design, &cfg)?;
+    let egr = run(design, &RouteConfig { iterations: 0, ..cfg.clone() })?;
+    let (nx, ny) = (grid.nx(), grid.ny());
+    anyhow::ensure!(
+        full.maps.cap_h.len() == nx * ny,
+        "router grid {} cells, feature grid {nx} x {ny}",
+        full.maps.cap_h.len()
+    );
+    let fmaps = crate::features::extract(design, &grid, &crate::features::FeatureConfig::default());
+    let mut channels: Vec<Vec<f32>> = Vec::with_capacity(FEATURES.len() + LABELS.len());
+    for ((c, m), name) in fmaps.iter().zip(&FEATURES[..8]) {
+        anyhow::ensure!(c.name() == *name, "feature channel {} where {name} was expected", c.name());
+        channels.push(m.data.clone());
+    }
+    let (eh, ev) = direction_overflow(&egr, nx, ny);
+    channels.push(congestion_label(&eh, &egr.maps.cap_h));
+    channels.push(congestion_label(&ev, &egr.maps.cap_v));
+    let (oh, ov) = direction_overflow(&full, nx, ny);
+    let h = congestion_label(&oh, &full.maps.cap_h);
+    let vv = congestion_label(&ov, &full.maps.cap_v);
+    let sum = h.iter().zip(&vv).map(|(a, b)| a + b).collect();
+    channels.extend([h, vv, sum]);
+    Ok(RoutedMaps { nx, ny, gcell_um: full.gcell_um, channels })
+}
+
+/// Per GCell and direction, Σ over layers of max(0, usage − capacity) on the GCell's edge (the
+/// edge to its right for H, above it for V; the last column/row repeats the one before), the same
+/// edge the router's `maps` report for that GCell.
+fn direction_overflow(r: &crate::route::RouteResult, nx: usize, ny: usize) -> (Vec<f32>, Vec<f32>) {
+    let g = crate::route::pattern::Grid2 { nx, ny };
+    let mut h = vec![0f32; nx * ny];
+    let mut v = vec![0f32; nx * ny];
+    for (cap, use_) in r.edge_capacity.iter().zip(&r.edge_usage) {
+        for y in 0..ny {
+            for x in 0..nx {
+                let k = y * nx + x;
+                if nx > 1 {
+                    let e = g.h(x.min(nx - 2), y);
+                    h[k] += (use_[e] - cap[e]).max(0) as f32;
+                }
+                if ny > 1 {
+                    let e = g.v(x, y.min(ny - 2));
+                    v[k] += (use_[e] - cap[e]).max(0) as f32;
+                }
+            }
+        }
+    }
+    (h, v)
 }
