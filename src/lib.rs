@@ -23,4 +23,5 @@ pub mod cli;
 pub mod design;
 pub mod geom;
 pub mod lefdef;
+pub mod output;
 pub mod route;

@@ -1,9 +1,26 @@
 //! The `mpgd` binary: parses the command line, runs it, prints any error once.
+//!
+//! Every failure a user can cause ends as one line `mpgd: ...` on stderr and exit status 1; help
+//! and version requests exit 0.
 
 use clap::Parser;
 
 fn main() {
-    let cli = mpgd::cli::Cli::parse();
+    let cli = match mpgd::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                std::process::exit(if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 1 } else { 0 });
+            }
+            // clap's message spans several lines (usage, tips): keep the sentence that matters.
+            let text = e.render().to_string();
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+            eprintln!("mpgd: {}", first.trim_start_matches("error: "));
+            std::process::exit(1);
+        }
+    };
     if let Err(e) = mpgd::cli::run(cli) {
         eprintln!("mpgd: {e:#}");
         std::process::exit(1);

@@ -1,1 +1,12 @@
-//! Integration tests (being written).
+//! mpgd's integration tests: one binary, one module per area.
+
+mod util;
+
+// Every design in the shared folder reads with the counts of MANIFEST.md / stats.json.
+mod stats;
+// Bad input and bad flags: one line, exit 1, nothing written.
+mod errors;
+// read -> write -> read gives an identical design; tiling keeps counts consistent.
+mod roundtrip;
+// Truncated and mutated designs never panic and errors point inside the file.
+mod mutation;

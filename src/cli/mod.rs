@@ -6,7 +6,9 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod demo;
 pub mod stats;
+pub mod tile;
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -23,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Read a design and print its statistics.
     Stats(stats::Args),
+    /// Run the main job on the bundled nangate45/gcd design.
+    Demo(demo::Args),
+    /// Build a larger placed design by tiling a real one (for scale measurements).
+    Tile(tile::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -43,10 +49,18 @@ pub struct DesignArgs {
 impl DesignArgs {
     /// Reads and builds the design.
     pub fn load(&self) -> anyhow::Result<crate::design::Design> {
+        let missing = if self.allow_missing_masters {
+            crate::design::MissingMasters::Warn
+        } else {
+            crate::design::MissingMasters::Error
+        };
+        self.load_with(missing)
+    }
+
+    /// Reads and builds the design, with a given policy for masters no LEF defines.
+    pub fn load_with(&self, missing: crate::design::MissingMasters) -> anyhow::Result<crate::design::Design> {
         let mut input = crate::design::DesignInput::new(self.lefs.clone(), self.def.clone());
-        if self.allow_missing_masters {
-            input.options.missing_masters = crate::design::MissingMasters::Warn;
-        }
+        input.options.missing_masters = missing;
         let design = crate::design::Design::load(&input)?;
         for w in &design.warnings {
             eprintln!("mpgd: warning: {w}");
@@ -62,5 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Stats(a) => stats::run(&a),
+        Command::Tile(a) => tile::run(&a),
+        Command::Demo(a) => demo::run(&a),
     }
 }

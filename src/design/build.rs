@@ -1,5 +1,17 @@
-//! Building the design model from parsed LEF and DEF (stub: being written).
-use super::{Design, DesignInput, Error};
+//! Building the design model from parsed LEF and DEF: resolve every name once, apply every
+//! transform once.
+//!
+//! LEF values (microns) are converted to the DEF's DBU with rounding. LEF files are merged in the
+//! order given; a macro or layer defined twice keeps its first definition (as OpenROAD's reader
+//! does) and the repeat is reported as a warning.
+
+use super::*;
+use crate::geom::Transform;
+use crate::lefdef::def::{self, Def};
+use crate::lefdef::lef::{self, Geom, Lef, LayerType};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
 
 /// What to do about a component whose master no LEF defines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -11,11 +23,512 @@ pub enum MissingMasters {
     Warn,
 }
 
+/// Choices made while building.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BuildOptions {
     pub missing_masters: MissingMasters,
 }
 
+/// Reads the files (LEFs in parallel with each other and with the DEF) and builds the design.
 pub fn load(input: &DesignInput) -> Result<Design, Error> {
-    Err(Error::Resolve { file: input.def.clone(), message: "not written yet".into() })
+    if input.lefs.is_empty() {
+        return Err(Error::Resolve { file: input.def.clone(), message: "no LEF file given".into() });
+    }
+    let (lefs, def) = rayon::join(
+        || {
+            input
+                .lefs
+                .par_iter()
+                .map(|p| crate::lefdef::read_lef(p).map(|(l, w)| (p.clone(), l, w)))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || crate::lefdef::read_def(&input.def),
+    );
+    let lefs = lefs?;
+    let (def, def_warnings) = def?;
+    let mut warnings: Vec<String> = Vec::new();
+    for (_, _, ws) in &lefs {
+        warnings.extend(ws.iter().map(|w| w.to_string()));
+    }
+    warnings.extend(def_warnings.iter().map(|w| w.to_string()));
+    let lef_refs: Vec<(&Path, &Lef)> = lefs.iter().map(|(p, l, _)| (p.as_path(), l)).collect();
+    let mut design = from_parsed(&lef_refs, &def, &input.def, input.options)?;
+    warnings.append(&mut design.warnings);
+    design.warnings = warnings;
+    Ok(design)
+}
+
+/// Builds the design from already parsed files. `def_path` names the DEF in errors.
+pub fn from_parsed(
+    lefs: &[(&Path, &Lef)],
+    def: &Def,
+    def_path: &Path,
+    options: BuildOptions,
+) -> Result<Design, Error> {
+    let dbu = def.dbu_per_micron as i64;
+    let err = |file: &Path, message: String| Error::Resolve { file: file.to_path_buf(), message };
+    if dbu <= 0 {
+        return Err(err(def_path, "the DEF has no positive UNITS DISTANCE MICRONS".into()));
+    }
+    let to_dbu = |v: f64| (v * dbu as f64).round() as Dbu;
+    let mut warnings = Vec::new();
+
+    // Layers: every LEF layer name is known; routing layers get ids bottom to top.
+    let mut all_layers: HashMap<&str, Option<LayerId>> = HashMap::new();
+    let mut layers: Vec<RoutingLayer> = Vec::new();
+    for (path, lef) in lefs {
+        for l in &lef.layers {
+            if all_layers.contains_key(l.name.as_str()) {
+                warnings.push(format!("{}: layer '{}' is defined again; the first definition is kept", path.display(), l.name));
+                continue;
+            }
+            let id = if l.kind == LayerType::Routing {
+                if layers.len() >= LayerId::MAX as usize {
+                    return Err(err(path, format!("too many routing layers (at most {})", LayerId::MAX)));
+                }
+                let direction = l.direction.unwrap_or(if layers.len() % 2 == 0 {
+                    lef::Direction::Horizontal
+                } else {
+                    lef::Direction::Vertical
+                });
+                let pitch = l.pitch.map_or((0, 0), |(x, y)| (to_dbu(x), to_dbu(y)));
+                layers.push(RoutingLayer {
+                    name: l.name.clone(),
+                    direction,
+                    pitch,
+                    offset: l.offset.map(|(x, y)| (to_dbu(x), to_dbu(y))),
+                    width: l.width.map_or(0, to_dbu),
+                    spacing: l.spacing.map_or(0, to_dbu),
+                    tracks_x: Vec::new(),
+                    tracks_y: Vec::new(),
+                });
+                Some((layers.len() - 1) as LayerId)
+            } else {
+                None
+            };
+            all_layers.insert(l.name.as_str(), id);
+        }
+    }
+    // Resolves a layer name: Ok(Some(id)) for a routing layer, Ok(None) for another known layer.
+    let resolve_layer = |name: &str, file: &Path, user: &dyn Fn() -> String| -> Result<Option<LayerId>, Error> {
+        all_layers
+            .get(name)
+            .copied()
+            .ok_or_else(|| err(file, format!("unknown layer '{name}' used by {}", user())))
+    };
+
+    // Vias (LEF and DEF) as metal shapes, for special-net wiring.
+    let mut via_shapes: HashMap<&str, Vec<(LayerId, Rect)>> = HashMap::new();
+    for (path, lef) in lefs {
+        for v in &lef.vias {
+            let mut shapes = Vec::new();
+            for s in &v.shapes {
+                if let Some(id) = resolve_layer(&s.layer, path, &|| format!("via '{}'", v.name))? {
+                    shapes.extend(geom_rects(&s.geom, to_dbu).into_iter().map(|r| (id, r)));
+                }
+            }
+            via_shapes.entry(v.name.as_str()).or_insert(shapes);
+        }
+    }
+    for v in &def.vias {
+        let mut shapes = Vec::new();
+        for (layer, r) in &v.shapes {
+            if let Some(id) = resolve_layer(layer, def_path, &|| format!("via '{}'", v.name))? {
+                shapes.push((id, *r));
+            }
+        }
+        via_shapes.insert(v.name.as_str(), shapes);
+    }
+
+    // Masters.
+    let mut masters: Vec<Master> = Vec::new();
+    let mut master_index: HashMap<String, u32> = HashMap::new();
+    for (path, lef) in lefs {
+        for m in &lef.macros {
+            if master_index.contains_key(&m.name) {
+                warnings.push(format!("{}: macro '{}' is defined again; the first definition is kept", path.display(), m.name));
+                continue;
+            }
+            let (w, h) = (to_dbu(m.size.0), to_dbu(m.size.1));
+            if w < 0 || h < 0 {
+                return Err(err(path, format!("macro '{}' has a negative SIZE", m.name)));
+            }
+            let (ox, oy) = (to_dbu(m.origin.0), to_dbu(m.origin.1));
+            let shapes_of = |shapes: &[lef::Shape], what: &dyn Fn() -> String| -> Result<Vec<(LayerId, Rect)>, Error> {
+                let mut out = Vec::new();
+                for s in shapes {
+                    if let Geom::Via { name, at } = &s.geom {
+                        let at = (to_dbu(at.0) + ox, to_dbu(at.1) + oy);
+                        if let Some(vs) = via_shapes.get(name.as_str()) {
+                            out.extend(vs.iter().map(|(l, r)| (*l, r.translate(at.0, at.1))));
+                        }
+                        continue;
+                    }
+                    if let Some(id) = resolve_layer(&s.layer, path, what)? {
+                        out.extend(geom_rects(&s.geom, to_dbu).into_iter().map(|r| (id, r.translate(ox, oy))));
+                    }
+                }
+                Ok(out)
+            };
+            let mut pins = Vec::with_capacity(m.pins.len());
+            for p in &m.pins {
+                let mut shapes = Vec::new();
+                for port in &p.ports {
+                    shapes.extend(shapes_of(&port.shapes, &|| format!("pin '{}' of macro '{}'", p.name, m.name))?);
+                }
+                pins.push(MasterPin { name: p.name.clone(), direction: p.direction.clone(), use_: p.use_.clone(), shapes });
+            }
+            let obs = shapes_of(&m.obs, &|| format!("OBS of macro '{}'", m.name))?;
+            master_index.insert(m.name.clone(), masters.len() as u32);
+            masters.push(Master {
+                name: m.name.clone(),
+                class: m.class.clone(),
+                kind: master_kind(m.class.as_deref()),
+                width: w,
+                height: h,
+                pins,
+                obs,
+                missing: false,
+            });
+        }
+    }
+
+    // Instances.
+    let mut missing: Vec<String> = Vec::new();
+    let mut instances = Vec::with_capacity(def.components.len());
+    for c in &def.components {
+        let mi = match master_index.get(&c.master) {
+            Some(&i) => i,
+            None => {
+                if options.missing_masters == MissingMasters::Error {
+                    return Err(err(def_path, format!(
+                        "component '{}' uses master '{}', which no LEF file defines",
+                        c.name, c.master
+                    )));
+                }
+                missing.push(c.master.clone());
+                let i = masters.len() as u32;
+                master_index.insert(c.master.clone(), i);
+                masters.push(Master {
+                    name: c.master.clone(),
+                    class: None,
+                    kind: MasterKind::Other,
+                    width: 0,
+                    height: 0,
+                    pins: Vec::new(),
+                    obs: Vec::new(),
+                    missing: true,
+                });
+                i
+            }
+        };
+        let m = &masters[mi as usize];
+        let bbox = Transform::new(c.location, c.orient, m.width, m.height).placed_box();
+        instances.push(Instance {
+            name: c.name.clone(),
+            master: mi,
+            status: c.status,
+            location: c.location,
+            orient: c.orient,
+            bbox,
+            halo: c.halo,
+        });
+    }
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "{}: {} master(s) defined by no LEF file ({}); their components are kept as zero-size black boxes",
+            def_path.display(),
+            missing.len(),
+            missing.join(", ")
+        ));
+    }
+
+    // IO pins, absolute shapes: a port's shapes are relative to its placement point and oriented.
+    let mut io_pins = Vec::with_capacity(def.pins.len());
+    let mut io_index: HashMap<&str, u32> = HashMap::with_capacity(def.pins.len());
+    let die_box = Rect::bounding(def.die_area.iter().copied()).unwrap_or_default();
+    let mut outside = 0usize;
+    for p in &def.pins {
+        let mut shapes = Vec::new();
+        for port in &p.ports {
+            let (at, orient) = port.placement.map_or((Point::default(), Orient::N), |(_, at, o)| (at, o));
+            let t = Transform::new(at, orient, 0, 0);
+            let user = || format!("pin '{}'", p.name);
+            for (layer, r) in &port.layer_shapes {
+                if let Some(id) = resolve_layer(layer, def_path, &user)? {
+                    shapes.push((id, t.apply_rect(r)));
+                }
+            }
+            for (layer, poly) in &port.polygons {
+                if let Some(id) = resolve_layer(layer, def_path, &user)? {
+                    let placed: Vec<Point> = poly.iter().map(|q| t.apply(*q)).collect();
+                    shapes.extend(polygon::to_rects(&placed).into_iter().map(|r| (id, r)));
+                }
+            }
+        }
+        if shapes.iter().any(|(_, r)| r.intersection(&die_box).is_none()) {
+            outside += 1;
+        }
+        io_index.insert(p.name.as_str(), io_pins.len() as u32);
+        io_pins.push(IoPin {
+            name: p.name.clone(),
+            net: None,
+            direction: p.direction.clone(),
+            use_: p.use_.clone(),
+            shapes,
+        });
+    }
+    if outside > 0 {
+        warnings.push(format!("{}: {outside} IO pin(s) lie at least partly outside the die area", def_path.display()));
+    }
+
+    // Nets: resolve every connection to an instance pin or an IO pin.
+    let comp_index: HashMap<&str, u32> =
+        def.components.iter().enumerate().map(|(i, c)| (c.name.as_str(), i as u32)).collect();
+    let mut nets = Vec::with_capacity(def.nets.len());
+    let mut net_pins = Vec::with_capacity(def.nets.iter().map(|n| n.connections.len()).sum());
+    for (ni, n) in def.nets.iter().enumerate() {
+        let start = net_pins.len() as u32;
+        for c in &n.connections {
+            if c.is_io() {
+                let Some(&pi) = io_index.get(c.pin.as_str()) else {
+                    return Err(err(def_path, format!("net '{}' connects to IO pin '{}', which PINS does not define", n.name, c.pin)));
+                };
+                io_pins[pi as usize].net = Some(ni as u32);
+                net_pins.push(NetPin::Io(pi));
+                continue;
+            }
+            let Some(&ci) = comp_index.get(c.component.as_str()) else {
+                return Err(err(def_path, format!("net '{}' connects to component '{}', which COMPONENTS does not define", n.name, c.component)));
+            };
+            let mi = instances[ci as usize].master as usize;
+            let m = &mut masters[mi];
+            let pin = match m.pins.iter().position(|p| p.name == c.pin) {
+                Some(p) => p as u32,
+                None if m.missing => {
+                    m.pins.push(MasterPin { name: c.pin.clone(), direction: None, use_: None, shapes: Vec::new() });
+                    (m.pins.len() - 1) as u32
+                }
+                None => {
+                    return Err(err(def_path, format!(
+                        "net '{}' connects to pin '{}' of component '{}', but master '{}' has no such pin",
+                        n.name, c.pin, c.component, m.name
+                    )))
+                }
+            };
+            net_pins.push(NetPin::Inst { inst: ci, pin });
+        }
+        nets.push(Net {
+            name: n.name.clone(),
+            use_: n.use_.clone(),
+            pins: start..net_pins.len() as u32,
+            routed_in_def: n.has_wiring,
+        });
+    }
+
+    // Routing obstructions: macro OBS of every instance, then special-net wiring, then blockages.
+    let mut obstructions: Vec<Vec<Obstruction>> = vec![Vec::new(); layers.len()];
+    let per_instance: Vec<Vec<(LayerId, Rect)>> = instances
+        .par_iter()
+        .map(|inst| {
+            let m = &masters[inst.master as usize];
+            if m.obs.is_empty() {
+                return Vec::new();
+            }
+            let t = Transform::new(inst.location, inst.orient, m.width, m.height);
+            m.obs.iter().map(|(l, r)| (*l, t.apply_rect(r))).collect()
+        })
+        .collect();
+    for (l, rect) in per_instance.into_iter().flatten() {
+        obstructions[l as usize].push(Obstruction { rect, source: ObstructionSource::MacroObs });
+    }
+    for sn in &def.special_nets {
+        let user = || format!("special net '{}'", sn.name);
+        for w in &sn.wiring {
+            let id = resolve_layer(&w.layer, def_path, &user)?;
+            if let Some(id) = id {
+                for r in path_rects(&w.points, w.width.max(layers[id as usize].width)) {
+                    obstructions[id as usize].push(Obstruction { rect: r, source: ObstructionSource::SpecialWiring });
+                }
+            }
+            for (via, at) in &w.vias {
+                if let Some(vs) = via_shapes.get(via.as_str()) {
+                    for (l, r) in vs {
+                        obstructions[*l as usize].push(Obstruction { rect: r.translate(at.x, at.y), source: ObstructionSource::SpecialWiring });
+                    }
+                }
+            }
+        }
+        for (layer, r) in &sn.shapes {
+            if let Some(id) = resolve_layer(layer, def_path, &user)? {
+                obstructions[id as usize].push(Obstruction { rect: *r, source: ObstructionSource::SpecialWiring });
+            }
+        }
+    }
+    let mut placement_blockages = Vec::new();
+    for b in &def.blockages {
+        let mut rects = b.rects.clone();
+        for p in &b.polygons {
+            rects.extend(polygon::to_rects(p));
+        }
+        match &b.layer {
+            Some(layer) => {
+                if let Some(id) = resolve_layer(layer, def_path, &|| "a routing blockage".to_string())? {
+                    obstructions[id as usize].extend(rects.into_iter().map(|rect| Obstruction { rect, source: ObstructionSource::RoutingBlockage }));
+                }
+            }
+            None => placement_blockages.extend(rects),
+        }
+    }
+
+    // Tracks.
+    for t in &def.tracks {
+        for layer in &t.layers {
+            if let Some(id) = resolve_layer(layer, def_path, &|| "TRACKS".to_string())? {
+                let pat = TrackPattern { start: t.start, num: t.num, step: t.step };
+                match t.axis {
+                    def::Axis::X => layers[id as usize].tracks_x.push(pat),
+                    def::Axis::Y => layers[id as usize].tracks_y.push(pat),
+                }
+            }
+        }
+    }
+
+    // Rows, with the box their sites cover.
+    let mut sites: HashMap<&str, (Dbu, Dbu)> = HashMap::new();
+    for (_, lef) in lefs {
+        for s in &lef.sites {
+            sites.entry(s.name.as_str()).or_insert((to_dbu(s.size.0), to_dbu(s.size.1)));
+        }
+    }
+    let mut rows = Vec::with_capacity(def.rows.len());
+    for r in &def.rows {
+        let Some(&(sw, sh)) = sites.get(r.site.as_str()) else {
+            return Err(err(def_path, format!("row '{}' uses site '{}', which no LEF file defines", r.name, r.site)));
+        };
+        let (site_w, site_h) = if r.orient.swaps_axes() { (sh, sw) } else { (sw, sh) };
+        let nx = r.num_x.max(1);
+        let ny = r.num_y.max(1);
+        let w = if nx > 1 { (nx - 1).saturating_mul(r.step_x).saturating_add(site_w) } else { site_w };
+        let h = if ny > 1 { (ny - 1).saturating_mul(r.step_y).saturating_add(site_h) } else { site_h };
+        rows.push(Row {
+            name: r.name.clone(),
+            site: r.site.clone(),
+            origin: r.origin,
+            orient: r.orient,
+            num_x: r.num_x,
+            num_y: r.num_y,
+            step_x: r.step_x,
+            step_y: r.step_y,
+            bbox: Rect::new(r.origin.x, r.origin.y, r.origin.x + w, r.origin.y + h),
+        });
+    }
+
+    let gcell_grid = gcell_grid(&def.gcell_grid);
+    let die = die_box;
+    let core = rows.iter().map(|r| r.bbox).reduce(|a, b| a.union(&b)).unwrap_or(die);
+    Ok(Design {
+        name: def.design.clone(),
+        dbu_per_micron: dbu,
+        die,
+        die_polygon: def.die_area.clone(),
+        core,
+        layers,
+        masters,
+        instances,
+        io_pins,
+        nets,
+        net_pins,
+        obstructions,
+        rows,
+        gcell_grid,
+        placement_blockages,
+        special_net_count: def.special_nets.len(),
+        warnings,
+    })
+}
+
+/// The grid lines of a DEF GCELLGRID (`None` when there is none).
+fn gcell_grid(lines: &[def::GCellGridLine]) -> Option<DefGCellGrid> {
+    let axis = |a: def::Axis| {
+        let mut v: Vec<Dbu> = lines
+            .iter()
+            .filter(|l| l.axis == a)
+            .flat_map(|l| (0..l.num.clamp(0, 1 << 20)).map(move |i| l.start + i * l.step))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (x_lines, y_lines) = (axis(def::Axis::X), axis(def::Axis::Y));
+    (x_lines.len() >= 2 && y_lines.len() >= 2).then_some(DefGCellGrid { x_lines, y_lines })
+}
+
+/// Rectangles of a LEF shape (a via reference has none of its own).
+fn geom_rects(g: &Geom, to_dbu: impl Fn(f64) -> Dbu) -> Vec<Rect> {
+    match g {
+        Geom::Rect([x0, y0, x1, y1]) => vec![Rect::new(to_dbu(*x0), to_dbu(*y0), to_dbu(*x1), to_dbu(*y1))],
+        Geom::Polygon(pts) => {
+            let pts: Vec<Point> = pts.iter().map(|&(x, y)| Point::new(to_dbu(x), to_dbu(y))).collect();
+            polygon::to_rects(&pts)
+        }
+        Geom::Via { .. } => Vec::new(),
+    }
+}
+
+/// The rectangles a routed path covers: each straight segment widened by half the width on each
+/// side and extended by half the width at both ends (DEF's default end style).
+pub(crate) fn path_rects(points: &[Point], width: Dbu) -> Vec<Rect> {
+    let h = width / 2;
+    if points.len() == 1 {
+        let p = points[0];
+        return vec![Rect::new(p.x - h, p.y - h, p.x + h, p.y + h)];
+    }
+    points
+        .windows(2)
+        .map(|w| Rect::new(w[0].x.min(w[1].x) - h, w[0].y.min(w[1].y) - h, w[0].x.max(w[1].x) + h, w[0].y.max(w[1].y) + h))
+        .collect()
+}
+
+/// Classifies a LEF macro class.
+fn master_kind(class: Option<&str>) -> MasterKind {
+    let Some(class) = class else { return MasterKind::Other };
+    let mut words = class.split_whitespace().map(|w| w.to_ascii_uppercase());
+    match (words.next().as_deref(), words.next().as_deref()) {
+        (Some("CORE"), None | Some("TIEHIGH") | Some("TIELOW")) => MasterKind::Core,
+        (Some("CORE"), Some(_)) => MasterKind::Physical, // FEEDTHRU, SPACER, WELLTAP, ANTENNACELL
+        (Some("ENDCAP"), _) => MasterKind::Physical,
+        (Some("BLOCK"), _) => MasterKind::Block,
+        (Some("PAD"), _) | (Some("RING"), _) => MasterKind::Pad,
+        _ => MasterKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_map_to_kinds() {
+        assert_eq!(master_kind(Some("CORE")), MasterKind::Core);
+        assert_eq!(master_kind(Some("CORE TIELOW")), MasterKind::Core);
+        assert_eq!(master_kind(Some("CORE WELLTAP")), MasterKind::Physical);
+        assert_eq!(master_kind(Some("ENDCAP PRE")), MasterKind::Physical);
+        assert_eq!(master_kind(Some("BLOCK")), MasterKind::Block);
+        assert_eq!(master_kind(None), MasterKind::Other);
+    }
+
+    #[test]
+    fn paths_are_widened_and_extended() {
+        let r = path_rects(&[Point::new(0, 0), Point::new(100, 0), Point::new(100, 50)], 10);
+        assert_eq!(r, vec![Rect::new(-5, -5, 105, 5), Rect::new(95, -5, 105, 55)]);
+    }
+
+    #[test]
+    fn gcell_grid_lines_merge_per_axis() {
+        let l = |axis, start, num, step| def::GCellGridLine { axis, start, num, step };
+        let g = gcell_grid(&[l(def::Axis::X, 0, 3, 10), l(def::Axis::X, 25, 1, 0), l(def::Axis::Y, 0, 2, 7)]).unwrap();
+        assert_eq!(g.x_lines, vec![0, 10, 20, 25]);
+        assert_eq!(g.y_lines, vec![0, 7]);
+    }
 }

@@ -185,11 +185,16 @@ pub fn name(s: &str) -> PResult<'_, &str> {
     }
 }
 
+/// The largest magnitude accepted for any number: far beyond any real die (a metre in nm), small
+/// enough that sums and products of coordinates cannot overflow `i64`.
+pub const MAX_MAGNITUDE: i64 = 1 << 40;
+
 /// A decimal number (LEF values in microns, DEF distances that may carry a fraction).
 pub fn float(s: &str) -> PResult<'_, f64> {
     let (rest, t) = token(s)?;
     match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok((rest, v)),
+        Ok(v) if v.is_finite() && v.abs() < 1e9 => Ok((rest, v)),
+        Ok(v) if v.is_finite() => fail(sp(s), format!("number {} is out of range", shorten(t))),
         _ => fail(sp(s), format!("expected a number, found '{}'", shorten(t))),
     }
 }
@@ -197,13 +202,17 @@ pub fn float(s: &str) -> PResult<'_, f64> {
 /// An integer (DEF coordinates and counts). A whole-valued decimal such as `100.0` is accepted.
 pub fn int(s: &str) -> PResult<'_, i64> {
     let (rest, t) = token(s)?;
-    if let Ok(v) = t.parse::<i64>() {
-        return Ok((rest, v));
+    let v = match t.parse::<i64>() {
+        Ok(v) => v,
+        Err(_) => match t.parse::<f64>() {
+            Ok(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 => v as i64,
+            _ => return fail(sp(s), format!("expected an integer, found '{}'", shorten(t))),
+        },
+    };
+    if v.abs() > MAX_MAGNITUDE {
+        return fail(sp(s), format!("number {} is out of range", shorten(t)));
     }
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 => Ok((rest, v as i64)),
-        _ => fail(sp(s), format!("expected an integer, found '{}'", shorten(t))),
-    }
+    Ok((rest, v))
 }
 
 /// A non-negative count (section sizes, repeat counts).
