@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub mod demo;
+pub mod route;
 pub mod stats;
 pub mod tile;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Demo(demo::Args),
     /// Build a larger placed design by tiling a real one (for scale measurements).
     Tile(tile::Args),
+    /// Global routing with OpenROAD's capacity model: overflow, wirelength, vias, guides, maps.
+    Route(route::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -78,5 +81,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats(a) => stats::run(&a),
         Command::Tile(a) => tile::run(&a),
         Command::Demo(a) => demo::run(&a),
+        Command::Route(a) => route::run(&a),
     }
 }
