@@ -67,14 +67,16 @@ impl<'a> State<'a> {
         1.0 + self.hist[e] as f64 + cong + self.p.extra.map_or(0.0, |x| x[e] as f64)
     }
 
+    /// Adds edges to a net's route; an edge the net already uses is not counted twice.
     fn add(&mut self, net: usize, edges: &[usize]) {
-        for &e in edges {
-            self.usage[e] += 1;
-        }
         let r = &mut self.routes[net];
-        r.extend_from_slice(edges);
-        r.sort_unstable();
-        r.dedup();
+        for &e in edges {
+            if r.binary_search(&e).is_err() {
+                self.usage[e] += 1;
+                let k = r.partition_point(|&x| x < e);
+                r.insert(k, e);
+            }
+        }
     }
 
     fn overflow(&self) -> i64 {
@@ -235,14 +237,87 @@ pub fn run(p: &Problem) -> Solution {
             }
         }
     }
-    let routes = best.2;
-    let mut usage = vec![0; ne];
-    for r in &routes {
+    st.routes = best.2;
+    st.usage = vec![0; ne];
+    for r in &st.routes {
         for &e in r {
-            usage[e] += 1;
+            st.usage[e] += 1;
         }
     }
-    Solution { routes, usage, overflow: best.0, rounds }
+    // Wire recovery: negotiation leaves detours behind; reroute every bent branch with a price
+    // of length + bends + a prohibitive price for new overflow. The old branch is always one of
+    // the candidates, so neither overflow nor wire can grow.
+    for i in order.iter().copied() {
+        refine_net(&mut st, i);
+    }
+    // Normalise: every route a tree over its pins (a reroute can leave a redundant edge when
+    // a new path touches its own net), usage recounted from the routes.
+    for i in order.iter().copied() {
+        st.routes[i] = make_tree(&g, &p.pins[i], &st.routes[i]);
+    }
+    st.usage = vec![0; ne];
+    for r in &st.routes {
+        for &e in r {
+            st.usage[e] += 1;
+        }
+    }
+    let overflow = st.overflow();
+    Solution { routes: st.routes, usage: st.usage, overflow, rounds }
+}
+
+/// The branches (edge chains between junctions) of net `i`'s tree.
+fn branches(g: &Grid2, pins: &[usize], edges: &[usize]) -> Vec<Vec<usize>> {
+    let pinset: HashSet<usize> = pins.iter().copied().collect();
+    let mut adj: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &f in edges {
+        let (a, b) = g.ends(f);
+        let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+        adj.entry(na).or_default().push((nb, f));
+        adj.entry(nb).or_default().push((na, f));
+    }
+    let junction = |n: usize| pinset.contains(&n) || adj[&n].len() != 2;
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut out = Vec::new();
+    let mut starts: Vec<usize> = adj.keys().copied().filter(|&n| junction(n)).collect();
+    starts.sort_unstable();
+    for s0 in starts {
+        let mut nb = adj[&s0].clone();
+        nb.sort_unstable();
+        for (m, e) in nb {
+            if !seen.insert(e) {
+                continue;
+            }
+            let mut br = vec![e];
+            let (mut cur, mut via) = (m, e);
+            while !junction(cur) {
+                let Some(&(nx, f)) = adj[&cur].iter().find(|&&(_, f)| f != via) else { break };
+                if !seen.insert(f) {
+                    break;
+                }
+                br.push(f);
+                cur = nx;
+                via = f;
+            }
+            out.push(br);
+        }
+    }
+    out
+}
+
+fn refine_net(st: &mut State, i: usize) {
+    let g = st.p.grid;
+    let brs = branches(&g, &st.p.pins[i], &st.routes[i]);
+    for br in brs {
+        // Skip straight branches: nothing to gain.
+        if br.iter().all(|&e| g.is_h(e)) || br.iter().all(|&e| !g.is_h(e)) {
+            continue;
+        }
+        // The branch may have been changed by an earlier reroute of this net.
+        if !br.iter().all(|e| st.routes[i].binary_search(e).is_ok()) {
+            continue;
+        }
+        reroute_edges(st, i, &br, 2, true);
+    }
 }
 
 /// Rips up the branch of net `i` through edge `e` and reconnects the two parts with the maze.
@@ -275,10 +350,43 @@ fn reroute_branch(st: &mut State, i: usize, e: usize, margin: usize) {
             via = f;
         }
     };
-    let end_a = walk(na, e, &mut branch);
-    let end_b = walk(nb, e, &mut branch);
+    let _ = (walk(na, e, &mut branch), walk(nb, e, &mut branch));
+    reroute_edges(st, i, &branch, margin, false);
+}
+
+/// Removes `branch` (a chain of net i's edges between two junctions) and reconnects the two
+/// parts of the tree with the maze. With `refine`, the price is length, bends and a prohibitive
+/// price for overflow only (no history, no present-congestion ramp).
+fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refine: bool) {
+    let g = st.p.grid;
+    let mut adj: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &f in &st.routes[i] {
+        let (a, b) = g.ends(f);
+        let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+        adj.entry(na).or_default().push((nb, f));
+        adj.entry(nb).or_default().push((na, f));
+    }
     let bset: HashSet<usize> = branch.iter().copied().collect();
-    for &f in &branch {
+    // The branch's two ends: its nodes of branch-degree 1.
+    let mut bdeg: HashMap<usize, u32> = HashMap::new();
+    for &f in branch {
+        let (a, b) = g.ends(f);
+        *bdeg.entry(g.node(a.0, a.1)).or_default() += 1;
+        *bdeg.entry(g.node(b.0, b.1)).or_default() += 1;
+    }
+    let mut ends: Vec<usize> = bdeg.iter().filter(|(_, &d)| d == 1).map(|(&n, _)| n).collect();
+    ends.sort_unstable();
+    if ends.len() != 2 {
+        return; // not a simple chain; leave it
+    }
+    let (end_a, end_b) = (ends[0], ends[1]);
+    // Interior GCells must be plain chain links (degree 2, no pin): an earlier reroute may have
+    // attached something to them, and removing the chain would then cut the tree in three.
+    let pins = &st.p.pins[i];
+    if bdeg.iter().any(|(&n, &d)| d == 2 && (adj.get(&n).map_or(0, |v| v.len()) != 2 || pins.contains(&n))) {
+        return;
+    }
+    for &f in branch {
         st.usage[f] -= 1;
     }
     st.routes[i].retain(|f| !bset.contains(f));
@@ -306,15 +414,26 @@ fn reroute_branch(st: &mut State, i: usize, e: usize, margin: usize) {
         return; // the branch was redundant
     }
     let cb = comp(end_b);
-    let (pa, pb) = (g.xy(end_a), g.xy(end_b));
+    // The box holds the old branch too, so the old branch stays a candidate.
+    let mut nodes: Vec<usize> = bdeg.keys().copied().collect();
+    nodes.sort_unstable();
+    let b = bbox(&g, &nodes);
     let bx = Box2 {
-        x0: pa.0.min(pb.0).saturating_sub(margin),
-        y0: pa.1.min(pb.1).saturating_sub(margin),
-        x1: (pa.0.max(pb.0) + margin).min(g.nx - 1),
-        y1: (pa.1.max(pb.1) + margin).min(g.ny - 1),
+        x0: b.x0.saturating_sub(margin),
+        y0: b.y0.saturating_sub(margin),
+        x1: (b.x1 + margin).min(g.nx - 1),
+        y1: (b.y1 + margin).min(g.ny - 1),
     };
     let path = {
-        let cost = |f: usize| st.cost(f);
+        let cost = |f: usize| {
+            if refine {
+                // Flat per overflowed edge: each such edge adds exactly one unit of overflow.
+                let over = st.usage[f] + 1 > st.p.cap[f];
+                1.0 + if over { 1000.0 } else { 0.0 } + st.p.extra.map_or(0.0, |x| x[f] as f64)
+            } else {
+                st.cost(f)
+            }
+        };
         maze::route(&g, bx, &ca, &cb, &cost, BEND).or_else(|| {
             let full = Box2 { x0: 0, y0: 0, x1: g.nx - 1, y1: g.ny - 1 };
             maze::route(&g, full, &ca, &cb, &cost, BEND)
@@ -322,6 +441,6 @@ fn reroute_branch(st: &mut State, i: usize, e: usize, margin: usize) {
     };
     match path {
         Some(p) => st.add(i, &p),
-        None => st.add(i, &branch), // cannot happen on a connected grid; keep the old branch
+        None => st.add(i, branch), // cannot happen on a connected grid; keep the old branch
     }
 }

@@ -23,6 +23,9 @@ pub mod report;
 pub mod setup;
 pub mod steiner;
 
+#[cfg(test)]
+mod golden;
+
 use crate::design::Design;
 use crate::geom::Dbu;
 use crate::lefdef::lef::Direction;
@@ -154,6 +157,8 @@ pub struct RouteResult {
     pub dbu_per_micron: i64,
     pub routed_nets: usize,
     pub rounds: usize,
+    /// Overflow of the 2-D solution (before layer assignment).
+    pub overflow_2d: i64,
     pub maps: Maps,
     pub routes: Vec<NetRoute>,
     pub warnings: Vec<String>,
@@ -312,6 +317,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         dbu_per_micron: dbu,
         routed_nets: s.nets.len(),
         rounds: sol.rounds,
+        overflow_2d: sol.overflow,
         maps,
         routes,
         warnings: s.warnings,

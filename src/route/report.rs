@@ -92,6 +92,7 @@ struct Json<'a> {
     ny: usize,
     routed_nets: usize,
     rip_up_rounds: usize,
+    overflow_2d: i64,
     layers: Vec<JsonLayer<'a>>,
 }
 
@@ -110,6 +111,7 @@ pub fn json(r: &RouteResult) -> String {
         ny: r.grid.ny,
         routed_nets: r.routed_nets,
         rip_up_rounds: r.rounds,
+        overflow_2d: r.overflow_2d,
         layers: r
             .layers
             .iter()
