@@ -232,7 +232,7 @@ pub fn run(p: &Problem) -> Solution {
             worse = 0;
         } else {
             worse += 1;
-            if worse >= 25 {
+            if worse >= 10 {
                 break;
             }
         }
