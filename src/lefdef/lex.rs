@@ -209,7 +209,7 @@ pub fn int(s: &str) -> PResult<'_, i64> {
             _ => return fail(sp(s), format!("expected an integer, found '{}'", shorten(t))),
         },
     };
-    if v.abs() > MAX_MAGNITUDE {
+    if v.unsigned_abs() > MAX_MAGNITUDE as u64 {
         return fail(sp(s), format!("number {} is out of range", shorten(t)));
     }
     Ok((rest, v))

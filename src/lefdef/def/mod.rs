@@ -5,11 +5,24 @@
 //! routing obstruction. `write` turns a [`Def`] back into DEF text that [`parse`] reads to an equal
 //! value.
 
+mod blockages;
+mod components;
+mod floorplan;
+mod groups;
+mod nets;
 mod parse;
+mod pins;
+mod regions;
+mod section;
+mod specialnets;
+#[cfg(test)]
+mod tests;
+mod tokens;
+mod vias;
 mod write;
 
 pub use parse::{parse, parse_with, ParseOptions};
-pub use write::write;
+pub use write::{to_string, write};
 
 use crate::geom::{Dbu, Orient, Point, Rect};
 use serde::Serialize;

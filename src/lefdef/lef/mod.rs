@@ -1,11 +1,22 @@
 //! LEF: what a technology or cell library file says, in microns, as read.
 //!
-//! [`parse`] reads one file. Several files (tech LEF, then cell LEFs) are merged by
+//! [`parse()`] reads one file. Several files (tech LEF, then cell LEFs) are merged by
 //! [`crate::design`], in the order given. Statements that mpgd does not need (antenna rules,
 //! properties, most layer rules) are skipped, with a [`Warning`](super::Warning) where a reader
 //! would want to know.
+//!
+//! The grammar has one file per section of the LEF reference: `parse` (the library level and
+//! header statements), `layer`, `via` (with `VIARULE`), `site`, `macro_` (with `PIN`, `PORT`,
+//! `OBS`), and `geom` (the shape statements the last three share); `common` holds the keyword
+//! dispatch, the skippers and the warning sink.
 
+mod common;
+mod geom;
+mod layer;
+mod macro_;
 mod parse;
+mod site;
+mod via;
 
 pub use parse::parse;
 
