@@ -54,6 +54,9 @@ struct Topo {
     runs: Vec<(Vec<usize>, usize, usize, bool)>, // (edges, from, to, horizontal)
     children: HashMap<usize, Vec<usize>>,
     pins_at: HashMap<usize, Vec<usize>>,
+    /// GCells where the net runs straight through without a pin: a layer change there costs an
+    /// extra segment (grt's wirelength) besides the vias.
+    plain: std::collections::HashSet<usize>,
     root: usize,
 }
 
@@ -72,13 +75,14 @@ fn topology(g: &Grid2, pins: &[(usize, usize)], edges: &[usize]) -> Topo {
     for &(n, l) in pins {
         pins_at.entry(n).or_default().push(l);
     }
-    let junction = |n: usize| -> bool {
-        if pins_at.contains_key(&n) {
-            return true;
-        }
+    let is_plain = |n: usize| -> bool {
         let nb = &adj[&n];
-        nb.len() != 2 || g.is_h(nb[0].1) != g.is_h(nb[1].1)
+        !pins_at.contains_key(&n) && nb.len() == 2 && g.is_h(nb[0].1) == g.is_h(nb[1].1)
     };
+    let plain: std::collections::HashSet<usize> = adj.keys().copied().filter(|&n| is_plain(n)).collect();
+    // Every GCell is a decision point, so a run can change layer where one layer is full; the
+    // DP charges such changes (vias plus a segment) and merges same-layer runs afterwards.
+    let junction = |_: usize| -> bool { true };
     let root = pins.first().map_or(0, |p| p.0);
     let mut runs = Vec::new();
     let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -107,7 +111,7 @@ fn topology(g: &Grid2, pins: &[(usize, usize)], edges: &[usize]) -> Topo {
             stack.push(cur);
         }
     }
-    Topo { runs, children, pins_at, root }
+    Topo { runs, children, pins_at, plain, root }
 }
 
 /// Assigns layers to all nets, in the given order. `dirs[l]` is layer l's direction,
@@ -204,19 +208,54 @@ fn assign_net(t: &Topo, net: &NetInput, dirs: &[Direction], cap: &[Vec<i32>], us
             note(*n, l);
         }
     }
-    for (r, (edges, from, to, _)) in t.runs.iter().enumerate() {
+    // Merge single-edge runs into maximal same-layer straight runs: a chain continues through a
+    // plain GCell whose child run kept the layer.
+    let split = |n: usize, l: usize| -> Option<usize> {
+        if !t.plain.contains(&n) {
+            return None;
+        }
+        let c = *t.children.get(&n)?.first()?;
+        (layer_of[c] == l).then_some(c)
+    };
+    let mut child_of_plain = vec![false; t.runs.len()];
+    for (r, (_, _, to, _)) in t.runs.iter().enumerate() {
+        if layer_of[r] != usize::MAX {
+            if let Some(c) = split(*to, layer_of[r]) {
+                child_of_plain[c] = true;
+            }
+        }
+    }
+    for r in 0..t.runs.len() {
         let l = layer_of[r];
-        if l == usize::MAX {
+        if l == usize::MAX || child_of_plain[r] {
             continue;
         }
-        note(*from, l);
-        note(*to, l);
-        a.runs.push(Run { layer: l, from: *from, to: *to, edges: edges.clone() });
+        let from = t.runs[r].1;
+        let mut edges = t.runs[r].0.clone();
+        let mut cur = r;
+        while let Some(c) = split(t.runs[cur].2, l) {
+            edges.extend_from_slice(&t.runs[c].0);
+            cur = c;
+        }
+        let to = t.runs[cur].2;
+        note(from, l);
+        note(to, l);
+        a.runs.push(Run { layer: l, from, to, edges });
     }
     let mut stacks: Vec<(usize, usize, usize)> = at.into_iter().filter(|(_, (lo, hi))| hi > lo).map(|(n, (lo, hi))| (n, lo, hi)).collect();
     stacks.sort_unstable();
     a.stacks = stacks;
     a
+}
+
+/// A layer change in the middle of a straight run splits grt's segment in two: one more GCell
+/// of wirelength, priced like two vias.
+fn seg_penalty(t: &Topo, v: usize, stack: usize) -> f64 {
+    if stack > 0 && t.plain.contains(&v) {
+        2.0
+    } else {
+        0.0
+    }
 }
 
 /// Interval DP at node `v` entered on layer `lp`: chooses the layers of the runs starting at v
@@ -235,7 +274,7 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
     let ch = t.children.get(&v).unwrap_or(&empty);
     if ch.is_empty() {
         let stack = if lo == usize::MAX { 0 } else { hi - lo };
-        return (stack as f64, Vec::new());
+        return (stack as f64 + seg_penalty(t, v, stack), Vec::new());
     }
     // States: (lo, hi) with lo == nl meaning "nothing yet".
     let w = nl + 1;
@@ -274,7 +313,7 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
         if cur[s].is_finite() {
             let (slo, shi) = (s / w, s % w);
             let stack = if slo == nl { 0 } else { shi - slo };
-            let val = cur[s] + stack as f64;
+            let val = cur[s] + stack as f64 + seg_penalty(t, v, stack);
             if val < best.0 {
                 best = (val, s);
             }

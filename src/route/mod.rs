@@ -220,7 +220,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         .collect();
     let mut order: Vec<usize> = (0..s.nets.len()).filter(|&i| !sol.routes[i].is_empty()).collect();
     order.sort_by_key(|&i| (sol.routes[i].len(), i));
-    let (assigned, usage3) = assign::assign(&g, &dirs, &cap3, &inputs, &order, 3);
+    let (assigned, usage3) = assign::assign(&g, &dirs, &cap3, &inputs, &order, 8);
 
     // Statistics, as GRT-0053 and GRT-0096 define them.
     let orig = s.original.totals();
