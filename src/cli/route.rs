@@ -19,7 +19,10 @@ pub struct Args {
     #[arg(long = "layer-adjust", value_name = "NAME=FRACTION")]
     pub layer_adjust: Vec<String>,
     /// Region adjustment "LLX LLY URX URY LAYER FRACTION" (µm). Repeatable.
-    #[arg(long = "region-adjust", value_name = "\"LLX LLY URX URY LAYER FRACTION\"")]
+    #[arg(
+        long = "region-adjust",
+        value_name = "\"LLX LLY URX URY LAYER FRACTION\""
+    )]
     pub region_adjust: Vec<String>,
     /// GCell size in µm (default: 15 track pitches, as OpenROAD).
     #[arg(long = "gcell-um", value_name = "UM")]
@@ -61,24 +64,46 @@ pub fn parse_steer(text: &str, path: &str) -> anyhow::Result<Vec<Steer>> {
         if f[0].parse::<f64>().is_err() && i == 0 {
             continue; // header
         }
-        let bad = || anyhow::anyhow!("{path}:{}: expected 'x_um,y_um,layer_or_*,fraction' or 'col,row,fraction', got '{line}'", i + 1);
+        let bad = || {
+            anyhow::anyhow!("{path}:{}: expected 'x_um,y_um,layer_or_*,fraction' or 'col,row,fraction', got '{line}'", i + 1)
+        };
         let frac = |s: &str| -> anyhow::Result<f32> {
             match s.parse::<f32>() {
                 Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-                _ => Err(anyhow::anyhow!("{path}:{}: fraction '{s}' is not a number between 0 and 1", i + 1)),
+                _ => Err(anyhow::anyhow!(
+                    "{path}:{}: fraction '{s}' is not a number between 0 and 1",
+                    i + 1
+                )),
             }
         };
         match f.len() {
             3 => {
                 let col = f[0].parse::<usize>().map_err(|_| bad())?;
                 let row = f[1].parse::<usize>().map_err(|_| bad())?;
-                out.push(Steer::Cell { col, row, fraction: frac(f[2])? });
+                out.push(Steer::Cell {
+                    col,
+                    row,
+                    fraction: frac(f[2])?,
+                });
             }
             4 => {
-                let x = f[0].parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(bad)?;
-                let y = f[1].parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(bad)?;
+                let x = f[0]
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(bad)?;
+                let y = f[1]
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(bad)?;
                 let layer = (f[2] != "*").then(|| f[2].to_string());
-                out.push(Steer::At { x_um: x, y_um: y, layer, fraction: frac(f[3])? });
+                out.push(Steer::At {
+                    x_um: x,
+                    y_um: y,
+                    layer,
+                    fraction: frac(f[3])?,
+                });
             }
             _ => return Err(bad()),
         }
@@ -88,19 +113,30 @@ pub fn parse_steer(text: &str, path: &str) -> anyhow::Result<Vec<Steer>> {
 
 /// Turns the flags into a routing configuration (needs the design's DBU for `--gcell-um`).
 pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
-    let mut cfg = RouteConfig { iterations: a.iterations, ..Default::default() };
+    let mut cfg = RouteConfig {
+        iterations: a.iterations,
+        ..Default::default()
+    };
     if let Some(l) = &a.layers {
-        let (lo, hi) = l.split_once('-').filter(|(x, y)| !x.is_empty() && !y.is_empty()).with_context(|| {
-            format!("--layers '{l}': expected a range LO-HI such as metal2-metal10")
-        })?;
+        let (lo, hi) = l
+            .split_once('-')
+            .filter(|(x, y)| !x.is_empty() && !y.is_empty())
+            .with_context(|| {
+                format!("--layers '{l}': expected a range LO-HI such as metal2-metal10")
+            })?;
         cfg.layer_range = Some((lo.to_string(), hi.to_string()));
     }
     for s in &a.layer_adjust {
-        let (name, f) = s.split_once('=').with_context(|| format!("--layer-adjust '{s}': expected NAME=FRACTION"))?;
+        let (name, f) = s
+            .split_once('=')
+            .with_context(|| format!("--layer-adjust '{s}': expected NAME=FRACTION"))?;
         let f = fraction(f, "--layer-adjust", s)?;
         let sel = if name == "*" {
             LayerSel::All
-        } else if let Some((lo, hi)) = name.split_once('-').filter(|(x, y)| !x.is_empty() && !y.is_empty()) {
+        } else if let Some((lo, hi)) = name
+            .split_once('-')
+            .filter(|(x, y)| !x.is_empty() && !y.is_empty())
+        {
             LayerSel::Range(lo.to_string(), hi.to_string())
         } else if name.is_empty() {
             bail!("--layer-adjust '{s}': empty layer name");
@@ -122,7 +158,11 @@ pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
                 .filter(|v| v.is_finite())
                 .with_context(|| format!("--region-adjust '{s}': '{}' is not a number", f[k]))?;
         }
-        cfg.region_adjust.push(RegionAdjustment { rect_um: r, layer: f[4].to_string(), fraction: fraction(f[5], "--region-adjust", s)? });
+        cfg.region_adjust.push(RegionAdjustment {
+            rect_um: r,
+            layer: f[4].to_string(),
+            fraction: fraction(f[5], "--region-adjust", s)?,
+        });
     }
     if let Some(g) = a.gcell_um {
         if !(g.is_finite() && g > 0.0) {
@@ -135,7 +175,8 @@ pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
         cfg.gcell_size = Some(dbu);
     }
     if let Some(p) = &a.steer {
-        let text = std::fs::read_to_string(p).with_context(|| format!("--steer '{}': cannot read", p.display()))?;
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
         cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
     }
     Ok(cfg)
@@ -160,13 +201,25 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         crate::output::write_atomic(p, crate::route::report::guides(&r, &names).as_bytes())?;
     }
     if let Some(dir) = &a.maps {
-        std::fs::create_dir_all(dir).with_context(|| format!("--maps '{}': cannot create the folder", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--maps '{}': cannot create the folder", dir.display()))?;
         let (nx, ny) = (r.grid.nx, r.grid.ny);
         let m = &r.maps;
-        for (name, data) in [("cap_h", &m.cap_h), ("cap_v", &m.cap_v), ("demand_h", &m.demand_h), ("demand_v", &m.demand_v)] {
-            crate::output::write_atomic(&dir.join(format!("{name}.npy")), &crate::route::report::npy(data, ny, nx))?;
+        for (name, data) in [
+            ("cap_h", &m.cap_h),
+            ("cap_v", &m.cap_v),
+            ("demand_h", &m.demand_h),
+            ("demand_v", &m.demand_v),
+        ] {
+            crate::output::write_atomic(
+                &dir.join(format!("{name}.npy")),
+                &crate::route::report::npy(data, ny, nx),
+            )?;
         }
-        crate::output::write_atomic(&dir.join("grid.json"), crate::route::report::grid_json(&r, &names).as_bytes())?;
+        crate::output::write_atomic(
+            &dir.join("grid.json"),
+            crate::route::report::grid_json(&r, &names).as_bytes(),
+        )?;
     }
     Ok(())
 }
@@ -177,9 +230,20 @@ mod tests {
 
     #[test]
     fn steering_csv_both_forms() {
-        let s = parse_steer("x_um,y_um,layer,fraction\n1.5,2,metal2,0.5\n3,4,0.25\n# c\n", "h.csv").unwrap();
+        let s = parse_steer(
+            "x_um,y_um,layer,fraction\n1.5,2,metal2,0.5\n3,4,0.25\n# c\n",
+            "h.csv",
+        )
+        .unwrap();
         assert_eq!(s.len(), 2);
-        assert_eq!(s[1], Steer::Cell { col: 3, row: 4, fraction: 0.25 });
+        assert_eq!(
+            s[1],
+            Steer::Cell {
+                col: 3,
+                row: 4,
+                fraction: 0.25
+            }
+        );
         assert!(parse_steer("1,2,3,4,5\n", "h.csv").is_err());
         assert!(parse_steer("1,2,1.5\n", "h.csv").is_err());
     }

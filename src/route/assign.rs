@@ -79,7 +79,8 @@ fn topology(g: &Grid2, pins: &[(usize, usize)], edges: &[usize]) -> Topo {
         let nb = &adj[&n];
         !pins_at.contains_key(&n) && nb.len() == 2 && g.is_h(nb[0].1) == g.is_h(nb[1].1)
     };
-    let plain: std::collections::HashSet<usize> = adj.keys().copied().filter(|&n| is_plain(n)).collect();
+    let plain: std::collections::HashSet<usize> =
+        adj.keys().copied().filter(|&n| is_plain(n)).collect();
     // Every GCell is a decision point, so a run can change layer where one layer is full; the
     // DP charges such changes (vias plus a segment) and merges same-layer runs afterwards.
     let junction = |_: usize| -> bool { true };
@@ -97,7 +98,10 @@ fn topology(g: &Grid2, pins: &[(usize, usize)], edges: &[usize]) -> Topo {
             let mut run = vec![e];
             let (mut cur, mut via) = (m, e);
             while !junction(cur) {
-                let &(nx, f) = adj[&cur].iter().find(|&&(_, f)| f != via).unwrap_or(&(cur, via));
+                let &(nx, f) = adj[&cur]
+                    .iter()
+                    .find(|&&(_, f)| f != via)
+                    .unwrap_or(&(cur, via));
                 if f == via || !used.insert(f) {
                     break;
                 }
@@ -111,7 +115,13 @@ fn topology(g: &Grid2, pins: &[(usize, usize)], edges: &[usize]) -> Topo {
             stack.push(cur);
         }
     }
-    Topo { runs, children, pins_at, plain, root }
+    Topo {
+        runs,
+        children,
+        pins_at,
+        plain,
+        root,
+    }
 }
 
 /// Assigns layers to all nets, in the given order. `dirs[l]` is layer l's direction,
@@ -136,7 +146,12 @@ pub fn assign(
         let mut bad: Vec<usize> = order
             .iter()
             .copied()
-            .filter(|&i| out[i].runs.iter().any(|r| r.edges.iter().any(|&e| usage[r.layer][e] > cap[r.layer][e])))
+            .filter(|&i| {
+                out[i]
+                    .runs
+                    .iter()
+                    .any(|r| r.edges.iter().any(|&e| usage[r.layer][e] > cap[r.layer][e]))
+            })
             .collect();
         if bad.is_empty() {
             break;
@@ -159,11 +174,23 @@ fn add(a: &Assigned, usage: &mut [Vec<i32>], d: i32) {
     }
 }
 
-fn assign_net(t: &Topo, net: &NetInput, dirs: &[Direction], cap: &[Vec<i32>], usage: &[Vec<i32>]) -> Assigned {
+fn assign_net(
+    t: &Topo,
+    net: &NetInput,
+    dirs: &[Direction],
+    cap: &[Vec<i32>],
+    usage: &[Vec<i32>],
+) -> Assigned {
     let nl = dirs.len();
     let allowed = |h: bool| -> Vec<usize> {
-        let want = if h { Direction::Horizontal } else { Direction::Vertical };
-        let mut v: Vec<usize> = (net.lmin..=net.lmax.min(nl - 1)).filter(|&l| dirs[l] == want).collect();
+        let want = if h {
+            Direction::Horizontal
+        } else {
+            Direction::Vertical
+        };
+        let mut v: Vec<usize> = (net.lmin..=net.lmax.min(nl - 1))
+            .filter(|&l| dirs[l] == want)
+            .collect();
         if v.is_empty() {
             v = (0..nl).filter(|&l| dirs[l] == want).collect();
         }
@@ -179,7 +206,16 @@ fn assign_net(t: &Topo, net: &NetInput, dirs: &[Direction], cap: &[Vec<i32>], us
     for r in (0..nr).rev() {
         let (edges, _, to, h) = &t.runs[r];
         for &l in if *h { &ah } else { &av } {
-            let wire: f64 = edges.iter().map(|&e| if usage[l][e] + 1 > cap[l][e] { OVF } else { 0.0 }).sum();
+            let wire: f64 = edges
+                .iter()
+                .map(|&e| {
+                    if usage[l][e] + 1 > cap[l][e] {
+                        OVF
+                    } else {
+                        0.0
+                    }
+                })
+                .sum();
             let below = node_dp(t, *to, Some(l), &f, nl).0;
             f[r][l] = wire + below;
         }
@@ -240,9 +276,18 @@ fn assign_net(t: &Topo, net: &NetInput, dirs: &[Direction], cap: &[Vec<i32>], us
         let to = t.runs[cur].2;
         note(from, l);
         note(to, l);
-        a.runs.push(Run { layer: l, from, to, edges });
+        a.runs.push(Run {
+            layer: l,
+            from,
+            to,
+            edges,
+        });
     }
-    let mut stacks: Vec<(usize, usize, usize)> = at.into_iter().filter(|(_, (lo, hi))| hi > lo).map(|(n, (lo, hi))| (n, lo, hi)).collect();
+    let mut stacks: Vec<(usize, usize, usize)> = at
+        .into_iter()
+        .filter(|(_, (lo, hi))| hi > lo)
+        .map(|(n, (lo, hi))| (n, lo, hi))
+        .collect();
     stacks.sort_unstable();
     a.stacks = stacks;
     a
@@ -280,7 +325,11 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
     let w = nl + 1;
     let idx = |lo: usize, hi: usize| lo * w + hi;
     let mut cur = vec![f64::INFINITY; w * w];
-    let start = if lo == usize::MAX { idx(nl, 0) } else { idx(lo, hi) };
+    let start = if lo == usize::MAX {
+        idx(nl, 0)
+    } else {
+        idx(lo, hi)
+    };
     cur[start] = 0.0;
     let mut back: Vec<Vec<(u16, u8)>> = Vec::with_capacity(ch.len());
     for &c in ch {
@@ -296,7 +345,11 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
                 if !fc.is_finite() {
                     continue;
                 }
-                let (nlo, nhi) = if slo == nl { (l, l) } else { (slo.min(l), shi.max(l)) };
+                let (nlo, nhi) = if slo == nl {
+                    (l, l)
+                } else {
+                    (slo.min(l), shi.max(l))
+                };
                 let ns = idx(nlo, nhi);
                 let val = cur[s] + fc;
                 if val < next[ns] {
@@ -340,12 +393,27 @@ mod tests {
     fn l_shaped_net_uses_two_adjacent_layers() {
         // Layers: 0 H (pin layer), 1 V, 2 H, 3 V.
         let g = Grid2 { nx: 4, ny: 4 };
-        let dirs = [Direction::Horizontal, Direction::Vertical, Direction::Horizontal, Direction::Vertical];
-        let cap = vec![vec![0; g.n_edges()], vec![5; g.n_edges()], vec![5; g.n_edges()], vec![5; g.n_edges()]];
+        let dirs = [
+            Direction::Horizontal,
+            Direction::Vertical,
+            Direction::Horizontal,
+            Direction::Vertical,
+        ];
+        let cap = vec![
+            vec![0; g.n_edges()],
+            vec![5; g.n_edges()],
+            vec![5; g.n_edges()],
+            vec![5; g.n_edges()],
+        ];
         // Pin (0,0) to pin (2,2): right 2, up 2.
         let edges = vec![g.h(0, 0), g.h(1, 0), g.v(2, 0), g.v(2, 1)];
         let pins = [(g.node(0, 0), 0), (g.node(2, 2), 0)];
-        let net = NetInput { pins: &pins, edges: &edges, lmin: 1, lmax: 3 };
+        let net = NetInput {
+            pins: &pins,
+            edges: &edges,
+            lmin: 1,
+            lmax: 3,
+        };
         let (a, usage) = assign(&g, &dirs, &cap, &[net], &[0], 1);
         // H run on layer 2, V run on layer 1: vias 0->2 at the first pin (2), 2->1 at the bend
         // (1), 1->0 at the second pin (1).
@@ -357,15 +425,29 @@ mod tests {
     #[test]
     fn full_layer_pushes_the_run_up() {
         let g = Grid2 { nx: 3, ny: 1 + 1 };
-        let dirs = [Direction::Horizontal, Direction::Vertical, Direction::Horizontal, Direction::Vertical, Direction::Horizontal];
+        let dirs = [
+            Direction::Horizontal,
+            Direction::Vertical,
+            Direction::Horizontal,
+            Direction::Vertical,
+            Direction::Horizontal,
+        ];
         let mut cap = vec![vec![1; g.n_edges()]; 5];
         cap[2][g.h(0, 0)] = 0; // metal3 full on the way
         let edges = vec![g.h(0, 0), g.h(1, 0)];
         let pins = [(g.node(0, 0), 0), (g.node(2, 0), 0)];
-        let net = NetInput { pins: &pins, edges: &edges, lmin: 1, lmax: 4 };
+        let net = NetInput {
+            pins: &pins,
+            edges: &edges,
+            lmin: 1,
+            lmax: 4,
+        };
         let (a, usage) = assign(&g, &dirs, &cap, &[net], &[0], 1);
         assert_eq!(a[0].runs[0].layer, 4);
         assert_eq!(a[0].vias(), 8);
-        assert!(usage.iter().zip(&cap).all(|(u, c)| u.iter().zip(c).all(|(u, c)| u <= c)));
+        assert!(usage
+            .iter()
+            .zip(&cap)
+            .all(|(u, c)| u.iter().zip(c).all(|(u, c)| u <= c)));
     }
 }

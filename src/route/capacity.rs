@@ -48,7 +48,10 @@ impl GridSpec {
         if (self.die.hi.y - y1) / t < 1 {
             y1 = self.die.hi.y;
         }
-        Rect { lo: crate::geom::Point::new(x0, y0), hi: crate::geom::Point::new(x1, y1) }
+        Rect {
+            lo: crate::geom::Point::new(x0, y0),
+            hi: crate::geom::Point::new(x1, y1),
+        }
     }
 
     /// `Grid::getPositionOnGrid` as indices: the tile holding a point, the overflow past the last
@@ -62,7 +65,10 @@ impl GridSpec {
     /// Center of a tile (grt's on-grid position), as guides and segment lengths use it.
     pub fn center(&self, x: usize, y: usize) -> (Dbu, Dbu) {
         let t = self.tile;
-        (self.die.lo.x + x as Dbu * t + t / 2, self.die.lo.y + y as Dbu * t + t / 2)
+        (
+            self.die.lo.x + x as Dbu * t + t / 2,
+            self.die.lo.y + y as Dbu * t + t / 2,
+        )
     }
 
     /// Number of horizontal edges `(x, y)-(x+1, y)`.
@@ -95,8 +101,16 @@ impl Tracks {
         if self.pitch <= 0 || self.count <= 0 {
             return 0;
         }
-        let first = if lo <= self.init { 0 } else { (lo - self.init + self.pitch - 1) / self.pitch };
-        let last = if hi < self.init { -1 } else { (hi - self.init - 1) / self.pitch };
+        let first = if lo <= self.init {
+            0
+        } else {
+            (lo - self.init + self.pitch - 1) / self.pitch
+        };
+        let last = if hi < self.init {
+            -1
+        } else {
+            (hi - self.init - 1) / self.pitch
+        };
         let first = first.max(0);
         let last = last.min(self.count - 1);
         if first > last {
@@ -113,7 +127,11 @@ impl Tracks {
         coords.dedup();
         let (first, last) = (*coords.first()?, *coords.last()?);
         let n = coords.len() as i64;
-        Some(Tracks { init: first, pitch: ((last - first) / n).max(1), count: n })
+        Some(Tracks {
+            init: first,
+            pitch: ((last - first) / n).max(1),
+            count: n,
+        })
     }
 }
 
@@ -133,7 +151,8 @@ pub struct LayerCapacity {
 
 impl LayerCapacity {
     pub fn total(&self) -> i64 {
-        self.h.iter().map(|&c| c as i64).sum::<i64>() + self.v.iter().map(|&c| c as i64).sum::<i64>()
+        self.h.iter().map(|&c| c as i64).sum::<i64>()
+            + self.v.iter().map(|&c| c as i64).sum::<i64>()
     }
 }
 
@@ -195,7 +214,11 @@ impl Capacity {
         }
         let f = |c: &mut i32| {
             let n = ((*c as f32) * (1.0f32 - adj)).floor() as i32;
-            *c = if *c > 0 && adj != 1.0 { n.max(1) } else { n.max(0) };
+            *c = if *c > 0 && adj != 1.0 {
+                n.max(1)
+            } else {
+                n.max(0)
+            };
         };
         let layer = &mut self.layers[l];
         match layer.direction {
@@ -209,7 +232,9 @@ impl Capacity {
     /// layer `l` inside `region`.
     pub fn adjust_region(&mut self, l: usize, region: Rect, adj: f32) {
         let g = self.grid;
-        let Some(r) = clip(&g.die, &region) else { return };
+        let Some(r) = clip(&g.die, &region) else {
+            return;
+        };
         let (fx, fy) = g.tile_of(r.lo.x, r.lo.y);
         let (lx, ly) = g.tile_of(r.hi.x, r.hi.y);
         let layer = &mut self.layers[l];
@@ -288,7 +313,10 @@ pub struct Blockages {
 
 impl Blockages {
     pub fn new(n_layers: usize) -> Blockages {
-        Blockages { zero: vec![Vec::new(); n_layers], intervals: vec![Vec::new(); n_layers] }
+        Blockages {
+            zero: vec![Vec::new(); n_layers],
+            intervals: vec![Vec::new(); n_layers],
+        }
     }
 
     /// `GlobalRouter::applyObstructionAdjustment` for one rectangle on layer `l`.
@@ -376,7 +404,11 @@ impl Blockages {
                     j += 1;
                 }
                 reduce += ((hi - lo) as f32 / pitch).ceil() as i32;
-                let c = if e < nh { &mut layer.h[e] } else { &mut layer.v[e - nh] };
+                let c = if e < nh {
+                    &mut layer.h[e]
+                } else {
+                    &mut layer.v[e - nh]
+                };
                 if *c > 0 {
                     *c = (*c - reduce).max(0);
                 }
@@ -399,7 +431,10 @@ fn tile_and_bounds(g: &GridSpec, x: Dbu, y: Dbu) -> ((usize, usize), Rect) {
     if (g.die.hi.y - y1) / t < 1 {
         y1 = g.die.hi.y;
     }
-    let r = Rect { lo: crate::geom::Point::new(cx - t / 2, cy - t / 2), hi: crate::geom::Point::new(x1, y1) };
+    let r = Rect {
+        lo: crate::geom::Point::new(cx - t / 2, cy - t / 2),
+        hi: crate::geom::Point::new(x1, y1),
+    };
     ((tx, ty), r)
 }
 
@@ -434,7 +469,11 @@ mod tests {
 
     #[test]
     fn tracks_are_counted_half_open() {
-        let t = Tracks { init: 10, pitch: 20, count: 17 };
+        let t = Tracks {
+            init: 10,
+            pitch: 20,
+            count: 17,
+        };
         assert_eq!(t.count_in(0, 100), 5); // 10, 30, 50, 70, 90
         assert_eq!(t.count_in(90, 110), 1); // 90 (110 belongs to the next GCell)
         assert_eq!(t.count_in(300, 400), 2); // 310 and 330, the last track
@@ -445,7 +484,14 @@ mod tests {
     fn capacity_counts_tracks_per_gcell_and_last_column_absorbs() {
         let g = spec();
         let mut c = Capacity::zero(g, &[("v".into(), Direction::Vertical, 10)]);
-        c.set_from_tracks(0, &Tracks { init: 5, pitch: 10, count: 35 });
+        c.set_from_tracks(
+            0,
+            &Tracks {
+                init: 5,
+                pitch: 10,
+                count: 35,
+            },
+        );
         // columns 0 and 1 hold 10 tracks, column 2 (150 wide) 15; one V edge per column.
         assert_eq!(c.layers[0].v, vec![10, 10, 15]);
         assert_eq!(c.layers[0].total(), 35);
@@ -471,7 +517,14 @@ mod tests {
     fn obstruction_blocks_inner_edges_and_partial_tracks() {
         let g = GridSpec::new(Rect::new(0, 0, 400, 400), 100);
         let mut c = Capacity::zero(g, &[("h".into(), Direction::Horizontal, 10)]);
-        c.set_from_tracks(0, &Tracks { init: 5, pitch: 10, count: 40 });
+        c.set_from_tracks(
+            0,
+            &Tracks {
+                init: 5,
+                pitch: 10,
+                count: 40,
+            },
+        );
         let mut b = Blockages::new(1);
         // Spans x 50..250 (tiles 0..2: edges 0-1 and 1-2 in row 0), y 20..45 (3 tracks).
         b.add(&c, 0, Rect::new(50, 20, 250, 45));

@@ -82,7 +82,11 @@ impl<'a> State<'a> {
     }
 
     fn overflow(&self) -> i64 {
-        self.usage.iter().zip(self.p.cap).map(|(&u, &c)| (u - c).max(0) as i64).sum()
+        self.usage
+            .iter()
+            .zip(self.p.cap)
+            .map(|(&u, &c)| (u - c).max(0) as i64)
+            .sum()
     }
 
     fn wire(&self) -> i64 {
@@ -139,7 +143,7 @@ pub fn prune(g: &Grid2, pins: &[usize], edges: &mut Vec<usize>) {
         edges.retain(|&e| {
             let (a, b) = g.ends(e);
             let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
-            !((deg[&na] == 1 && !pinset.contains(&na)) || (deg[&nb] == 1 && !pinset.contains(&nb)))
+            (pinset.contains(&na) || deg[&na] != 1) && (pinset.contains(&nb) || deg[&nb] != 1)
         });
         if edges.len() == before {
             break;
@@ -148,7 +152,12 @@ pub fn prune(g: &Grid2, pins: &[usize], edges: &mut Vec<usize>) {
 }
 
 fn bbox(g: &Grid2, nodes: &[usize]) -> Box2 {
-    let mut b = Box2 { x0: usize::MAX, y0: usize::MAX, x1: 0, y1: 0 };
+    let mut b = Box2 {
+        x0: usize::MAX,
+        y0: usize::MAX,
+        x1: 0,
+        y1: 0,
+    };
     for &n in nodes {
         let (x, y) = g.xy(n);
         b.x0 = b.x0.min(x);
@@ -164,10 +173,18 @@ fn bbox(g: &Grid2, nodes: &[usize]) -> Box2 {
 pub fn run(p: &Problem) -> Solution {
     let g = p.grid;
     let ne = g.n_edges();
-    let mut st = State { p, usage: vec![0; ne], hist: vec![0.0; ne], pres: 2.0, routes: vec![Vec::new(); p.pins.len()] };
+    let mut st = State {
+        p,
+        usage: vec![0; ne],
+        hist: vec![0.0; ne],
+        pres: 2.0,
+        routes: vec![Vec::new(); p.pins.len()],
+    };
 
     // Initial routing: smaller nets first (they have the fewest alternatives).
-    let mut order: Vec<usize> = (0..p.pins.len()).filter(|&i| p.pins[i].len() >= 2).collect();
+    let mut order: Vec<usize> = (0..p.pins.len())
+        .filter(|&i| p.pins[i].len() >= 2)
+        .collect();
     let area = |i: usize| {
         let b = bbox(&g, &p.pins[i]);
         (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1)
@@ -221,7 +238,11 @@ pub fn run(p: &Problem) -> Solution {
         for i in nets {
             // Each overflowed edge of the net once per round; an edge fixed by an earlier
             // reroute of the same net is skipped.
-            let over: Vec<usize> = st.routes[i].iter().copied().filter(|&e| st.usage[e] > p.cap[e]).collect();
+            let over: Vec<usize> = st.routes[i]
+                .iter()
+                .copied()
+                .filter(|&e| st.usage[e] > p.cap[e])
+                .collect();
             for e in over {
                 if st.usage[e] > p.cap[e] && st.routes[i].binary_search(&e).is_ok() {
                     reroute_branch(&mut st, i, e, margin);
@@ -264,7 +285,12 @@ pub fn run(p: &Problem) -> Solution {
         }
     }
     let overflow = st.overflow();
-    Solution { routes: st.routes, usage: st.usage, overflow, rounds }
+    Solution {
+        routes: st.routes,
+        usage: st.usage,
+        overflow,
+        rounds,
+    }
 }
 
 /// The branches (edge chains between junctions) of net `i`'s tree.
@@ -292,7 +318,9 @@ fn branches(g: &Grid2, pins: &[usize], edges: &[usize]) -> Vec<Vec<usize>> {
             let mut br = vec![e];
             let (mut cur, mut via) = (m, e);
             while !junction(cur) {
-                let Some(&(nx, f)) = adj[&cur].iter().find(|&&(_, f)| f != via) else { break };
+                let Some(&(nx, f)) = adj[&cur].iter().find(|&&(_, f)| f != via) else {
+                    break;
+                };
                 if !seen.insert(f) {
                     break;
                 }
@@ -376,7 +404,11 @@ fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refi
         *bdeg.entry(g.node(a.0, a.1)).or_default() += 1;
         *bdeg.entry(g.node(b.0, b.1)).or_default() += 1;
     }
-    let mut ends: Vec<usize> = bdeg.iter().filter(|(_, &d)| d == 1).map(|(&n, _)| n).collect();
+    let mut ends: Vec<usize> = bdeg
+        .iter()
+        .filter(|(_, &d)| d == 1)
+        .map(|(&n, _)| n)
+        .collect();
     ends.sort_unstable();
     if ends.len() != 2 {
         return; // not a simple chain; leave it
@@ -385,7 +417,10 @@ fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refi
     // Interior GCells must be plain chain links (degree 2, no pin): an earlier reroute may have
     // attached something to them, and removing the chain would then cut the tree in three.
     let pins = &st.p.pins[i];
-    if bdeg.iter().any(|(&n, &d)| d == 2 && (adj.get(&n).map_or(0, |v| v.len()) != 2 || pins.contains(&n))) {
+    if bdeg
+        .iter()
+        .any(|(&n, &d)| d == 2 && (adj.get(&n).map_or(0, |v| v.len()) != 2 || pins.contains(&n)))
+    {
         return;
     }
     for &f in branch {
@@ -437,7 +472,12 @@ fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refi
             }
         };
         maze::route(&g, bx, &ca, &cb, &cost, BEND).or_else(|| {
-            let full = Box2 { x0: 0, y0: 0, x1: g.nx - 1, y1: g.ny - 1 };
+            let full = Box2 {
+                x0: 0,
+                y0: 0,
+                x1: g.nx - 1,
+                y1: g.ny - 1,
+            };
             maze::route(&g, full, &ca, &cb, &cost, BEND)
         })
     };

@@ -14,7 +14,11 @@ fn designs() -> PathBuf {
     let p = std::env::var_os("MPGD_DESIGNS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/designs"));
-    assert!(p.join("nangate45/gcd/gcd.def").exists(), "designs folder {} not found: set MPGD_DESIGNS", p.display());
+    assert!(
+        p.join("nangate45/gcd/gcd.def").exists(),
+        "designs folder {} not found: set MPGD_DESIGNS",
+        p.display()
+    );
     p
 }
 
@@ -22,7 +26,11 @@ fn nangate() -> &'static Design {
     static D: OnceLock<Design> = OnceLock::new();
     D.get_or_init(|| {
         let d = designs().join("nangate45/gcd");
-        Design::load(&DesignInput::new(vec![d.join("Nangate45.lef")], d.join("gcd.def"))).expect("nangate45/gcd loads")
+        Design::load(&DesignInput::new(
+            vec![d.join("Nangate45.lef")],
+            d.join("gcd.def"),
+        ))
+        .expect("nangate45/gcd loads")
     })
 }
 
@@ -31,7 +39,10 @@ fn sky130() -> &'static Design {
     D.get_or_init(|| {
         let d = designs().join("sky130hs/gcd");
         Design::load(&DesignInput::new(
-            vec![d.join("sky130hs.tlef"), d.join("sky130_fd_sc_hs_merged.lef.gz")],
+            vec![
+                d.join("sky130hs.tlef"),
+                d.join("sky130_fd_sc_hs_merged.lef.gz"),
+            ],
             d.join("gcd_sky130.def"),
         ))
         .expect("sky130hs/gcd loads")
@@ -52,20 +63,34 @@ fn reference(path: &str) -> Reference {
     let p = designs().join(path);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let lines: Vec<&str> = text.lines().collect();
-    let at = lines.iter().position(|l| l.contains("GRT-0053")).expect("GRT-0053 table");
+    let at = lines
+        .iter()
+        .position(|l| l.contains("GRT-0053"))
+        .expect("GRT-0053 table");
     let mut resources = Vec::new();
     for l in &lines[at + 4..] {
         if l.starts_with("---") {
             break;
         }
         let f: Vec<&str> = l.split_whitespace().collect();
-        resources.push((f[0].to_string(), f[2].parse().unwrap(), f[3].parse().unwrap()));
+        resources.push((
+            f[0].to_string(),
+            f[2].parse().unwrap(),
+            f[3].parse().unwrap(),
+        ));
     }
     let num = |key: &str, idx: usize| -> i64 {
-        let l = lines.iter().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{key} in {path}"));
+        let l = lines
+            .iter()
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("{key} in {path}"));
         l.split_whitespace().nth(idx).unwrap().parse().unwrap()
     };
-    let total = lines.iter().rev().find(|l| l.starts_with("Total ")).expect("Total row");
+    let total = lines
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("Total "))
+        .expect("Total row");
     let f: Vec<&str> = total.split_whitespace().collect();
     Reference {
         resources,
@@ -99,7 +124,11 @@ fn case(name: &str) -> (&'static Design, RouteConfig, Reference) {
         ..Default::default()
     };
     match name {
-        "gcd" => (nangate(), cfg_n(&[]), reference("nangate45/gcd/reference_grt/gcd.ok")),
+        "gcd" => (
+            nangate(),
+            cfg_n(&[]),
+            reference("nangate45/gcd/reference_grt/gcd.ok"),
+        ),
         "congestion1" => (
             nangate(),
             cfg_n(&[("metal2", 0.9), ("metal3", 0.9), ("metal4-metal10", 1.0)]),
@@ -149,12 +178,23 @@ fn check_resources(name: &str, layers: Option<&[&str]>) {
         }
         let i = d.layer_id(l).expect("layer") as usize;
         if orig[i] != *o || der[i] != *dr {
-            bad.push(format!("{l}: ours {}/{} OpenROAD {o}/{dr}", orig[i], der[i]));
+            bad.push(format!(
+                "{l}: ours {}/{} OpenROAD {o}/{dr}",
+                orig[i], der[i]
+            ));
         }
     }
-    assert!(bad.is_empty(), "{name}: GRT-0053 differs:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{name}: GRT-0053 differs:\n{}",
+        bad.join("\n")
+    );
     if layers.is_none() {
-        assert_eq!(der.iter().sum::<i64>(), r.total_resource, "{name}: GRT-0096 Total resource");
+        assert_eq!(
+            der.iter().sum::<i64>(),
+            r.total_resource,
+            "{name}: GRT-0096 Total resource"
+        );
     }
 }
 
@@ -204,7 +244,10 @@ fn check_route(name: &str) {
         res.total_overflow, res.wirelength_um, res.vias, r.total_overflow, r.wirelength, r.vias
     );
     assert!(res.total_overflow <= r.total_overflow, "{msg}");
-    assert!(res.wirelength_um as f64 <= 1.05 * r.wirelength as f64, "{msg}");
+    assert!(
+        res.wirelength_um as f64 <= 1.05 * r.wirelength as f64,
+        "{msg}"
+    );
     assert!(res.vias as f64 <= 1.10 * r.vias as f64, "{msg}");
 }
 
@@ -237,9 +280,23 @@ fn route_pin_access2() {
 #[test]
 fn route_is_deterministic_across_threads() {
     let (d, cfg, _) = case("congestion2");
-    let cfg = RouteConfig { iterations: 5, ..cfg };
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| super::run(d, &cfg).unwrap());
-    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap().install(|| super::run(d, &cfg).unwrap());
+    let cfg = RouteConfig {
+        iterations: 5,
+        ..cfg
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| super::run(d, &cfg).unwrap());
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| super::run(d, &cfg).unwrap());
     assert_eq!(one.routes, two.routes);
-    assert_eq!((one.total_overflow, one.wirelength_um, one.vias), (two.total_overflow, two.wirelength_um, two.vias));
+    assert_eq!(
+        (one.total_overflow, one.wirelength_um, one.vias),
+        (two.total_overflow, two.wirelength_um, two.vias)
+    );
 }

@@ -34,7 +34,8 @@ pub fn route(
     let h = bx.y1 - bx.y0 + 1;
     let local = |n: usize| -> Option<usize> {
         let (x, y) = g.xy(n);
-        (x >= bx.x0 && x <= bx.x1 && y >= bx.y0 && y <= bx.y1).then(|| (y - bx.y0) * w + (x - bx.x0))
+        (x >= bx.x0 && x <= bx.x1 && y >= bx.y0 && y <= bx.y1)
+            .then(|| (y - bx.y0) * w + (x - bx.x0))
     };
     let n = w * h;
     let mut is_target = vec![false; n];
@@ -114,7 +115,11 @@ pub fn route(
         let (i, j) = (st / 2, p / 2);
         let (xi, yi) = (i % w + bx.x0, i / w + bx.y0);
         let (xj, yj) = (j % w + bx.x0, j / w + bx.y0);
-        let e = if yi == yj { g.h(xi.min(xj), yi) } else { g.v(xi, yi.min(yj)) };
+        let e = if yi == yj {
+            g.h(xi.min(xj), yi)
+        } else {
+            g.v(xi, yi.min(yj))
+        };
         path.push(e);
         st = p;
     }
@@ -131,7 +136,12 @@ mod tests {
         let g = Grid2 { nx: 5, ny: 5 };
         let full = g.h(1, 2);
         let cost = |e: usize| if e == full { 1000.0 } else { 1.0 };
-        let bx = Box2 { x0: 0, y0: 0, x1: 4, y1: 4 };
+        let bx = Box2 {
+            x0: 0,
+            y0: 0,
+            x1: 4,
+            y1: 4,
+        };
         let p = route(&g, bx, &[g.node(0, 2)], &[g.node(4, 2)], &cost, 0.1).unwrap();
         assert!(!p.contains(&full));
         assert_eq!(p.len(), 6); // 4 across plus one step up and one down
@@ -140,8 +150,21 @@ mod tests {
     #[test]
     fn nearest_of_several_targets() {
         let g = Grid2 { nx: 6, ny: 1 + 1 };
-        let bx = Box2 { x0: 0, y0: 0, x1: 5, y1: 1 };
-        let p = route(&g, bx, &[g.node(2, 0)], &[g.node(5, 0), g.node(0, 0)], &|_| 1.0, 0.0).unwrap();
+        let bx = Box2 {
+            x0: 0,
+            y0: 0,
+            x1: 5,
+            y1: 1,
+        };
+        let p = route(
+            &g,
+            bx,
+            &[g.node(2, 0)],
+            &[g.node(5, 0), g.node(0, 0)],
+            &|_| 1.0,
+            0.0,
+        )
+        .unwrap();
         assert_eq!(p.len(), 2);
     }
 }

@@ -17,6 +17,7 @@ pub mod assign;
 pub mod capacity;
 pub mod engine;
 pub mod grid;
+pub mod ispd;
 pub mod maze;
 pub mod pattern;
 pub mod report;
@@ -54,9 +55,18 @@ pub struct RegionAdjustment {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Steer {
     /// The GCell holding a point (µm), one layer or all.
-    At { x_um: f64, y_um: f64, layer: Option<String>, fraction: f32 },
+    At {
+        x_um: f64,
+        y_um: f64,
+        layer: Option<String>,
+        fraction: f32,
+    },
     /// A GCell by column and row (row 0 at the bottom), all layers.
-    Cell { col: usize, row: usize, fraction: f32 },
+    Cell {
+        col: usize,
+        row: usize,
+        fraction: f32,
+    },
 }
 
 /// How to route. `Default` is OpenROAD's default: all layers with tracks, no adjustment,
@@ -168,13 +178,19 @@ pub struct RouteResult {
 pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError> {
     let t0 = std::time::Instant::now();
     let s = setup::build(design, cfg)?;
-    let g = pattern::Grid2 { nx: s.grid.nx, ny: s.grid.ny };
+    let g = pattern::Grid2 {
+        nx: s.grid.nx,
+        ny: s.grid.ny,
+    };
     let nl = design.layers.len();
     let ne = g.n_edges();
     let nh = g.n_h();
     // Per-layer capacity on 2-D edge ids.
     let flat = |c: &capacity::Capacity| -> Vec<Vec<i32>> {
-        c.layers.iter().map(|l| l.h.iter().chain(l.v.iter()).copied().collect()).collect()
+        c.layers
+            .iter()
+            .map(|l| l.h.iter().chain(l.v.iter()).copied().collect())
+            .collect()
     };
     let cap3 = flat(&s.adjusted);
     let real3 = flat(&s.derated);
@@ -204,21 +220,41 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
     let trees: Vec<steiner::Tree> = pins2
         .par_iter()
         .map(|p| {
-            let pts: Vec<(i32, i32)> = p.iter().map(|&n| (g.xy(n).0 as i32, g.xy(n).1 as i32)).collect();
+            let pts: Vec<(i32, i32)> = p
+                .iter()
+                .map(|&n| (g.xy(n).0 as i32, g.xy(n).1 as i32))
+                .collect();
             steiner::rsmt(&pts)
         })
         .collect();
-    let problem = engine::Problem { grid: g, cap: &cap2, extra: None, pins: &pins2, trees: &trees, iterations: cfg.iterations };
+    let problem = engine::Problem {
+        grid: g,
+        cap: &cap2,
+        extra: None,
+        pins: &pins2,
+        trees: &trees,
+        iterations: cfg.iterations,
+    };
     let sol = engine::run(&problem);
 
     // Layer assignment.
     let dirs: Vec<Direction> = design.layers.iter().map(|l| l.direction).collect();
-    let pin3: Vec<Vec<(usize, usize)>> =
-        s.nets.iter().map(|(_, _, p)| p.iter().map(|&(x, y, l)| (g.node(x, y), l)).collect()).collect();
-    let inputs: Vec<assign::NetInput> = (0..s.nets.len())
-        .map(|i| assign::NetInput { pins: &pin3[i], edges: &sol.routes[i], lmin: s.lmin, lmax: s.lmax })
+    let pin3: Vec<Vec<(usize, usize)>> = s
+        .nets
+        .iter()
+        .map(|(_, _, p)| p.iter().map(|&(x, y, l)| (g.node(x, y), l)).collect())
         .collect();
-    let mut order: Vec<usize> = (0..s.nets.len()).filter(|&i| !sol.routes[i].is_empty()).collect();
+    let inputs: Vec<assign::NetInput> = (0..s.nets.len())
+        .map(|i| assign::NetInput {
+            pins: &pin3[i],
+            edges: &sol.routes[i],
+            lmin: s.lmin,
+            lmax: s.lmax,
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..s.nets.len())
+        .filter(|&i| !sol.routes[i].is_empty())
+        .collect();
     order.sort_by_key(|&i| (sol.routes[i].len(), i));
     let (assigned, usage3) = assign::assign(&g, &dirs, &cap3, &inputs, &order, 8);
 
@@ -271,8 +307,16 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         vias += a.vias() as i64;
         routes.push(NetRoute {
             name: s.nets[i].1.clone(),
-            wires: a.runs.iter().map(|r| (r.layer, g.xy(r.from), g.xy(r.to))).collect(),
-            stacks: a.stacks.iter().map(|&(n, lo, hi)| (g.xy(n), lo, hi)).collect(),
+            wires: a
+                .runs
+                .iter()
+                .map(|r| (r.layer, g.xy(r.from), g.xy(r.to)))
+                .collect(),
+            stacks: a
+                .stacks
+                .iter()
+                .map(|&(n, lo, hi)| (g.xy(n), lo, hi))
+                .collect(),
         });
     }
     // Maps.

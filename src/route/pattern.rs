@@ -115,7 +115,10 @@ pub fn route(
     // Candidates: (cost, kind, pivot). kind 0: H-V-H with vertical at x = pivot;
     // kind 1: V-H-V with horizontal at y = pivot. Pivots at a or b are the L-shapes.
     let mut best = (f64::INFINITY, 0u8, 0usize);
-    let xs: Vec<usize> = std::iter::once(a.0).chain(std::iter::once(b.0)).chain(x0 + 1..x1).collect();
+    let xs: Vec<usize> = std::iter::once(a.0)
+        .chain(std::iter::once(b.0))
+        .chain(x0 + 1..x1)
+        .collect();
     for &x in &xs {
         let bends = if x == a.0 || x == b.0 { 1.0 } else { 2.0 };
         let c = hc(a.1, a.0, x) + vc(x, a.1, b.1) + hc(b.1, x, b.0) + bend * bends;
@@ -123,7 +126,10 @@ pub fn route(
             best = (c, 0, x);
         }
     }
-    let ys: Vec<usize> = std::iter::once(a.1).chain(std::iter::once(b.1)).chain(y0 + 1..y1).collect();
+    let ys: Vec<usize> = std::iter::once(a.1)
+        .chain(std::iter::once(b.1))
+        .chain(y0 + 1..y1)
+        .collect();
     for &y in &ys {
         let bends = if y == a.1 || y == b.1 { 1.0 } else { 2.0 };
         let c = vc(a.0, a.1, y) + hc(y, a.0, b.0) + vc(b.0, y, b.1) + bend * bends;

@@ -14,9 +14,18 @@ use std::fmt::Write;
 pub fn resources_table(r: &RouteResult) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "[INFO GRT-0053] Routing resources analysis:");
-    let _ = writeln!(s, "          Routing      Original      Derated      Resource");
-    let _ = writeln!(s, "Layer     Direction    Resources     Resources    Reduction (%)");
-    let _ = writeln!(s, "---------------------------------------------------------------");
+    let _ = writeln!(
+        s,
+        "          Routing      Original      Derated      Resource"
+    );
+    let _ = writeln!(
+        s,
+        "Layer     Direction    Resources     Resources    Reduction (%)"
+    );
+    let _ = writeln!(
+        s,
+        "---------------------------------------------------------------"
+    );
     for l in &r.layers {
         let red = if l.original_resource > 0 {
             (1.0 - (l.derated_resource as f32 / l.original_resource as f32)) * 100.0
@@ -29,7 +38,10 @@ pub fn resources_table(r: &RouteResult) -> String {
             l.name, l.direction, l.original_resource, l.derated_resource, red
         );
     }
-    let _ = writeln!(s, "---------------------------------------------------------------");
+    let _ = writeln!(
+        s,
+        "---------------------------------------------------------------"
+    );
     s
 }
 
@@ -39,12 +51,19 @@ pub fn congestion_table(r: &RouteResult) -> String {
     let _ = writeln!(s, "[INFO GRT-0111] Final number of vias: {}", r.vias);
     let _ = writeln!(s);
     let _ = writeln!(s, "[INFO GRT-0096] Final congestion report:");
-    let _ = writeln!(s, "Layer         Resource        Demand        Usage (%)    Max H / Max V / Total Congestion");
+    let _ = writeln!(
+        s,
+        "Layer         Resource        Demand        Usage (%)    Max H / Max V / Total Congestion"
+    );
     let dash = "-".repeat(87);
     let _ = writeln!(s, "{dash}");
     let (mut tr, mut td) = (0i64, 0i64);
     for l in &r.layers {
-        let u = if l.derated_resource == 0 { 0.0 } else { l.demand as f32 / l.derated_resource as f32 * 100.0 };
+        let u = if l.derated_resource == 0 {
+            0.0
+        } else {
+            l.demand as f32 / l.derated_resource as f32 * 100.0
+        };
         tr += l.derated_resource;
         td += l.demand;
         let _ = writeln!(
@@ -53,7 +72,11 @@ pub fn congestion_table(r: &RouteResult) -> String {
             l.name, l.derated_resource, l.demand, u, l.max_h, l.max_v, l.overflow
         );
     }
-    let u = if tr == 0 { 0.0 } else { td as f32 / tr as f32 * 100.0 };
+    let u = if tr == 0 {
+        0.0
+    } else {
+        td as f32 / tr as f32 * 100.0
+    };
     let _ = writeln!(s, "{dash}");
     let _ = writeln!(
         s,
@@ -61,7 +84,11 @@ pub fn congestion_table(r: &RouteResult) -> String {
         tr, td, u, r.max_overflow_h, r.max_overflow_v, r.total_overflow
     );
     let _ = writeln!(s);
-    let _ = writeln!(s, "[INFO GRT-0018] Total wirelength: {} um", r.wirelength_um);
+    let _ = writeln!(
+        s,
+        "[INFO GRT-0018] Total wirelength: {} um",
+        r.wirelength_um
+    );
     let _ = writeln!(s, "[INFO GRT-0014] Routed nets: {}", r.routed_nets);
     s
 }
@@ -216,6 +243,9 @@ mod tests {
         assert_eq!((10 + hl) % 64, 0);
         assert_eq!(b[10 + hl - 1], b'\n');
         assert_eq!(b.len(), 10 + hl + 24);
-        assert_eq!(f32::from_le_bytes([b[10 + hl], b[11 + hl], b[12 + hl], b[13 + hl]]), 1.0);
+        assert_eq!(
+            f32::from_le_bytes([b[10 + hl], b[11 + hl], b[12 + hl], b[13 + hl]]),
+            1.0
+        );
     }
 }

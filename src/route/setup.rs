@@ -32,7 +32,10 @@ pub struct Setup {
 fn layer_index(d: &Design, name: &str, what: &str) -> Result<usize, RouteError> {
     d.layer_id(name)
         .map(|l| l as usize)
-        .ok_or_else(|| RouteError::UnknownLayer { name: name.to_string(), context: what.to_string() })
+        .ok_or_else(|| RouteError::UnknownLayer {
+            name: name.to_string(),
+            context: what.to_string(),
+        })
 }
 
 /// The preferred-direction track pattern of a layer as grt reduces it.
@@ -44,10 +47,16 @@ fn preferred_tracks(d: &Design, l: usize) -> Option<Tracks> {
     };
     match pats.len() {
         0 => None,
-        1 => Some(Tracks { init: pats[0].start, pitch: pats[0].step, count: pats[0].num }),
+        1 => Some(Tracks {
+            init: pats[0].start,
+            pitch: pats[0].step,
+            count: pats[0].num,
+        }),
         _ => {
-            let mut coords: Vec<Dbu> =
-                pats.iter().flat_map(|p| (0..p.num.max(0)).map(move |i| p.start + i * p.step)).collect();
+            let mut coords: Vec<Dbu> = pats
+                .iter()
+                .flat_map(|p| (0..p.num.max(0)).map(move |i| p.start + i * p.step))
+                .collect();
             Tracks::average(&mut coords)
         }
     }
@@ -78,21 +87,31 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     // Layer range: the configured one, else grt's default (every layer that has tracks).
     let (lmin, lmax) = match &cfg.layer_range {
         Some((a, b)) => {
-            let (a, b) = (layer_index(d, a, "--layers")?, layer_index(d, b, "--layers")?);
+            let (a, b) = (
+                layer_index(d, a, "--layers")?,
+                layer_index(d, b, "--layers")?,
+            );
             if a > b {
-                return Err(RouteError::BadRange { range: format!("{}-{}", d.layers[a].name, d.layers[b].name) });
+                return Err(RouteError::BadRange {
+                    range: format!("{}-{}", d.layers[a].name, d.layers[b].name),
+                });
             }
             (a, b)
         }
         None => {
-            let last = (0..nl).take_while(|&l| preferred_tracks(d, l).is_some()).last().unwrap_or(nl - 1);
+            let last = (0..nl)
+                .take_while(|&l| preferred_tracks(d, l).is_some())
+                .last()
+                .unwrap_or(nl - 1);
             (0, last)
         }
     };
     let tile = match cfg.gcell_size {
         Some(t) if t > 0 => t,
         Some(t) => return Err(RouteError::BadGCell { dbu: t }),
-        None => default_tile(d).ok_or(RouteError::NoTracks { layer: d.layers[2.min(nl - 1)].name.clone() })?,
+        None => default_tile(d).ok_or(RouteError::NoTracks {
+            layer: d.layers[2.min(nl - 1)].name.clone(),
+        })?,
     };
     if d.die.width() <= 0 || d.die.height() <= 0 {
         return Err(RouteError::EmptyDie);
@@ -102,13 +121,22 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         .layers
         .iter()
         .enumerate()
-        .map(|(l, x)| (x.name.clone(), x.direction, preferred_tracks(d, l).map_or(x.preferred_pitch(), |t| t.pitch)))
+        .map(|(l, x)| {
+            (
+                x.name.clone(),
+                x.direction,
+                preferred_tracks(d, l).map_or(x.preferred_pitch(), |t| t.pitch),
+            )
+        })
         .collect();
     let mut cap = Capacity::zero(grid, &names);
     for l in lmin..=lmax {
         match preferred_tracks(d, l) {
             Some(t) => cap.set_from_tracks(l, &t),
-            None => warnings.push(format!("layer {} has no tracks in its preferred direction: no capacity", d.layers[l].name)),
+            None => warnings.push(format!(
+                "layer {} has no tracks in its preferred direction: no capacity",
+                d.layers[l].name
+            )),
         }
     }
 
@@ -139,8 +167,12 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             if m.kind == MasterKind::Block {
                 let ext = d.layers[l].spacing;
                 match d.layers[l].direction {
-                    Direction::Horizontal => r = Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext),
-                    Direction::Vertical => r = Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y),
+                    Direction::Horizontal => {
+                        r = Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext)
+                    }
+                    Direction::Vertical => {
+                        r = Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y)
+                    }
                 }
             }
             blk.add(&cap, l, r);
@@ -169,7 +201,10 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             LayerSel::All => global = Some(*f),
             LayerSel::Name(n) => adj[layer_index(d, n, "--layer-adjust")?] = *f,
             LayerSel::Range(a, b) => {
-                let (a, b) = (layer_index(d, a, "--layer-adjust")?, layer_index(d, b, "--layer-adjust")?);
+                let (a, b) = (
+                    layer_index(d, a, "--layer-adjust")?,
+                    layer_index(d, b, "--layer-adjust")?,
+                );
                 for x in adj.iter_mut().take(b.max(a) + 1).skip(a.min(b)) {
                     *x = *f;
                 }
@@ -194,7 +229,12 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             return Err(RouteError::BadFraction { value: r.fraction });
         }
         let l = layer_index(d, &r.layer, "--region-adjust")?;
-        let rect = Rect::new(um(r.rect_um[0]), um(r.rect_um[1]), um(r.rect_um[2]), um(r.rect_um[3]));
+        let rect = Rect::new(
+            um(r.rect_um[0]),
+            um(r.rect_um[1]),
+            um(r.rect_um[2]),
+            um(r.rect_um[3]),
+        );
         cap.adjust_region(l, rect, r.fraction);
     }
     if let Some(steer) = &cfg.steer {
@@ -203,12 +243,20 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             let (cell, layers, f): (_, Vec<usize>, f32) = match s {
                 Steer::Cell { col, row, fraction } => {
                     if *col >= grid.nx || *row >= grid.ny {
-                        warnings.push(format!("steering GCell ({col}, {row}) is outside the {}x{} grid: ignored", grid.nx, grid.ny));
+                        warnings.push(format!(
+                            "steering GCell ({col}, {row}) is outside the {}x{} grid: ignored",
+                            grid.nx, grid.ny
+                        ));
                         continue;
                     }
                     ((*col, *row), (0..nl).collect(), *fraction)
                 }
-                Steer::At { x_um, y_um, layer, fraction } => {
+                Steer::At {
+                    x_um,
+                    y_um,
+                    layer,
+                    fraction,
+                } => {
                     let c = grid.tile_of(um(*x_um), um(*y_um));
                     let ls = match layer {
                         Some(n) => vec![layer_index(d, n, "--steer")?],
@@ -246,7 +294,11 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(pins.len());
         for &p in pins {
             let shapes = d.pin_shapes(p);
-            let conn = shapes.iter().map(|s| s.0 as usize).filter(|&l| l <= lmax).max();
+            let conn = shapes
+                .iter()
+                .map(|s| s.0 as usize)
+                .filter(|&l| l <= lmax)
+                .max();
             let (cell, layer) = match conn {
                 Some(cl) => {
                     let mut votes: Vec<((usize, usize), usize)> = Vec::new();
@@ -281,5 +333,14 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         }
         nets.push((ni, net.name.clone(), out));
     }
-    Ok(Setup { grid, lmin, lmax, original, derated, adjusted: cap, nets, warnings })
+    Ok(Setup {
+        grid,
+        lmin,
+        lmax,
+        original,
+        derated,
+        adjusted: cap,
+        nets,
+        warnings,
+    })
 }

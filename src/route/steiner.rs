@@ -26,7 +26,10 @@ pub struct Tree {
 impl Tree {
     /// Total rectilinear length.
     pub fn length(&self) -> i64 {
-        self.edges.iter().map(|&(a, b)| dist(self.nodes[a], self.nodes[b])).sum()
+        self.edges
+            .iter()
+            .map(|&(a, b)| dist(self.nodes[a], self.nodes[b]))
+            .sum()
     }
 }
 
@@ -92,7 +95,11 @@ pub fn rsmt(points: &[(i32, i32)]) -> Tree {
     let mut nodes = pins.clone();
     if n <= 2 {
         let edges = if n == 2 { vec![(0, 1)] } else { Vec::new() };
-        return Tree { nodes, n_pins: n, edges };
+        return Tree {
+            nodes,
+            n_pins: n,
+            edges,
+        };
     }
     if n <= 4 {
         exact_small(&mut nodes);
@@ -103,7 +110,11 @@ pub fn rsmt(points: &[(i32, i32)]) -> Tree {
     if n > BI1S_MAX {
         edge_substitution(&mut nodes, &mut edges);
     }
-    let mut t = Tree { nodes, n_pins: n, edges };
+    let mut t = Tree {
+        nodes,
+        n_pins: n,
+        edges,
+    };
     clean(&mut t);
     t
 }
@@ -233,11 +244,20 @@ fn edge_substitution(nodes: &mut Vec<(i32, i32)>, edges: &mut Vec<(usize, usize)
             for i in 0..inc.len() {
                 for j in i + 1..inc.len() {
                     let (e1, e2) = (inc[i], inc[j]);
-                    let u = if edges[e1].0 == v { edges[e1].1 } else { edges[e1].0 };
-                    let w = if edges[e2].0 == v { edges[e2].1 } else { edges[e2].0 };
+                    let u = if edges[e1].0 == v {
+                        edges[e1].1
+                    } else {
+                        edges[e1].0
+                    };
+                    let w = if edges[e2].0 == v {
+                        edges[e2].1
+                    } else {
+                        edges[e2].0
+                    };
                     let (pv, pu, pw) = (nodes[v], nodes[u], nodes[w]);
                     let s = (med(pv.0, pu.0, pw.0), med(pv.1, pu.1, pw.1));
-                    let gain = dist(pv, pu) + dist(pv, pw) - dist(s, pv) - dist(s, pu) - dist(s, pw);
+                    let gain =
+                        dist(pv, pu) + dist(pv, pw) - dist(s, pv) - dist(s, pu) - dist(s, pw);
                     if gain > best.0 {
                         best = (gain, e1, e2);
                     }
@@ -245,8 +265,16 @@ fn edge_substitution(nodes: &mut Vec<(i32, i32)>, edges: &mut Vec<(usize, usize)
             }
             if best.1 != usize::MAX {
                 let (e1, e2) = (best.1, best.2);
-                let u = if edges[e1].0 == v { edges[e1].1 } else { edges[e1].0 };
-                let w = if edges[e2].0 == v { edges[e2].1 } else { edges[e2].0 };
+                let u = if edges[e1].0 == v {
+                    edges[e1].1
+                } else {
+                    edges[e1].0
+                };
+                let w = if edges[e2].0 == v {
+                    edges[e2].1
+                } else {
+                    edges[e2].0
+                };
                 let (pv, pu, pw) = (nodes[v], nodes[u], nodes[w]);
                 let s = (med(pv.0, pu.0, pw.0), med(pv.1, pu.1, pw.1));
                 dead[e1] = true;
@@ -259,8 +287,12 @@ fn edge_substitution(nodes: &mut Vec<(i32, i32)>, edges: &mut Vec<(usize, usize)
                 improved = true;
             }
         }
-        let mut kept: Vec<(usize, usize)> =
-            edges.iter().enumerate().filter(|(i, _)| !dead[*i]).map(|(_, &e)| e).collect();
+        let mut kept: Vec<(usize, usize)> = edges
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dead[*i])
+            .map(|(_, &e)| e)
+            .collect();
         kept.extend(new_edges);
         *edges = kept;
         if !improved {
@@ -278,8 +310,12 @@ fn clean(t: &mut Tree) {
     for (i, &p) in t.nodes.iter().enumerate() {
         map[i] = *canon.entry(p).or_insert(i);
     }
-    let mut edges: Vec<(usize, usize)> =
-        t.edges.iter().map(|&(a, b)| (map[a], map[b])).filter(|(a, b)| a != b).collect();
+    let mut edges: Vec<(usize, usize)> = t
+        .edges
+        .iter()
+        .map(|&(a, b)| (map[a], map[b]))
+        .filter(|(a, b)| a != b)
+        .collect();
     // Merging may create duplicate edges or cycles: rebuild a spanning tree over the used edges.
     edges.sort_unstable_by_key(|&(a, b)| (a.min(b), a.max(b)));
     edges.dedup_by_key(|e| (e.0.min(e.1), e.0.max(e.1)));
@@ -323,14 +359,23 @@ mod tests {
     struct Lcg(u64);
     impl Lcg {
         fn next(&mut self, m: i32) -> i32 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((self.0 >> 33) % m as u64) as i32
         }
     }
 
     /// Brute force: best MST over pins plus any subset (size <= n-2) of Hanan points.
     fn brute(pins: &[(i32, i32)]) -> i64 {
-        fn rec(pts: &mut Vec<(i32, i32)>, cand: &[(i32, i32)], from: usize, left: usize, best: &mut i64) {
+        fn rec(
+            pts: &mut Vec<(i32, i32)>,
+            cand: &[(i32, i32)],
+            from: usize,
+            left: usize,
+            best: &mut i64,
+        ) {
             *best = (*best).min(mst_len(pts));
             if left == 0 {
                 return;
@@ -396,7 +441,11 @@ mod tests {
             }
         }
         // Iterated 1-Steiner is close to optimal on random 5- and 6-pin nets.
-        assert!(gap / (count as f64) < 0.01, "mean gap {}", gap / count as f64);
+        assert!(
+            gap / (count as f64) < 0.01,
+            "mean gap {}",
+            gap / count as f64
+        );
     }
 
     #[test]
@@ -409,6 +458,11 @@ mod tests {
         uniq.sort_unstable();
         uniq.dedup();
         let m = mst_len(&uniq);
-        assert!((t.length() as f64) < 0.95 * m as f64, "{} vs MST {}", t.length(), m);
+        assert!(
+            (t.length() as f64) < 0.95 * m as f64,
+            "{} vs MST {}",
+            t.length(),
+            m
+        );
     }
 }
