@@ -57,8 +57,8 @@ impl GridSpec {
     /// `Grid::getPositionOnGrid` as indices: the tile holding a point, the overflow past the last
     /// tile folded back into it. Points left of or below the die land in tile 0.
     pub fn tile_of(&self, x: Dbu, y: Dbu) -> (usize, usize) {
-        let gx = ((x - self.die.lo.x).max(0) / self.tile) as usize;
-        let gy = ((y - self.die.lo.y).max(0) / self.tile) as usize;
+        let gx = (x.saturating_sub(self.die.lo.x).max(0) / self.tile) as usize;
+        let gy = (y.saturating_sub(self.die.lo.y).max(0) / self.tile) as usize;
         (gx.min(self.nx - 1), gy.min(self.ny - 1))
     }
 

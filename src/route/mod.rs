@@ -115,6 +115,8 @@ pub enum RouteError {
     NoLayers,
     #[error("the die area is empty")]
     EmptyDie,
+    #[error("{nx} x {ny} GCells is more than the router accepts; use a larger GCell size")]
+    TooManyGCells { nx: usize, ny: usize },
 }
 
 /// One row of the GRT-0053 and GRT-0096 tables.

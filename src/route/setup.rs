@@ -12,6 +12,9 @@ use crate::lefdef::lef::Direction;
 /// grt's default GCell: 15 track pitches.
 pub const PITCHES_IN_TILE: i64 = 15;
 
+/// Largest grid we accept (about 2 GB of edge data at 10 layers).
+pub const MAX_GCELLS: usize = 16_000_000;
+
 /// What the engine needs, built from the design.
 pub struct Setup {
     pub grid: GridSpec,
@@ -117,6 +120,10 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         return Err(RouteError::EmptyDie);
     }
     let grid = GridSpec::new(d.die, tile);
+    // Guard memory: a GCell size far below the pitch would allocate billions of edges.
+    if grid.nx.saturating_mul(grid.ny) > MAX_GCELLS {
+        return Err(RouteError::TooManyGCells { nx: grid.nx, ny: grid.ny });
+    }
     let names: Vec<(String, Direction, Dbu)> = d
         .layers
         .iter()
