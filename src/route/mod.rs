@@ -172,6 +172,9 @@ pub struct RouteResult {
     /// Overflow of the 2-D solution (before layer assignment).
     pub overflow_2d: i64,
     pub maps: Maps,
+    /// Per layer, per 2-D edge (ids as [`pattern::Grid2`]): capacity routed against, and usage.
+    pub edge_capacity: Vec<Vec<i32>>,
+    pub edge_usage: Vec<Vec<i32>>,
     pub routes: Vec<NetRoute>,
     pub warnings: Vec<String>,
 }
@@ -365,6 +368,8 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         rounds: sol.rounds,
         overflow_2d: sol.overflow,
         maps,
+        edge_capacity: cap3,
+        edge_usage: usage3,
         routes,
         warnings: s.warnings,
     })
