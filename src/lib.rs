@@ -21,7 +21,9 @@
 
 pub mod cli;
 pub mod design;
+pub mod features;
 pub mod geom;
 pub mod lefdef;
+pub mod npy;
 pub mod output;
 pub mod route;

@@ -10,3 +10,5 @@ mod errors;
 mod roundtrip;
 // Truncated and mutated designs never panic and errors point inside the file.
 mod mutation;
+// Feature maps of real designs: sums and ranges, thread-count determinism, `mpgd features`.
+mod features;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub mod demo;
+pub mod features;
 pub mod route;
 pub mod stats;
 pub mod tile;
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Read a design and print its statistics.
     Stats(stats::Args),
+    /// Compute CircuitNet feature maps on the GCell grid and write them as .npy (and PNG).
+    Features(features::Args),
     /// Run the main job on the bundled nangate45/gcd design.
     Demo(demo::Args),
     /// Build a larger placed design by tiling a real one (for scale measurements).
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Stats(a) => stats::run(&a),
+        Command::Features(a) => features::run(&a),
         Command::Tile(a) => tile::run(&a),
         Command::Demo(a) => demo::run(&a),
         Command::Route(a) => route::run(&a),

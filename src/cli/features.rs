@@ -1,0 +1,189 @@
+//! `mpgd features`: read a placed design, compute the CircuitNet feature maps on the GCell grid
+//! and write one `.npy` per map plus `grid.json` (and a heat-map PNG per map with `--png`).
+//!
+//! Everything is computed and encoded in memory first; files are written only then, each through
+//! a temporary name renamed into place ([`crate::output::write_atomic`]), so an error leaves no
+//! half-written output.
+
+use crate::features::{self, Channel, FeatureConfig, Footprint};
+use crate::route::grid::GCellGrid;
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `mpgd features`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub design: super::DesignArgs,
+    /// GCell size in µm (default: 15 routing pitches of the third routing layer, as OpenROAD).
+    #[arg(long, value_name = "UM")]
+    pub gcell_um: Option<f64>,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also write a heat-map PNG per map.
+    #[arg(long)]
+    pub png: bool,
+    /// Which GCells a cell or pin lands on: CircuitNet's bisect rule or plain overlap.
+    #[arg(long, value_enum, default_value_t = FootprintArg::Circuitnet)]
+    pub footprint: FootprintArg,
+    /// Skip nets with more pins than this (default: keep all).
+    #[arg(long, value_name = "N")]
+    pub max_net_pins: Option<usize>,
+    /// Leave IO pins out of the nets.
+    #[arg(long)]
+    pub no_io_pins: bool,
+    /// Count physical-only cells (fill, tap, endcap) in cell_density.
+    #[arg(long)]
+    pub count_physical_cells: bool,
+}
+
+/// `--footprint` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FootprintArg {
+    Circuitnet,
+    Overlap,
+}
+
+impl Args {
+    fn config(&self) -> FeatureConfig {
+        FeatureConfig {
+            footprint: match self.footprint {
+                FootprintArg::Circuitnet => Footprint::CircuitNet,
+                FootprintArg::Overlap => Footprint::Overlap,
+            },
+            include_io_pins: !self.no_io_pins,
+            max_net_pins: self.max_net_pins,
+            count_physical_cells: self.count_physical_cells,
+            min_extent: None,
+        }
+    }
+}
+
+pub fn run(a: &Args) -> anyhow::Result<()> {
+    let design = a.design.load()?;
+    let dbu = design.dbu_per_micron;
+    if dbu <= 0 {
+        bail!(
+            "{}: database units per micron is {dbu}, not positive",
+            a.design.def.display()
+        );
+    }
+    let die = design.die;
+    if die.width() <= 0 || die.height() <= 0 {
+        bail!(
+            "{}: the die area is empty ({} x {} DBU)",
+            a.design.def.display(),
+            die.width(),
+            die.height()
+        );
+    }
+    let size = match a.gcell_um {
+        Some(um) => {
+            let s = (um * dbu as f64).round();
+            if !(1.0..1e12).contains(&s) {
+                bail!("--gcell-um {um} is not a positive size of at least one database unit");
+            }
+            s as i64
+        }
+        None => features::default_gcell_size(&design),
+    };
+    let cells = (die.width() / size).max(1) as u128 * (die.height() / size).max(1) as u128;
+    if cells > 50_000_000 {
+        bail!(
+            "a GCell of {} um would make {cells} GCells (at most 50000000)",
+            size as f64 / dbu as f64
+        );
+    }
+    let grid = GCellGrid::uniform(die, size);
+    let cfg = a.config();
+
+    let t = Instant::now();
+    let maps = features::extract(&design, &grid, &cfg);
+    let secs = t.elapsed().as_secs_f64();
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (c, m) in maps.iter() {
+        files.push((
+            format!("{}.npy", c.name()),
+            crate::npy::encode_f32(&m.data, m.ny, m.nx),
+        ));
+    }
+    if a.png {
+        let pngs: Vec<(String, Vec<u8>)> = {
+            use rayon::prelude::*;
+            maps.iter()
+                .collect::<Vec<_>>()
+                .par_iter()
+                .map(|(c, m)| (format!("{}.png", c.name()), features::png::heat_map_png(m)))
+                .collect()
+        };
+        files.extend(pngs);
+    }
+    let um = |v: i64| v as f64 / dbu as f64;
+    let json = serde_json::json!({
+        "design": design.name,
+        "origin_um": [um(grid.x_lines[0]), um(grid.y_lines[0])],
+        "gcell_um": um(size),
+        "nx": grid.nx(),
+        "ny": grid.ny(),
+        "dbu_per_micron": dbu,
+        "gcell_dbu": size,
+        "die_um": [um(die.lo.x), um(die.lo.y), um(die.hi.x), um(die.hi.y)],
+        "x_lines_dbu": grid.x_lines,
+        "y_lines_dbu": grid.y_lines,
+        "row0": "bottom",
+        "dtype": "float32",
+        "channels": Channel::ALL.iter().map(|c| c.name()).collect::<Vec<_>>(),
+        "units": Channel::ALL
+            .iter()
+            .map(|c| (c.name().to_string(), serde_json::Value::from(c.unit())))
+            .collect::<serde_json::Map<_, _>>(),
+        "config": {
+            "footprint": format!("{:?}", cfg.footprint),
+            "include_io_pins": cfg.include_io_pins,
+            "max_net_pins": cfg.max_net_pins,
+            "count_physical_cells": cfg.count_physical_cells,
+            "min_extent_dbu": cfg.min_extent.unwrap_or_else(|| features::min_track_pitch(&design, &grid)),
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&json).context("encoding grid.json")?;
+    text.push('\n');
+    files.push(("grid.json".into(), text.into_bytes()));
+
+    write_all(&a.out, &files)?;
+
+    println!(
+        "{}: {} x {} GCells of {} um, {} maps in {:.3} s, written to {}",
+        design.name,
+        grid.nx(),
+        grid.ny(),
+        um(size),
+        Channel::ALL.len(),
+        secs,
+        a.out.display()
+    );
+    println!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
+    for (c, m) in maps.iter() {
+        let (lo, hi) = m.min_max();
+        println!(
+            "{:<14} {:>12.5} {:>12.5} {:>14.4}",
+            c.name(),
+            lo,
+            hi,
+            m.sum()
+        );
+    }
+    Ok(())
+}
+
+/// Writes every file under `dir` (created if missing), each atomically.
+fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    for (name, bytes) in files {
+        crate::output::write_atomic(&dir.join(name), bytes)?;
+    }
+    Ok(())
+}
