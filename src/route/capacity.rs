@@ -71,6 +71,20 @@ impl GridSpec {
         )
     }
 
+    /// The same tiling as the shared [`crate::route::grid::GCellGrid`] (line coordinates).
+    pub fn gcell_grid(&self) -> crate::route::grid::GCellGrid {
+        let lines = |lo: Dbu, hi: Dbu, n: usize| {
+            let mut v: Vec<Dbu> = (0..n).map(|i| lo + i as Dbu * self.tile).collect();
+            v.push(hi.max(lo + 1));
+            v
+        };
+        crate::route::grid::GCellGrid {
+            x_lines: lines(self.die.lo.x, self.die.hi.x, self.nx),
+            y_lines: lines(self.die.lo.y, self.die.hi.y, self.ny),
+            gcell_size: self.tile,
+        }
+    }
+
     /// Number of horizontal edges `(x, y)-(x+1, y)`.
     pub fn n_h(&self) -> usize {
         (self.nx - 1) * self.ny
@@ -465,6 +479,15 @@ mod tests {
         assert_eq!(g.gcell_rect(2, 1), Rect::new(200, 100, 350, 200));
         assert_eq!(g.tile_of(349, 199), (2, 1));
         assert_eq!(g.tile_of(100, 0), (1, 0));
+    }
+
+    #[test]
+    fn tiling_equals_the_shared_grid() {
+        let die = Rect::new(0, 0, 200260, 201600);
+        assert_eq!(
+            GridSpec::new(die, 5700).gcell_grid(),
+            crate::route::grid::GCellGrid::uniform(die, 5700)
+        );
     }
 
     #[test]

@@ -179,6 +179,17 @@ pub struct RouteResult {
     pub warnings: Vec<String>,
 }
 
+/// The router's GCell grid for a design: OpenROAD's default tile (15 pitches of the third
+/// routing layer's tracks) unless `gcell_size` is given, as the shared [`grid::GCellGrid`], so
+/// that feature maps align pixel for pixel with the router's maps. `None` when the design has no
+/// layer to size GCells by.
+pub fn gcell_grid(design: &Design, gcell_size: Option<Dbu>) -> Option<grid::GCellGrid> {
+    let tile = gcell_size
+        .filter(|&t| t > 0)
+        .or_else(|| setup::default_tile(design))?;
+    Some(capacity::GridSpec::new(design.die, tile).gcell_grid())
+}
+
 /// Routes a design.
 pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError> {
     let t0 = std::time::Instant::now();

@@ -68,7 +68,7 @@ fn preferred_tracks(d: &Design, l: usize) -> Option<Tracks> {
 /// grt's default tile: 15 pitches of the third routing layer's tracks (the first pattern, as
 /// OpenDB's average track spacing gives it: X tracks when the layer has them). This gives
 /// 5700 DBU (2.85 um) on Nangate45 gcd and 7200 DBU on sky130hs gcd, as the reference logs do.
-fn default_tile(d: &Design) -> Option<Dbu> {
+pub fn default_tile(d: &Design) -> Option<Dbu> {
     let l = 2.min(d.layers.len().checked_sub(1)?);
     let layer = &d.layers[l];
     let step = layer
@@ -122,7 +122,10 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     let grid = GridSpec::new(d.die, tile);
     // Guard memory: a GCell size far below the pitch would allocate billions of edges.
     if grid.nx.saturating_mul(grid.ny) > MAX_GCELLS {
-        return Err(RouteError::TooManyGCells { nx: grid.nx, ny: grid.ny });
+        return Err(RouteError::TooManyGCells {
+            nx: grid.nx,
+            ny: grid.ny,
+        });
     }
     let names: Vec<(String, Direction, Dbu)> = d
         .layers
