@@ -12,3 +12,7 @@ mod roundtrip;
 mod mutation;
 // Feature maps of real designs: sums and ranges, thread-count determinism, `mpgd features`.
 mod features;
+// `mpgd route` from the outside: JSON fields, guides, maps, steering, bad flags.
+mod route;
+// `mpgd dataset`: Parquet columns, label definitions, determinism, bad configs.
+mod dataset;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 pub mod dataset;
 pub mod demo;
 pub mod features;
+pub mod route;
 pub mod stats;
 pub mod tile;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Demo(demo::Args),
     /// Build a larger placed design by tiling a real one (for scale measurements).
     Tile(tile::Args),
+    /// Global routing with OpenROAD's capacity model: overflow, wirelength, vias, guides, maps.
+    Route(route::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -86,5 +89,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tile(a) => tile::run(&a),
         Command::Demo(a) => demo::run(&a),
         Command::Dataset(a) => dataset::run(&a),
+        Command::Route(a) => route::run(&a),
     }
 }

@@ -28,12 +28,24 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// A failure to read or validate a configuration.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
+#[derive(Debug)]
 pub struct ConfigError {
     pub path: PathBuf,
+    /// 1-based line and column, when the problem has a place in the file.
+    pub position: Option<(usize, usize)>,
     pub message: String,
 }
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -179,15 +191,15 @@ impl Variant {
 impl DatasetConfig {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<DatasetConfig, ConfigError> {
-        let err = |message: String| ConfigError { path: path.to_path_buf(), message };
+        let err = |message: String| ConfigError { path: path.to_path_buf(), position: None, message };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {}", e.to_string().to_lowercase())))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
             // toml's message spans lines (a source excerpt); keep position and sentence on one.
             let msg = e.message().trim().to_string();
             match e.span() {
                 Some(span) => {
-                    let (line, col) = crate::lefdef::line_column(&text, span.start);
-                    err(format!("{line}:{col}: {msg}"))
+                    let position = Some(crate::lefdef::line_column(&text, span.start));
+                    ConfigError { path: path.to_path_buf(), position, message: msg }
                 }
                 None => err(msg),
             }

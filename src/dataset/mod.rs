@@ -236,10 +236,10 @@ fn route_and_extract(design: &Design, v: &Variant) -> anyhow::Result<RoutedMaps>
     use crate::route::{run, RouteConfig};
     let mut cfg = RouteConfig::default();
     if !v.layers.is_empty() {
-        cfg.layer_range = Some(crate::route::parse_layer_range(&v.layers)?);
+        cfg.layer_range = Some(crate::route::parse_layer_range(&v.layers).map_err(anyhow::Error::msg)?);
     }
     for item in v.adjust.split(',').filter(|s| !s.trim().is_empty()) {
-        cfg.layer_adjust.push(crate::route::parse_layer_adjust(item.trim())?);
+        cfg.layer_adjust.push(crate::route::parse_layer_adjust(item.trim()).map_err(anyhow::Error::msg)?);
     }
     let tile = crate::route::setup::default_tile(design)
         .ok_or_else(|| anyhow::anyhow!("no routing layer with tracks to size GCells by"))?;
@@ -295,4 +295,33 @@ fn direction_overflow(r: &crate::route::RouteResult, nx: usize, ny: usize) -> (V
         }
     }
     (h, v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn maps(nx: usize, ny: usize) -> RoutedMaps {
+        RoutedMaps { nx, ny, gcell_um: 1.0, channels: vec![(0..nx * ny).map(|v| v as f32).collect()] }
+    }
+
+    #[test]
+    fn windows_cover_the_grid_once_and_are_nearly_equal() {
+        let w = windows(&maps(130, 40), 64);
+        assert_eq!(w.len(), 3);
+        assert_eq!(w.iter().map(|t| t.4 * t.5).sum::<usize>(), 130 * 40);
+        assert_eq!(w.iter().map(|t| t.4).collect::<Vec<_>>(), vec![43, 43, 44]);
+        assert_eq!(windows(&maps(64, 64), 64).len(), 1);
+    }
+
+    #[test]
+    fn crop_takes_rows_from_the_bottom() {
+        let m = maps(4, 3); // values 0..12, row 0 = 0..4
+        assert_eq!(crop(&m.channels[0], 4, 1, 1, 2, 2), vec![5.0, 6.0, 9.0, 10.0]);
+    }
+
+    #[test]
+    fn congestion_is_overflow_over_capacity_and_zero_without_capacity() {
+        assert_eq!(congestion_label(&[2.0, 0.0, 3.0], &[8.0, 5.0, 0.0]), vec![0.25, 0.0, 0.0]);
+    }
 }

@@ -1,5 +1,420 @@
 //! Global router with OpenROAD's capacity model: the judge of overflow and the source of labels.
 //!
-//! (Being written.) `grid` holds the GCell grid shared with `features`.
+//! Shaped like OpenROAD's `grt`: an engine that sees only a grid, per-edge capacities and net
+//! pins ([`capacity`], [`steiner`], [`pattern`], [`maze`], [`engine`], [`assign`]), an adapter that
+//! builds those from a [`Design`] ([`setup`]), and [`report`] for the GRT-0053/GRT-0096 tables,
+//! JSON, route guides and per-GCell maps. `grid` holds the GCell grid shared with `features`.
+//!
+//! ```no_run
+//! # use mpgd::design::{Design, DesignInput};
+//! # let design = Design::load(&DesignInput::new(vec![], "x.def".into())).unwrap();
+//! let cfg = mpgd::route::RouteConfig { layer_range: Some(("metal2".into(), "metal10".into())), ..Default::default() };
+//! let result = mpgd::route::run(&design, &cfg).unwrap();
+//! println!("overflow {} wirelength {} um vias {}", result.total_overflow, result.wirelength_um, result.vias);
+//! ```
 
+pub mod assign;
+pub mod capacity;
+pub mod engine;
 pub mod grid;
+pub mod ispd;
+pub mod maze;
+pub mod pattern;
+pub mod report;
+pub mod setup;
+pub mod steiner;
+
+#[cfg(test)]
+mod golden;
+
+use crate::design::Design;
+use crate::geom::Dbu;
+use crate::lefdef::lef::Direction;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Which layers a `--layer-adjust` applies to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerSel {
+    Name(String),
+    /// Inclusive range `lo-hi`.
+    Range(String, String),
+    /// `*`: OpenROAD's global adjustment (layers of the range without their own).
+    All,
+}
+
+impl LayerSel {
+    /// Parses the layer part of `--layer-adjust`: a name, a range `lo-hi`, or `*`.
+    pub fn parse(name: &str) -> Result<LayerSel, String> {
+        if name == "*" {
+            Ok(LayerSel::All)
+        } else if let Some((lo, hi)) = name.split_once('-').filter(|(x, y)| !x.is_empty() && !y.is_empty()) {
+            Ok(LayerSel::Range(lo.to_string(), hi.to_string()))
+        } else if name.is_empty() {
+            Err("empty layer name".into())
+        } else {
+            Ok(LayerSel::Name(name.to_string()))
+        }
+    }
+}
+
+/// Parses a layer range `lo-hi` (`--layers metal2-metal10`).
+pub fn parse_layer_range(s: &str) -> Result<(String, String), String> {
+    s.split_once('-')
+        .filter(|(x, y)| !x.is_empty() && !y.is_empty())
+        .map(|(lo, hi)| (lo.to_string(), hi.to_string()))
+        .ok_or_else(|| format!("'{s}': expected a range LO-HI such as metal2-metal10"))
+}
+
+/// Parses one layer adjustment `NAME=FRACTION` (`--layer-adjust`), NAME a layer, a range or `*`.
+pub fn parse_layer_adjust(s: &str) -> Result<(LayerSel, f32), String> {
+    let (name, f) = s.split_once('=').ok_or_else(|| format!("'{s}': expected NAME=FRACTION"))?;
+    let sel = LayerSel::parse(name).map_err(|e| format!("'{s}': {e}"))?;
+    match f.trim().parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok((sel, x)),
+        _ => Err(format!("'{s}': fraction '{f}' is not a number between 0 and 1")),
+    }
+}
+
+/// `set_global_routing_region_adjustment`: a rectangle in microns, a layer, a fraction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionAdjustment {
+    pub rect_um: [f64; 4],
+    pub layer: String,
+    pub fraction: f32,
+}
+
+/// One row of a steering map (`--steer`): a capacity derating of one GCell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Steer {
+    /// The GCell holding a point (µm), one layer or all.
+    At {
+        x_um: f64,
+        y_um: f64,
+        layer: Option<String>,
+        fraction: f32,
+    },
+    /// A GCell by column and row (row 0 at the bottom), all layers.
+    Cell {
+        col: usize,
+        row: usize,
+        fraction: f32,
+    },
+}
+
+/// How to route. `Default` is OpenROAD's default: all layers with tracks, no adjustment,
+/// 15-pitch GCells, 50 congestion iterations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteConfig {
+    /// Routing layer range by name (`metal2`, `metal10`).
+    pub layer_range: Option<(String, String)>,
+    pub layer_adjust: Vec<(LayerSel, f32)>,
+    pub region_adjust: Vec<RegionAdjustment>,
+    /// GCell size in DBU.
+    pub gcell_size: Option<Dbu>,
+    /// Rip-up and reroute rounds (`-congestion_iterations`).
+    pub iterations: usize,
+    pub steer: Option<Vec<Steer>>,
+}
+
+impl Default for RouteConfig {
+    fn default() -> Self {
+        RouteConfig {
+            layer_range: None,
+            layer_adjust: Vec::new(),
+            region_adjust: Vec::new(),
+            gcell_size: None,
+            iterations: 50,
+            steer: None,
+        }
+    }
+}
+
+/// A routing failure caused by the input or the configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouteError {
+    #[error("unknown layer '{name}' in {context}")]
+    UnknownLayer { name: String, context: String },
+    #[error("layer range '{range}' runs downwards")]
+    BadRange { range: String },
+    #[error("fraction {value} is not between 0 and 1")]
+    BadFraction { value: f32 },
+    #[error("GCell size {dbu} DBU is not positive")]
+    BadGCell { dbu: Dbu },
+    #[error("layer {layer} has no tracks to size the GCells by; give the GCell size")]
+    NoTracks { layer: String },
+    #[error("the design has no routing layers")]
+    NoLayers,
+    #[error("the die area is empty")]
+    EmptyDie,
+    #[error("{nx} x {ny} GCells is more than the router accepts; use a larger GCell size")]
+    TooManyGCells { nx: usize, ny: usize },
+}
+
+/// One row of the GRT-0053 and GRT-0096 tables.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayerReport {
+    pub name: String,
+    pub direction: String,
+    pub original_resource: i64,
+    pub derated_resource: i64,
+    pub demand: i64,
+    pub max_h: i64,
+    pub max_v: i64,
+    pub overflow: i64,
+}
+
+/// Per-GCell maps, `ny * nx` row-major from the bottom row, summed over the layers of each
+/// direction. A GCell's value is that of the edge to its right (H) or above it (V); the last
+/// column (row) repeats the edge to its left (below).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Maps {
+    pub cap_h: Vec<f32>,
+    pub cap_v: Vec<f32>,
+    pub demand_h: Vec<f32>,
+    pub demand_v: Vec<f32>,
+}
+
+/// One net's global route: wires as (layer, from GCell, to GCell) and via stacks as
+/// (GCell, low layer, high layer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetRoute {
+    pub name: String,
+    pub wires: Vec<(usize, (usize, usize), (usize, usize))>,
+    pub stacks: Vec<((usize, usize), usize, usize)>,
+}
+
+/// Everything a routing run produced.
+#[derive(Clone, Debug)]
+pub struct RouteResult {
+    pub layers: Vec<LayerReport>,
+    pub total_overflow: i64,
+    /// GRT-0096's Total row: the per-layer maxima summed.
+    pub max_overflow_h: i64,
+    pub max_overflow_v: i64,
+    pub total_overflow_unadjusted: i64,
+    pub wirelength_um: i64,
+    pub vias: i64,
+    pub runtime_s: f64,
+    pub gcell_um: f64,
+    pub grid: capacity::GridSpec,
+    pub dbu_per_micron: i64,
+    pub routed_nets: usize,
+    pub rounds: usize,
+    /// Overflow of the 2-D solution (before layer assignment).
+    pub overflow_2d: i64,
+    pub maps: Maps,
+    /// Per layer, per 2-D edge (ids as [`pattern::Grid2`]): capacity routed against, and usage.
+    pub edge_capacity: Vec<Vec<i32>>,
+    pub edge_usage: Vec<Vec<i32>>,
+    pub routes: Vec<NetRoute>,
+    pub warnings: Vec<String>,
+}
+
+/// The router's GCell grid for a design: OpenROAD's default tile (15 pitches of the third
+/// routing layer's tracks) unless `gcell_size` is given, as the shared [`grid::GCellGrid`], so
+/// that feature maps align pixel for pixel with the router's maps. `None` when the design has no
+/// layer to size GCells by.
+pub fn gcell_grid(design: &Design, gcell_size: Option<Dbu>) -> Option<grid::GCellGrid> {
+    let tile = gcell_size
+        .filter(|&t| t > 0)
+        .or_else(|| setup::default_tile(design))?;
+    Some(capacity::GridSpec::new(design.die, tile).gcell_grid())
+}
+
+/// Routes a design.
+pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError> {
+    let t0 = std::time::Instant::now();
+    let s = setup::build(design, cfg)?;
+    let g = pattern::Grid2 {
+        nx: s.grid.nx,
+        ny: s.grid.ny,
+    };
+    let nl = design.layers.len();
+    let ne = g.n_edges();
+    let nh = g.n_h();
+    // Per-layer capacity on 2-D edge ids.
+    let flat = |c: &capacity::Capacity| -> Vec<Vec<i32>> {
+        c.layers
+            .iter()
+            .map(|l| l.h.iter().chain(l.v.iter()).copied().collect())
+            .collect()
+    };
+    let cap3 = flat(&s.adjusted);
+    let real3 = flat(&s.derated);
+    let mut cap2 = vec![0i32; ne];
+    for l in cap3.iter().take(s.lmax + 1).skip(s.lmin) {
+        for (e, c) in l.iter().enumerate() {
+            cap2[e] += c;
+        }
+    }
+    // Pins per net; a net whose pins share one GCell is local (grt routes it with vias only
+    // and FastRoute never sees it).
+    let pins2: Vec<Vec<usize>> = s
+        .nets
+        .iter()
+        .map(|(_, _, p)| {
+            let mut v: Vec<usize> = p.iter().map(|&(x, y, _)| g.node(x, y)).collect();
+            let first = v.first().copied();
+            let mut seen = std::collections::HashSet::new();
+            v.retain(|n| seen.insert(*n));
+            if v.len() < 2 {
+                v.clear();
+                v.extend(first);
+            }
+            v
+        })
+        .collect();
+    let trees: Vec<steiner::Tree> = pins2
+        .par_iter()
+        .map(|p| {
+            let pts: Vec<(i32, i32)> = p
+                .iter()
+                .map(|&n| (g.xy(n).0 as i32, g.xy(n).1 as i32))
+                .collect();
+            steiner::rsmt(&pts)
+        })
+        .collect();
+    let problem = engine::Problem {
+        grid: g,
+        cap: &cap2,
+        extra: None,
+        pins: &pins2,
+        trees: &trees,
+        iterations: cfg.iterations,
+    };
+    let sol = engine::run(&problem);
+
+    // Layer assignment.
+    let dirs: Vec<Direction> = design.layers.iter().map(|l| l.direction).collect();
+    let pin3: Vec<Vec<(usize, usize)>> = s
+        .nets
+        .iter()
+        .map(|(_, _, p)| p.iter().map(|&(x, y, l)| (g.node(x, y), l)).collect())
+        .collect();
+    let inputs: Vec<assign::NetInput> = (0..s.nets.len())
+        .map(|i| assign::NetInput {
+            pins: &pin3[i],
+            edges: &sol.routes[i],
+            lmin: s.lmin,
+            lmax: s.lmax,
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..s.nets.len())
+        .filter(|&i| !sol.routes[i].is_empty())
+        .collect();
+    order.sort_by_key(|&i| (sol.routes[i].len(), i));
+    let (assigned, usage3) = assign::assign(&g, &dirs, &cap3, &inputs, &order, 8);
+
+    // Statistics, as GRT-0053 and GRT-0096 define them.
+    let orig = s.original.totals();
+    let mut layers = Vec::with_capacity(nl);
+    let (mut tof, mut mh, mut mv, mut tof_real) = (0i64, 0i64, 0i64, 0i64);
+    for l in 0..nl {
+        let (mut dem, mut maxh, mut maxv, mut of, mut res) = (0i64, 0i64, 0i64, 0i64, 0i64);
+        for e in 0..ne {
+            let (u, c) = (usage3[l][e] as i64, cap3[l][e] as i64);
+            res += c;
+            dem += u;
+            let o = (u - c).max(0);
+            of += o;
+            if e < nh {
+                maxh = maxh.max(o);
+            } else {
+                maxv = maxv.max(o);
+            }
+            tof_real += (u - real3[l][e] as i64).max(0);
+        }
+        tof += of;
+        mh += maxh;
+        mv += maxv;
+        layers.push(LayerReport {
+            name: design.layers[l].name.clone(),
+            direction: match dirs[l] {
+                Direction::Horizontal => "Horizontal".into(),
+                Direction::Vertical => "Vertical".into(),
+            },
+            original_resource: orig[l],
+            derated_resource: res,
+            demand: dem,
+            max_h: maxh,
+            max_v: maxv,
+            overflow: of,
+        });
+    }
+    // Wirelength as grt's computeWirelength: each straight segment (a run between pins,
+    // branches, bends and layer changes) counts its length plus one GCell.
+    let tile = s.grid.tile;
+    let mut wl_dbu: i64 = 0;
+    let mut vias: i64 = 0;
+    let mut routes = Vec::with_capacity(s.nets.len());
+    for (i, a) in assigned.iter().enumerate() {
+        for r in &a.runs {
+            wl_dbu += (r.edges.len() as i64 + 1) * tile;
+        }
+        vias += a.vias() as i64;
+        routes.push(NetRoute {
+            name: s.nets[i].1.clone(),
+            wires: a
+                .runs
+                .iter()
+                .map(|r| (r.layer, g.xy(r.from), g.xy(r.to)))
+                .collect(),
+            stacks: a
+                .stacks
+                .iter()
+                .map(|&(n, lo, hi)| (g.xy(n), lo, hi))
+                .collect(),
+        });
+    }
+    // Maps.
+    let (nx, ny) = (g.nx, g.ny);
+    let mut maps = Maps {
+        cap_h: vec![0.0; nx * ny],
+        cap_v: vec![0.0; nx * ny],
+        demand_h: vec![0.0; nx * ny],
+        demand_v: vec![0.0; nx * ny],
+    };
+    for y in 0..ny {
+        for x in 0..nx {
+            let k = y * nx + x;
+            if nx > 1 {
+                let e = g.h(x.min(nx - 2), y);
+                for l in 0..nl {
+                    maps.cap_h[k] += cap3[l][e] as f32;
+                    maps.demand_h[k] += usage3[l][e] as f32;
+                }
+            }
+            if ny > 1 {
+                let e = g.v(x, y.min(ny - 2));
+                for l in 0..nl {
+                    maps.cap_v[k] += cap3[l][e] as f32;
+                    maps.demand_v[k] += usage3[l][e] as f32;
+                }
+            }
+        }
+    }
+    let dbu = design.dbu_per_micron.max(1);
+    Ok(RouteResult {
+        layers,
+        total_overflow: tof,
+        max_overflow_h: mh,
+        max_overflow_v: mv,
+        total_overflow_unadjusted: tof_real,
+        wirelength_um: wl_dbu / dbu,
+        vias,
+        runtime_s: t0.elapsed().as_secs_f64(),
+        gcell_um: tile as f64 / dbu as f64,
+        grid: s.grid,
+        dbu_per_micron: dbu,
+        routed_nets: s.nets.len(),
+        rounds: sol.rounds,
+        overflow_2d: sol.overflow,
+        maps,
+        edge_capacity: cap3,
+        edge_usage: usage3,
+        routes,
+        warnings: s.warnings,
+    })
+}

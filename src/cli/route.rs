@@ -1,0 +1,228 @@
+//! `mpgd route`: global routing with OpenROAD's capacity model; prints the GRT-0053 and GRT-0096
+//! tables and writes the JSON report, route guides and per-GCell maps on request, all only once
+//! routing has succeeded.
+
+use crate::route::{RegionAdjustment, RouteConfig, Steer};
+use anyhow::{bail, Context};
+use std::path::PathBuf;
+
+/// Arguments of `mpgd route`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub design: super::DesignArgs,
+    /// Routing layer range, e.g. `metal2-metal10` (default: every layer with tracks).
+    #[arg(long, value_name = "LO-HI")]
+    pub layers: Option<String>,
+    /// Capacity reduction `NAME=FRACTION`; NAME is a layer, a range `metal4-metal10`, or `*`
+    /// (OpenROAD's global adjustment). Repeatable.
+    #[arg(long = "layer-adjust", value_name = "NAME=FRACTION")]
+    pub layer_adjust: Vec<String>,
+    /// Region adjustment "LLX LLY URX URY LAYER FRACTION" (µm). Repeatable.
+    #[arg(
+        long = "region-adjust",
+        value_name = "\"LLX LLY URX URY LAYER FRACTION\""
+    )]
+    pub region_adjust: Vec<String>,
+    /// GCell size in µm (default: 15 track pitches, as OpenROAD).
+    #[arg(long = "gcell-um", value_name = "UM")]
+    pub gcell_um: Option<f64>,
+    /// Rip-up and reroute rounds (OpenROAD's -congestion_iterations).
+    #[arg(long, default_value_t = 50)]
+    pub iterations: usize,
+    /// Per-GCell capacity derating CSV (see docs/router.md).
+    #[arg(long, value_name = "HOTSPOTS.csv")]
+    pub steer: Option<PathBuf>,
+    /// Write route guides (OpenROAD format).
+    #[arg(long, value_name = "OUT.guide")]
+    pub guide: Option<PathBuf>,
+    /// Write the JSON report.
+    #[arg(long, value_name = "OUT.json")]
+    pub json: Option<PathBuf>,
+    /// Write per-GCell H/V capacity and demand maps (.npy) and grid.json into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub maps: Option<PathBuf>,
+}
+
+fn fraction(s: &str, flag: &str, whole: &str) -> anyhow::Result<f32> {
+    match s.trim().parse::<f32>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => bail!("{flag} '{whole}': fraction '{s}' is not a number between 0 and 1"),
+    }
+}
+
+/// Parses a steering CSV: rows `x_um,y_um,layer_or_*,fraction` or `col,row,fraction`; blank
+/// lines, `#` comments and a header row (first field not a number) are skipped.
+pub fn parse_steer(text: &str, path: &str) -> anyhow::Result<Vec<Steer>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').map(|x| x.trim()).collect();
+        if f[0].parse::<f64>().is_err() && i == 0 {
+            continue; // header
+        }
+        let bad = || {
+            anyhow::anyhow!("{path}:{}: expected 'x_um,y_um,layer_or_*,fraction' or 'col,row,fraction', got '{line}'", i + 1)
+        };
+        let frac = |s: &str| -> anyhow::Result<f32> {
+            match s.parse::<f32>() {
+                Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+                _ => Err(anyhow::anyhow!(
+                    "{path}:{}: fraction '{s}' is not a number between 0 and 1",
+                    i + 1
+                )),
+            }
+        };
+        match f.len() {
+            3 => {
+                let col = f[0].parse::<usize>().map_err(|_| bad())?;
+                let row = f[1].parse::<usize>().map_err(|_| bad())?;
+                out.push(Steer::Cell {
+                    col,
+                    row,
+                    fraction: frac(f[2])?,
+                });
+            }
+            4 => {
+                let x = f[0]
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(bad)?;
+                let y = f[1]
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(bad)?;
+                let layer = (f[2] != "*").then(|| f[2].to_string());
+                out.push(Steer::At {
+                    x_um: x,
+                    y_um: y,
+                    layer,
+                    fraction: frac(f[3])?,
+                });
+            }
+            _ => return Err(bad()),
+        }
+    }
+    Ok(out)
+}
+
+/// Turns the flags into a routing configuration (needs the design's DBU for `--gcell-um`).
+pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
+    let mut cfg = RouteConfig {
+        iterations: a.iterations,
+        ..Default::default()
+    };
+    if let Some(l) = &a.layers {
+        cfg.layer_range = Some(crate::route::parse_layer_range(l).map_err(|e| anyhow::anyhow!("--layers {e}"))?);
+    }
+    for s in &a.layer_adjust {
+        cfg.layer_adjust.push(crate::route::parse_layer_adjust(s).map_err(|e| anyhow::anyhow!("--layer-adjust {e}"))?);
+    }
+    for s in &a.region_adjust {
+        let f: Vec<&str> = s.split_whitespace().collect();
+        if f.len() != 6 {
+            bail!("--region-adjust '{s}': expected \"LLX LLY URX URY LAYER FRACTION\"");
+        }
+        let mut r = [0.0f64; 4];
+        for k in 0..4 {
+            r[k] = f[k]
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .with_context(|| format!("--region-adjust '{s}': '{}' is not a number", f[k]))?;
+        }
+        cfg.region_adjust.push(RegionAdjustment {
+            rect_um: r,
+            layer: f[4].to_string(),
+            fraction: fraction(f[5], "--region-adjust", s)?,
+        });
+    }
+    if let Some(g) = a.gcell_um {
+        if !(g.is_finite() && g > 0.0) {
+            bail!("--gcell-um '{g}': must be a positive number of microns");
+        }
+        let dbu = (g * dbu_per_micron as f64).round() as i64;
+        if dbu <= 0 {
+            bail!("--gcell-um '{g}': smaller than one database unit");
+        }
+        cfg.gcell_size = Some(dbu);
+    }
+    if let Some(p) = &a.steer {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
+        cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
+    }
+    Ok(cfg)
+}
+
+pub fn run(a: &Args) -> anyhow::Result<()> {
+    let design = a.design.load()?;
+    let cfg = config(a, design.dbu_per_micron)?;
+    let r = crate::route::run(&design, &cfg).context("routing failed")?;
+    for w in &r.warnings {
+        eprintln!("mpgd: warning: {w}");
+    }
+    let names: Vec<String> = design.layers.iter().map(|l| l.name.clone()).collect();
+    print!("{}", crate::route::report::resources_table(&r));
+    println!();
+    print!("{}", crate::route::report::congestion_table(&r));
+    println!("[INFO MPG-0001] Routing runtime: {:.3} s", r.runtime_s);
+    if let Some(p) = &a.json {
+        crate::output::write_atomic(p, crate::route::report::json(&r).as_bytes())?;
+    }
+    if let Some(p) = &a.guide {
+        crate::output::write_atomic(p, crate::route::report::guides(&r, &names).as_bytes())?;
+    }
+    if let Some(dir) = &a.maps {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--maps '{}': cannot create the folder", dir.display()))?;
+        let (nx, ny) = (r.grid.nx, r.grid.ny);
+        let m = &r.maps;
+        for (name, data) in [
+            ("cap_h", &m.cap_h),
+            ("cap_v", &m.cap_v),
+            ("demand_h", &m.demand_h),
+            ("demand_v", &m.demand_v),
+        ] {
+            crate::output::write_atomic(
+                &dir.join(format!("{name}.npy")),
+                &crate::route::report::npy(data, ny, nx),
+            )?;
+        }
+        crate::output::write_atomic(
+            &dir.join("grid.json"),
+            crate::route::report::grid_json(&r, &names).as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steering_csv_both_forms() {
+        let s = parse_steer(
+            "x_um,y_um,layer,fraction\n1.5,2,metal2,0.5\n3,4,0.25\n# c\n",
+            "h.csv",
+        )
+        .unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            s[1],
+            Steer::Cell {
+                col: 3,
+                row: 4,
+                fraction: 0.25
+            }
+        );
+        assert!(parse_steer("1,2,3,4,5\n", "h.csv").is_err());
+        assert!(parse_steer("1,2,1.5\n", "h.csv").is_err());
+    }
+}

@@ -1,0 +1,568 @@
+//! Routing capacity per layer and GCell edge, computed the way OpenROAD's `grt` does it, so that
+//! our resources, and therefore our overflow, can be put beside FastRoute's number for number.
+//!
+//! This file knows nothing about LEF/DEF: it sees a [`GridSpec`] (grt's tiling), a track pattern
+//! per layer, and rectangles to block. The adapter in `route::build` feeds it from a `Design`.
+//! The steps follow `GlobalRouter::initFastRoute` / `applyAdjustments`:
+//! 1. edge capacity = number of preferred-direction tracks crossing the GCell (`computeGCellCapacity`);
+//! 2. obstructions: edges strictly inside a blocked span go to 0, the first and last GCell collect
+//!    blocked intervals that are merged and then cost `ceil(len / pitch)` tracks each
+//!    (`addHorizontalAdjustments` + `initBlockedIntervals`); the result is grt's "Original";
+//! 3. user layer/global adjustments `floor(cap * (1 - adj))` in `f32`, kept at 1 when the edge
+//!    had capacity and `adj != 1` (`computeUserLayerAdjustments`); the result is "Derated";
+//! 4. region adjustments and per-GCell steering (ours), applied on top.
+
+use crate::geom::{Dbu, Rect};
+use crate::lefdef::lef::Direction;
+
+/// grt's GCell tiling: square tiles of `tile` DBU from the die's lower-left corner, `nx` x `ny`
+/// of them; the last column and row absorb the remainder of the die.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GridSpec {
+    pub die: Rect,
+    pub tile: Dbu,
+    pub nx: usize,
+    pub ny: usize,
+}
+
+impl GridSpec {
+    /// `GlobalRouter::initGrid`: `nx = max(1, dx / tile)`, likewise `ny`.
+    pub fn new(die: Rect, tile: Dbu) -> GridSpec {
+        let tile = tile.max(1);
+        let nx = ((die.width() / tile).max(1)) as usize;
+        let ny = ((die.height() / tile).max(1)) as usize;
+        GridSpec { die, tile, nx, ny }
+    }
+
+    /// `GlobalRouter::getGCellRect`: the tile around its center, stretched to the die edge when
+    /// less than one tile would remain (integer division, as grt).
+    pub fn gcell_rect(&self, x: usize, y: usize) -> Rect {
+        let t = self.tile;
+        let cx = self.die.lo.x + x as Dbu * t + t / 2;
+        let cy = self.die.lo.y + y as Dbu * t + t / 2;
+        let (x0, y0) = (cx - t / 2, cy - t / 2);
+        let (mut x1, mut y1) = (cx + t / 2, cy + t / 2);
+        if (self.die.hi.x - x1) / t < 1 {
+            x1 = self.die.hi.x;
+        }
+        if (self.die.hi.y - y1) / t < 1 {
+            y1 = self.die.hi.y;
+        }
+        Rect {
+            lo: crate::geom::Point::new(x0, y0),
+            hi: crate::geom::Point::new(x1, y1),
+        }
+    }
+
+    /// `Grid::getPositionOnGrid` as indices: the tile holding a point, the overflow past the last
+    /// tile folded back into it. Points left of or below the die land in tile 0.
+    pub fn tile_of(&self, x: Dbu, y: Dbu) -> (usize, usize) {
+        let gx = (x.saturating_sub(self.die.lo.x).max(0) / self.tile) as usize;
+        let gy = (y.saturating_sub(self.die.lo.y).max(0) / self.tile) as usize;
+        (gx.min(self.nx - 1), gy.min(self.ny - 1))
+    }
+
+    /// Center of a tile (grt's on-grid position), as guides and segment lengths use it.
+    pub fn center(&self, x: usize, y: usize) -> (Dbu, Dbu) {
+        let t = self.tile;
+        (
+            self.die.lo.x + x as Dbu * t + t / 2,
+            self.die.lo.y + y as Dbu * t + t / 2,
+        )
+    }
+
+    /// The same tiling as the shared [`crate::route::grid::GCellGrid`] (line coordinates).
+    pub fn gcell_grid(&self) -> crate::route::grid::GCellGrid {
+        let lines = |lo: Dbu, hi: Dbu, n: usize| {
+            let mut v: Vec<Dbu> = (0..n).map(|i| lo + i as Dbu * self.tile).collect();
+            v.push(hi.max(lo + 1));
+            v
+        };
+        crate::route::grid::GCellGrid {
+            x_lines: lines(self.die.lo.x, self.die.hi.x, self.nx),
+            y_lines: lines(self.die.lo.y, self.die.hi.y, self.ny),
+            gcell_size: self.tile,
+        }
+    }
+
+    /// Number of horizontal edges `(x, y)-(x+1, y)`.
+    pub fn n_h(&self) -> usize {
+        (self.nx - 1) * self.ny
+    }
+    /// Number of vertical edges `(x, y)-(x, y+1)`.
+    pub fn n_v(&self) -> usize {
+        self.nx * (self.ny - 1)
+    }
+    pub fn h_index(&self, x: usize, y: usize) -> usize {
+        y * (self.nx - 1) + x
+    }
+    pub fn v_index(&self, x: usize, y: usize) -> usize {
+        y * self.nx + x
+    }
+}
+
+/// One DEF track pattern as grt reduces it (`RoutingTracks`): `init + i * pitch`, `i < count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tracks {
+    pub init: Dbu,
+    pub pitch: Dbu,
+    pub count: i64,
+}
+
+impl Tracks {
+    /// `GlobalRouter::computeGCellCapacity`: tracks with coordinate in `[lo, hi)`.
+    pub fn count_in(&self, lo: Dbu, hi: Dbu) -> i32 {
+        if self.pitch <= 0 || self.count <= 0 {
+            return 0;
+        }
+        let first = if lo <= self.init {
+            0
+        } else {
+            (lo - self.init + self.pitch - 1) / self.pitch
+        };
+        let last = if hi < self.init {
+            -1
+        } else {
+            (hi - self.init - 1) / self.pitch
+        };
+        let first = first.max(0);
+        let last = last.min(self.count - 1);
+        if first > last {
+            0
+        } else {
+            (last - first + 1) as i32
+        }
+    }
+
+    /// grt's `averageTrackPattern` for several patterns on one axis: all coordinates, first one
+    /// as init, `span / count` (integer, as grt) as pitch.
+    pub fn average(coords: &mut Vec<Dbu>) -> Option<Tracks> {
+        coords.sort_unstable();
+        coords.dedup();
+        let (first, last) = (*coords.first()?, *coords.last()?);
+        let n = coords.len() as i64;
+        Some(Tracks {
+            init: first,
+            pitch: ((last - first) / n).max(1),
+            count: n,
+        })
+    }
+}
+
+/// Capacity of one routing layer: both edge directions (grt keeps both; only the preferred one
+/// is ever non-zero when built from a design).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerCapacity {
+    pub name: String,
+    pub direction: Direction,
+    /// Track pitch across the preferred direction (grt's track space for blocked intervals).
+    pub pitch: Dbu,
+    /// Horizontal edges, index [`GridSpec::h_index`].
+    pub h: Vec<i32>,
+    /// Vertical edges, index [`GridSpec::v_index`].
+    pub v: Vec<i32>,
+}
+
+impl LayerCapacity {
+    pub fn total(&self) -> i64 {
+        self.h.iter().map(|&c| c as i64).sum::<i64>()
+            + self.v.iter().map(|&c| c as i64).sum::<i64>()
+    }
+}
+
+/// Capacities of all routing layers (index = routing layer, bottom first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capacity {
+    pub grid: GridSpec,
+    pub layers: Vec<LayerCapacity>,
+}
+
+impl Capacity {
+    /// All-zero capacities for the given layers.
+    pub fn zero(grid: GridSpec, layers: &[(String, Direction, Dbu)]) -> Capacity {
+        let layers = layers
+            .iter()
+            .map(|(n, d, p)| LayerCapacity {
+                name: n.clone(),
+                direction: *d,
+                pitch: *p,
+                h: vec![0; grid.n_h()],
+                v: vec![0; grid.n_v()],
+            })
+            .collect();
+        Capacity { grid, layers }
+    }
+
+    /// Step 1: preferred-direction edges get the number of tracks crossing their GCell
+    /// (`GlobalRouter::setCapacities`). Layers outside the routing range keep 0.
+    pub fn set_from_tracks(&mut self, l: usize, tracks: &Tracks) {
+        let g = self.grid;
+        let layer = &mut self.layers[l];
+        match layer.direction {
+            Direction::Horizontal => {
+                for y in 0..g.ny {
+                    let r = g.gcell_rect(0, y);
+                    let c = tracks.count_in(r.lo.y, r.hi.y);
+                    for x in 0..g.nx - 1 {
+                        layer.h[g.h_index(x, y)] = c;
+                    }
+                }
+            }
+            Direction::Vertical => {
+                for x in 0..g.nx {
+                    let r = g.gcell_rect(x, 0);
+                    let c = tracks.count_in(r.lo.x, r.hi.x);
+                    for y in 0..g.ny - 1 {
+                        layer.v[g.v_index(x, y)] = c;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 3: `floor(cap * (1 - adj))` on every preferred-direction edge of layer `l`, in `f32`
+    /// as grt computes it, kept at 1 when the edge had capacity and `adj != 1`.
+    pub fn adjust_layer(&mut self, l: usize, adj: f32) {
+        if adj == 0.0 {
+            return;
+        }
+        let f = |c: &mut i32| {
+            let n = ((*c as f32) * (1.0f32 - adj)).floor() as i32;
+            *c = if *c > 0 && adj != 1.0 {
+                n.max(1)
+            } else {
+                n.max(0)
+            };
+        };
+        let layer = &mut self.layers[l];
+        match layer.direction {
+            Direction::Horizontal => layer.h.iter_mut().for_each(f),
+            Direction::Vertical => layer.v.iter_mut().for_each(f),
+        }
+    }
+
+    /// Region adjustment (ours: grt's fraction semantics applied to the edges grt's
+    /// `getBlockedTiles` selects): `floor(cap * (1 - adj))` on the preferred-direction edges of
+    /// layer `l` inside `region`.
+    pub fn adjust_region(&mut self, l: usize, region: Rect, adj: f32) {
+        let g = self.grid;
+        let Some(r) = clip(&g.die, &region) else {
+            return;
+        };
+        let (fx, fy) = g.tile_of(r.lo.x, r.lo.y);
+        let (lx, ly) = g.tile_of(r.hi.x, r.hi.y);
+        let layer = &mut self.layers[l];
+        let f = |c: &mut i32| *c = (((*c as f32) * (1.0f32 - adj)).floor() as i32).max(0);
+        match layer.direction {
+            Direction::Horizontal => {
+                for y in fy..=ly {
+                    for x in fx..lx.max(fx + 1).min(g.nx - 1) {
+                        f(&mut layer.h[g.h_index(x, y)]);
+                    }
+                }
+            }
+            Direction::Vertical => {
+                for x in fx..=lx {
+                    for y in fy..ly.max(fy + 1).min(g.ny - 1) {
+                        f(&mut layer.v[g.v_index(x, y)]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Per-GCell steering: each edge loses the largest fraction asked for either of its two
+    /// GCells, `floor(cap * (1 - f))`. `frac[l]` is `nx * ny`, row-major from the bottom row.
+    pub fn derate_gcells(&mut self, l: usize, frac: &[f32]) {
+        let g = self.grid;
+        let layer = &mut self.layers[l];
+        let at = |x: usize, y: usize| frac[y * g.nx + x];
+        for y in 0..g.ny {
+            for x in 0..g.nx.saturating_sub(1) {
+                let f = at(x, y).max(at(x + 1, y));
+                if f > 0.0 {
+                    let c = &mut layer.h[g.h_index(x, y)];
+                    *c = (((*c as f32) * (1.0 - f)).floor() as i32).max(0);
+                }
+            }
+        }
+        for y in 0..g.ny.saturating_sub(1) {
+            for x in 0..g.nx {
+                let f = at(x, y).max(at(x, y + 1));
+                if f > 0.0 {
+                    let c = &mut layer.v[g.v_index(x, y)];
+                    *c = (((*c as f32) * (1.0 - f)).floor() as i32).max(0);
+                }
+            }
+        }
+    }
+
+    /// Per-layer sums of capacity (grt's "Resources" column).
+    pub fn totals(&self) -> Vec<i64> {
+        self.layers.iter().map(|l| l.total()).collect()
+    }
+}
+
+/// odb's `overlaps` (touching counts) followed by `intersect`.
+fn clip(die: &Rect, r: &Rect) -> Option<Rect> {
+    if r.hi.x < die.lo.x || r.lo.x > die.hi.x || r.hi.y < die.lo.y || r.lo.y > die.hi.y {
+        return None;
+    }
+    Some(Rect {
+        lo: crate::geom::Point::new(r.lo.x.max(die.lo.x), r.lo.y.max(die.lo.y)),
+        hi: crate::geom::Point::new(r.hi.x.min(die.hi.x), r.hi.y.min(die.hi.y)),
+    })
+}
+
+/// Step 2: obstructions, collected first and applied at once (grt applies the fully blocked
+/// edges immediately and the partial first/last GCells in `initBlockedIntervals`, after every
+/// obstruction is known; doing both at the end gives the same result).
+#[derive(Debug, Default)]
+pub struct Blockages {
+    /// Per layer: edges set to 0 (H edges as index, V edges as `n_h + index`).
+    zero: Vec<Vec<usize>>,
+    /// Per layer: (edge, [lo, hi)) intervals across the preferred direction.
+    intervals: Vec<Vec<(usize, Dbu, Dbu)>>,
+}
+
+impl Blockages {
+    pub fn new(n_layers: usize) -> Blockages {
+        Blockages {
+            zero: vec![Vec::new(); n_layers],
+            intervals: vec![Vec::new(); n_layers],
+        }
+    }
+
+    /// `GlobalRouter::applyObstructionAdjustment` for one rectangle on layer `l`.
+    pub fn add(&mut self, cap: &Capacity, l: usize, rect: Rect) {
+        let g = cap.grid;
+        let dir = cap.layers[l].direction;
+        // grt keeps the rectangle when it lies wholly outside the die as an empty one at the
+        // origin, which blocks nothing; we skip it.
+        let Some(r) = clip(&g.die, &rect) else { return };
+        let (first, first_bds) = tile_and_bounds(&g, r.lo.x, r.lo.y);
+        let (last, last_bds) = tile_and_bounds(&g, r.hi.x, r.hi.y);
+        let nh = g.n_h();
+        match dir {
+            Direction::Horizontal => {
+                let fi = reduce_interval(r.lo.y, r.hi.y, first_bds.lo.y, first_bds.hi.y, true);
+                let li = reduce_interval(r.lo.y, r.hi.y, last_bds.lo.y, last_bds.hi.y, false);
+                for x in first.0..last.0 {
+                    if x + 1 >= g.nx {
+                        break;
+                    }
+                    for y in first.1..=last.1 {
+                        let e = g.h_index(x, y);
+                        if y == first.1 {
+                            self.intervals[l].push((e, fi.0, fi.1));
+                        } else if y == last.1 {
+                            self.intervals[l].push((e, li.0, li.1));
+                        } else {
+                            self.zero[l].push(e);
+                        }
+                    }
+                }
+            }
+            Direction::Vertical => {
+                let fi = reduce_interval(r.lo.x, r.hi.x, first_bds.lo.x, first_bds.hi.x, true);
+                let li = reduce_interval(r.lo.x, r.hi.x, last_bds.lo.x, last_bds.hi.x, false);
+                for x in first.0..=last.0 {
+                    for y in first.1..last.1 {
+                        if y + 1 >= g.ny {
+                            break;
+                        }
+                        let e = nh + g.v_index(x, y);
+                        if x == first.0 {
+                            self.intervals[l].push((e, fi.0, fi.1));
+                        } else if x == last.0 {
+                            self.intervals[l].push((e, li.0, li.1));
+                        } else {
+                            self.zero[l].push(e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies everything collected: zeros, then per edge the merged intervals (boost::icl
+    /// joining set of right-open intervals), each costing `ceil(len / pitch)` tracks.
+    pub fn apply(mut self, cap: &mut Capacity) {
+        let nh = cap.grid.n_h();
+        for (l, layer) in cap.layers.iter_mut().enumerate() {
+            for &e in &self.zero[l] {
+                if e < nh {
+                    layer.h[e] = 0;
+                } else {
+                    layer.v[e - nh] = 0;
+                }
+            }
+            let iv = &mut self.intervals[l];
+            iv.retain(|&(_, lo, hi)| hi > lo);
+            iv.sort_unstable();
+            let pitch = layer.pitch.max(1) as f32;
+            let mut i = 0;
+            while i < iv.len() {
+                let e = iv[i].0;
+                let mut reduce = 0i32;
+                let (mut lo, mut hi) = (iv[i].1, iv[i].2);
+                let mut j = i + 1;
+                while j < iv.len() && iv[j].0 == e {
+                    if iv[j].1 <= hi {
+                        hi = hi.max(iv[j].2);
+                    } else {
+                        reduce += ((hi - lo) as f32 / pitch).ceil() as i32;
+                        lo = iv[j].1;
+                        hi = iv[j].2;
+                    }
+                    j += 1;
+                }
+                reduce += ((hi - lo) as f32 / pitch).ceil() as i32;
+                let c = if e < nh {
+                    &mut layer.h[e]
+                } else {
+                    &mut layer.v[e - nh]
+                };
+                if *c > 0 {
+                    *c = (*c - reduce).max(0);
+                }
+                i = j;
+            }
+        }
+    }
+}
+
+/// `Grid::getBlockedTiles` for one corner: the tile index and grt's tile bounds (centered box,
+/// stretched to the die's top/right edge when less than one tile remains).
+fn tile_and_bounds(g: &GridSpec, x: Dbu, y: Dbu) -> ((usize, usize), Rect) {
+    let (tx, ty) = g.tile_of(x, y);
+    let (cx, cy) = g.center(tx, ty);
+    let t = g.tile;
+    let (mut x1, mut y1) = (cx + t / 2, cy + t / 2);
+    if (g.die.hi.x - x1) / t < 1 {
+        x1 = g.die.hi.x;
+    }
+    if (g.die.hi.y - y1) / t < 1 {
+        y1 = g.die.hi.y;
+    }
+    let r = Rect {
+        lo: crate::geom::Point::new(cx - t / 2, cy - t / 2),
+        hi: crate::geom::Point::new(x1, y1),
+    };
+    ((tx, ty), r)
+}
+
+/// `Grid::computeTileReduceInterval` along one axis.
+fn reduce_interval(lo: Dbu, hi: Dbu, tlo: Dbu, thi: Dbu, first: bool) -> (Dbu, Dbu) {
+    if lo >= tlo && hi <= thi {
+        (lo, hi)
+    } else if first {
+        (lo, thi)
+    } else {
+        (tlo, hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> GridSpec {
+        // 3 x 2 tiles of 100, the last column 150 wide.
+        GridSpec::new(Rect::new(0, 0, 350, 200), 100)
+    }
+
+    #[test]
+    fn grid_follows_grt_tiling() {
+        let g = spec();
+        assert_eq!((g.nx, g.ny), (3, 2));
+        assert_eq!(g.gcell_rect(2, 1), Rect::new(200, 100, 350, 200));
+        assert_eq!(g.tile_of(349, 199), (2, 1));
+        assert_eq!(g.tile_of(100, 0), (1, 0));
+    }
+
+    #[test]
+    fn tiling_equals_the_shared_grid() {
+        let die = Rect::new(0, 0, 200260, 201600);
+        assert_eq!(
+            GridSpec::new(die, 5700).gcell_grid(),
+            crate::route::grid::GCellGrid::uniform(die, 5700)
+        );
+    }
+
+    #[test]
+    fn tracks_are_counted_half_open() {
+        let t = Tracks {
+            init: 10,
+            pitch: 20,
+            count: 17,
+        };
+        assert_eq!(t.count_in(0, 100), 5); // 10, 30, 50, 70, 90
+        assert_eq!(t.count_in(90, 110), 1); // 90 (110 belongs to the next GCell)
+        assert_eq!(t.count_in(300, 400), 2); // 310 and 330, the last track
+        assert_eq!(t.count_in(400, 500), 0);
+    }
+
+    #[test]
+    fn capacity_counts_tracks_per_gcell_and_last_column_absorbs() {
+        let g = spec();
+        let mut c = Capacity::zero(g, &[("v".into(), Direction::Vertical, 10)]);
+        c.set_from_tracks(
+            0,
+            &Tracks {
+                init: 5,
+                pitch: 10,
+                count: 35,
+            },
+        );
+        // columns 0 and 1 hold 10 tracks, column 2 (150 wide) 15; one V edge per column.
+        assert_eq!(c.layers[0].v, vec![10, 10, 15]);
+        assert_eq!(c.layers[0].total(), 35);
+    }
+
+    #[test]
+    fn layer_adjustment_floors_and_keeps_one() {
+        let g = spec();
+        let mut c = Capacity::zero(g, &[("v".into(), Direction::Vertical, 10)]);
+        c.layers[0].v = vec![15, 17, 0];
+        let mut d = c.clone();
+        d.adjust_layer(0, 0.9);
+        assert_eq!(d.layers[0].v, vec![1, 1, 0]);
+        let mut d = c.clone();
+        d.adjust_layer(0, 0.7);
+        assert_eq!(d.layers[0].v, vec![4, 5, 0]);
+        let mut d = c.clone();
+        d.adjust_layer(0, 1.0);
+        assert_eq!(d.layers[0].v, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn obstruction_blocks_inner_edges_and_partial_tracks() {
+        let g = GridSpec::new(Rect::new(0, 0, 400, 400), 100);
+        let mut c = Capacity::zero(g, &[("h".into(), Direction::Horizontal, 10)]);
+        c.set_from_tracks(
+            0,
+            &Tracks {
+                init: 5,
+                pitch: 10,
+                count: 40,
+            },
+        );
+        let mut b = Blockages::new(1);
+        // Spans x 50..250 (tiles 0..2: edges 0-1 and 1-2 in row 0), y 20..45 (3 tracks).
+        b.add(&c, 0, Rect::new(50, 20, 250, 45));
+        // A second interval overlapping the first merges: 40..60 with 20..45 -> 20..60, 4 tracks.
+        b.add(&c, 0, Rect::new(50, 40, 150, 60));
+        b.apply(&mut c);
+        assert_eq!(c.layers[0].h[g.h_index(0, 0)], 6);
+        assert_eq!(c.layers[0].h[g.h_index(1, 0)], 7);
+        assert_eq!(c.layers[0].h[g.h_index(2, 0)], 10);
+        // Spanning rows fully blocks the middle row.
+        let mut b = Blockages::new(1);
+        b.add(&c, 0, Rect::new(0, 50, 150, 350));
+        b.apply(&mut c);
+        assert_eq!(c.layers[0].h[g.h_index(0, 2)], 0);
+        assert_eq!(c.layers[0].h[g.h_index(0, 1)], 0);
+        assert_eq!(c.layers[0].h[g.h_index(0, 3)], 5);
+    }
+}

@@ -1,0 +1,488 @@
+//! The 2-D router: Steiner topologies routed with patterns, then negotiated-congestion rip-up
+//! and reroute (PathFinder: a present-congestion price that rises each round and a history cost
+//! that remembers edges that stayed overflowed) with maze routing in boxes that grow per round.
+//!
+//! Like FastRoute, routing happens on the 2-D projection (per edge, the capacity of all layers of
+//! that direction summed) and layers are assigned afterwards (`assign`): if the 2-D usage of an
+//! edge fits its summed capacity, an assignment without overflow exists edge by edge, so the
+//! hard part (where to go) is solved where it is cheapest to search.
+//!
+//! A net's route is a set of 2-D edges forming a tree that touches all its pin GCells. Rerouting
+//! works on *branches*: the chain of edges between two junctions (pins or GCells of degree other
+//! than 2) through an overflowed edge is removed, which splits the tree in two, and the maze
+//! reconnects the two parts. The best solution seen (least overflow, then least wire) is kept, as
+//! FastRoute keeps its best, so more iterations never make the result worse.
+
+use super::maze::{self, Box2};
+use super::pattern::{self, Grid2};
+use super::steiner::Tree;
+use std::collections::{HashMap, HashSet};
+
+/// Bend penalty in GCell-edge units: a bend costs a via and, in grt's wirelength, one GCell;
+/// 3 was the best of 0.5, 1, 2, 3, 4, 6 on the congested gcd cases (wire and vias both fall,
+/// overflow stays within noise).
+pub const BEND: f64 = 3.0;
+
+/// Inputs of the 2-D router.
+pub struct Problem<'a> {
+    pub grid: Grid2,
+    /// Summed capacity per 2-D edge.
+    pub cap: &'a [i32],
+    /// Extra cost per edge (steering), added to every edge's price.
+    pub extra: Option<&'a [f32]>,
+    /// Distinct pin GCells (node ids) per net; nets with fewer than 2 are ignored.
+    pub pins: &'a [Vec<usize>],
+    /// Steiner topology per net, on GCell coordinates.
+    pub trees: &'a [Tree],
+    /// Rip-up and reroute rounds (OpenROAD's `-congestion_iterations`).
+    pub iterations: usize,
+}
+
+/// Result of the 2-D router: sorted edge ids per net, and the usage they make.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    pub routes: Vec<Vec<usize>>,
+    pub usage: Vec<i32>,
+    /// Total 2-D overflow of the kept solution and the rounds actually run.
+    pub overflow: i64,
+    pub rounds: usize,
+}
+
+struct State<'a> {
+    p: &'a Problem<'a>,
+    usage: Vec<i32>,
+    hist: Vec<f32>,
+    pres: f64,
+    routes: Vec<Vec<usize>>,
+}
+
+impl<'a> State<'a> {
+    fn cost(&self, e: usize) -> f64 {
+        let cap = self.p.cap[e];
+        let after = self.usage[e] + 1;
+        let cong = if after > cap {
+            self.pres * (after - cap) as f64
+        } else {
+            let r = after as f64 / cap as f64;
+            0.5 * r * r
+        };
+        1.0 + self.hist[e] as f64 + cong + self.p.extra.map_or(0.0, |x| x[e] as f64)
+    }
+
+    /// Adds edges to a net's route; an edge the net already uses is not counted twice.
+    fn add(&mut self, net: usize, edges: &[usize]) {
+        let r = &mut self.routes[net];
+        for &e in edges {
+            if r.binary_search(&e).is_err() {
+                self.usage[e] += 1;
+                let k = r.partition_point(|&x| x < e);
+                r.insert(k, e);
+            }
+        }
+    }
+
+    fn overflow(&self) -> i64 {
+        self.usage
+            .iter()
+            .zip(self.p.cap)
+            .map(|(&u, &c)| (u - c).max(0) as i64)
+            .sum()
+    }
+
+    fn wire(&self) -> i64 {
+        self.routes.iter().map(|r| r.len() as i64).sum()
+    }
+}
+
+/// Turns a set of edges into a tree over the net's pins: a breadth-first spanning tree from the
+/// first pin, then repeated removal of leaves that are not pins.
+pub fn make_tree(g: &Grid2, pins: &[usize], edges: &[usize]) -> Vec<usize> {
+    let mut adj: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &e in edges {
+        let (a, b) = g.ends(e);
+        let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+        adj.entry(na).or_default().push((nb, e));
+        adj.entry(nb).or_default().push((na, e));
+    }
+    for v in adj.values_mut() {
+        v.sort_unstable();
+    }
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut tree = Vec::new();
+    let mut queue = std::collections::VecDeque::new();
+    if let Some(&p) = pins.first() {
+        seen.insert(p);
+        queue.push_back(p);
+    }
+    while let Some(n) = queue.pop_front() {
+        if let Some(nb) = adj.get(&n) {
+            for &(m, e) in nb {
+                if seen.insert(m) {
+                    tree.push(e);
+                    queue.push_back(m);
+                }
+            }
+        }
+    }
+    prune(g, pins, &mut tree);
+    tree.sort_unstable();
+    tree
+}
+
+/// Removes, repeatedly, edges ending in a GCell of degree 1 that holds no pin.
+pub fn prune(g: &Grid2, pins: &[usize], edges: &mut Vec<usize>) {
+    let pinset: HashSet<usize> = pins.iter().copied().collect();
+    loop {
+        let mut deg: HashMap<usize, u32> = HashMap::new();
+        for &e in edges.iter() {
+            let (a, b) = g.ends(e);
+            *deg.entry(g.node(a.0, a.1)).or_default() += 1;
+            *deg.entry(g.node(b.0, b.1)).or_default() += 1;
+        }
+        let before = edges.len();
+        edges.retain(|&e| {
+            let (a, b) = g.ends(e);
+            let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+            (pinset.contains(&na) || deg[&na] != 1) && (pinset.contains(&nb) || deg[&nb] != 1)
+        });
+        if edges.len() == before {
+            break;
+        }
+    }
+}
+
+fn bbox(g: &Grid2, nodes: &[usize]) -> Box2 {
+    let mut b = Box2 {
+        x0: usize::MAX,
+        y0: usize::MAX,
+        x1: 0,
+        y1: 0,
+    };
+    for &n in nodes {
+        let (x, y) = g.xy(n);
+        b.x0 = b.x0.min(x);
+        b.y0 = b.y0.min(y);
+        b.x1 = b.x1.max(x);
+        b.y1 = b.y1.max(y);
+    }
+    b
+}
+
+/// Routes all nets. Deterministic: nets are handled in a fixed order and every tie is broken by
+/// index.
+pub fn run(p: &Problem) -> Solution {
+    let g = p.grid;
+    let ne = g.n_edges();
+    let mut st = State {
+        p,
+        usage: vec![0; ne],
+        hist: vec![0.0; ne],
+        pres: 2.0,
+        routes: vec![Vec::new(); p.pins.len()],
+    };
+
+    // Initial routing: smaller nets first (they have the fewest alternatives).
+    let mut order: Vec<usize> = (0..p.pins.len())
+        .filter(|&i| p.pins[i].len() >= 2)
+        .collect();
+    let area = |i: usize| {
+        let b = bbox(&g, &p.pins[i]);
+        (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1)
+    };
+    order.sort_by_key(|&i| (area(i), i));
+    for &i in &order {
+        let t = &p.trees[i];
+        let mut tedges: Vec<(usize, usize)> = t.edges.clone();
+        tedges.sort_by_key(|&(a, b)| {
+            let (pa, pb) = (t.nodes[a], t.nodes[b]);
+            ((pa.0 - pb.0).abs() + (pa.1 - pb.1).abs(), a, b)
+        });
+        let mut all = Vec::new();
+        for (a, b) in tedges {
+            let pa = (t.nodes[a].0 as usize, t.nodes[a].1 as usize);
+            let pb = (t.nodes[b].0 as usize, t.nodes[b].1 as usize);
+            let cost = |e: usize| st.cost(e);
+            let r = pattern::route(&g, pa, pb, &cost, BEND);
+            // Count this net's own earlier edges as free for its next connections.
+            all.extend(r);
+        }
+        all.sort_unstable();
+        all.dedup();
+        let tree = make_tree(&g, &p.pins[i], &all);
+        st.add(i, &tree);
+    }
+
+    let mut best = (st.overflow(), st.wire(), st.routes.clone());
+    let mut rounds = 0;
+    let mut worse = 0;
+    for it in 0..p.iterations {
+        let tof = st.overflow();
+        if tof == 0 {
+            break;
+        }
+        rounds = it + 1;
+        for e in 0..ne {
+            let over = st.usage[e] - p.cap[e];
+            if over > 0 {
+                st.hist[e] += over as f32;
+            }
+        }
+        st.pres = 2.0 * 1.4f64.powi(it.min(20) as i32);
+        let margin = 2 + it;
+        let mut nets: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| st.routes[i].iter().any(|&e| st.usage[e] > p.cap[e]))
+            .collect();
+        nets.sort_by_key(|&i| (area(i), i));
+        for i in nets {
+            // Each overflowed edge of the net once per round; an edge fixed by an earlier
+            // reroute of the same net is skipped.
+            let over: Vec<usize> = st.routes[i]
+                .iter()
+                .copied()
+                .filter(|&e| st.usage[e] > p.cap[e])
+                .collect();
+            for e in over {
+                if st.usage[e] > p.cap[e] && st.routes[i].binary_search(&e).is_ok() {
+                    reroute_branch(&mut st, i, e, margin);
+                }
+            }
+        }
+        let (o, w) = (st.overflow(), st.wire());
+        if (o, w) < (best.0, best.1) {
+            best = (o, w, st.routes.clone());
+            worse = 0;
+        } else {
+            worse += 1;
+            if worse >= 10 {
+                break;
+            }
+        }
+    }
+    st.routes = best.2;
+    st.usage = vec![0; ne];
+    for r in &st.routes {
+        for &e in r {
+            st.usage[e] += 1;
+        }
+    }
+    // Wire recovery: negotiation leaves detours behind; reroute every bent branch with a price
+    // of length + bends + a prohibitive price for new overflow. The old branch is always one of
+    // the candidates, so neither overflow nor wire can grow.
+    for i in order.iter().copied() {
+        refine_net(&mut st, i);
+    }
+    // Normalise: every route a tree over its pins (a reroute can leave a redundant edge when
+    // a new path touches its own net), usage recounted from the routes.
+    for i in order.iter().copied() {
+        st.routes[i] = make_tree(&g, &p.pins[i], &st.routes[i]);
+    }
+    st.usage = vec![0; ne];
+    for r in &st.routes {
+        for &e in r {
+            st.usage[e] += 1;
+        }
+    }
+    let overflow = st.overflow();
+    Solution {
+        routes: st.routes,
+        usage: st.usage,
+        overflow,
+        rounds,
+    }
+}
+
+/// The branches (edge chains between junctions) of net `i`'s tree.
+fn branches(g: &Grid2, pins: &[usize], edges: &[usize]) -> Vec<Vec<usize>> {
+    let pinset: HashSet<usize> = pins.iter().copied().collect();
+    let mut adj: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &f in edges {
+        let (a, b) = g.ends(f);
+        let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+        adj.entry(na).or_default().push((nb, f));
+        adj.entry(nb).or_default().push((na, f));
+    }
+    let junction = |n: usize| pinset.contains(&n) || adj[&n].len() != 2;
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut out = Vec::new();
+    let mut starts: Vec<usize> = adj.keys().copied().filter(|&n| junction(n)).collect();
+    starts.sort_unstable();
+    for s0 in starts {
+        let mut nb = adj[&s0].clone();
+        nb.sort_unstable();
+        for (m, e) in nb {
+            if !seen.insert(e) {
+                continue;
+            }
+            let mut br = vec![e];
+            let (mut cur, mut via) = (m, e);
+            while !junction(cur) {
+                let Some(&(nx, f)) = adj[&cur].iter().find(|&&(_, f)| f != via) else {
+                    break;
+                };
+                if !seen.insert(f) {
+                    break;
+                }
+                br.push(f);
+                cur = nx;
+                via = f;
+            }
+            out.push(br);
+        }
+    }
+    out
+}
+
+fn refine_net(st: &mut State, i: usize) {
+    let g = st.p.grid;
+    let brs = branches(&g, &st.p.pins[i], &st.routes[i]);
+    for br in brs {
+        // Skip straight branches: nothing to gain.
+        if br.iter().all(|&e| g.is_h(e)) || br.iter().all(|&e| !g.is_h(e)) {
+            continue;
+        }
+        // The branch may have been changed by an earlier reroute of this net.
+        if !br.iter().all(|e| st.routes[i].binary_search(e).is_ok()) {
+            continue;
+        }
+        reroute_edges(st, i, &br, 2, true);
+    }
+}
+
+/// Rips up the branch of net `i` through edge `e` and reconnects the two parts with the maze.
+fn reroute_branch(st: &mut State, i: usize, e: usize, margin: usize) {
+    let g = st.p.grid;
+    let pins: HashSet<usize> = st.p.pins[i].iter().copied().collect();
+    let mut adj: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &f in &st.routes[i] {
+        let (a, b) = g.ends(f);
+        let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+        adj.entry(na).or_default().push((nb, f));
+        adj.entry(nb).or_default().push((na, f));
+    }
+    let (a, b) = g.ends(e);
+    let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+    let mut branch = vec![e];
+    let walk = |start: usize, from_edge: usize, branch: &mut Vec<usize>| -> usize {
+        let (mut n, mut via) = (start, from_edge);
+        loop {
+            let nbrs = &adj[&n];
+            if pins.contains(&n) || nbrs.len() != 2 {
+                return n;
+            }
+            let &(m, f) = nbrs.iter().find(|&&(_, f)| f != via).unwrap_or(&nbrs[0]);
+            if f == via {
+                return n;
+            }
+            branch.push(f);
+            n = m;
+            via = f;
+        }
+    };
+    let _ = (walk(na, e, &mut branch), walk(nb, e, &mut branch));
+    reroute_edges(st, i, &branch, margin, false);
+}
+
+/// Removes `branch` (a chain of net i's edges between two junctions) and reconnects the two
+/// parts of the tree with the maze. With `refine`, the price is length, bends and a prohibitive
+/// price for overflow only (no history, no present-congestion ramp).
+fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refine: bool) {
+    let g = st.p.grid;
+    let mut adj: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &f in &st.routes[i] {
+        let (a, b) = g.ends(f);
+        let (na, nb) = (g.node(a.0, a.1), g.node(b.0, b.1));
+        adj.entry(na).or_default().push((nb, f));
+        adj.entry(nb).or_default().push((na, f));
+    }
+    let bset: HashSet<usize> = branch.iter().copied().collect();
+    // The branch's two ends: its nodes of branch-degree 1.
+    let mut bdeg: HashMap<usize, u32> = HashMap::new();
+    for &f in branch {
+        let (a, b) = g.ends(f);
+        *bdeg.entry(g.node(a.0, a.1)).or_default() += 1;
+        *bdeg.entry(g.node(b.0, b.1)).or_default() += 1;
+    }
+    let mut ends: Vec<usize> = bdeg
+        .iter()
+        .filter(|(_, &d)| d == 1)
+        .map(|(&n, _)| n)
+        .collect();
+    ends.sort_unstable();
+    if ends.len() != 2 {
+        return; // not a simple chain; leave it
+    }
+    let (end_a, end_b) = (ends[0], ends[1]);
+    // Interior GCells must be plain chain links (degree 2, no pin): an earlier reroute may have
+    // attached something to them, and removing the chain would then cut the tree in three.
+    let pins = &st.p.pins[i];
+    if bdeg
+        .iter()
+        .any(|(&n, &d)| d == 2 && (adj.get(&n).map_or(0, |v| v.len()) != 2 || pins.contains(&n)))
+    {
+        return;
+    }
+    for &f in branch {
+        st.usage[f] -= 1;
+    }
+    st.routes[i].retain(|f| !bset.contains(f));
+    // The two parts left.
+    let comp = |start: usize| -> Vec<usize> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![start];
+        seen.insert(start);
+        let mut out = vec![start];
+        while let Some(n) = stack.pop() {
+            if let Some(nbrs) = adj.get(&n) {
+                for &(m, f) in nbrs {
+                    if !bset.contains(&f) && seen.insert(m) {
+                        stack.push(m);
+                        out.push(m);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    };
+    let ca = comp(end_a);
+    if ca.binary_search(&end_b).is_ok() {
+        return; // the branch was redundant
+    }
+    let cb = comp(end_b);
+    // The box holds the old branch too, so the old branch stays a candidate.
+    let mut nodes: Vec<usize> = bdeg.keys().copied().collect();
+    nodes.sort_unstable();
+    let b = bbox(&g, &nodes);
+    let bx = Box2 {
+        x0: b.x0.saturating_sub(margin),
+        y0: b.y0.saturating_sub(margin),
+        x1: (b.x1 + margin).min(g.nx - 1),
+        y1: (b.y1 + margin).min(g.ny - 1),
+    };
+    let path = {
+        let cost = |f: usize| {
+            if refine {
+                // Flat per overflowed edge: each such edge adds exactly one unit of overflow.
+                let over = st.usage[f] + 1 > st.p.cap[f];
+                1.0 + if over { 1000.0 } else { 0.0 } + st.p.extra.map_or(0.0, |x| x[f] as f64)
+            } else {
+                st.cost(f)
+            }
+        };
+        maze::route(&g, bx, &ca, &cb, &cost, BEND).or_else(|| {
+            let full = Box2 {
+                x0: 0,
+                y0: 0,
+                x1: g.nx - 1,
+                y1: g.ny - 1,
+            };
+            maze::route(&g, full, &ca, &cb, &cost, BEND)
+        })
+    };
+    match path {
+        Some(p) => st.add(i, &p),
+        None => st.add(i, branch), // cannot happen on a connected grid; keep the old branch
+    }
+}

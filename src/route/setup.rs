@@ -1,0 +1,356 @@
+//! The adapter between the design model and the routing engine: from a `&Design` and a
+//! [`RouteConfig`] it builds what grt builds in `initFastRoute` (the GCell tiling, per-layer edge
+//! capacities with obstructions and adjustments, and each net's pins on the grid). Everything
+//! below this file sees only grids, capacities and pins.
+
+use super::capacity::{Blockages, Capacity, GridSpec, Tracks};
+use super::{LayerSel, RouteConfig, RouteError, Steer};
+use crate::design::{Design, MasterKind, NetPin, ObstructionSource};
+use crate::geom::{Dbu, Rect, Transform};
+use crate::lefdef::lef::Direction;
+
+/// grt's default GCell: 15 track pitches.
+pub const PITCHES_IN_TILE: i64 = 15;
+
+/// Largest grid we accept (about 2 GB of edge data at 10 layers).
+pub const MAX_GCELLS: usize = 16_000_000;
+
+/// What the engine needs, built from the design.
+pub struct Setup {
+    pub grid: GridSpec,
+    pub lmin: usize,
+    pub lmax: usize,
+    /// After obstructions, before user adjustments (grt's "Original").
+    pub original: Capacity,
+    /// After layer and global adjustments (grt's "Derated" without regions): the "real" capacity
+    /// against which `total_overflow_unadjusted` is measured.
+    pub derated: Capacity,
+    /// After region adjustments and steering too: what the router routes against.
+    pub adjusted: Capacity,
+    /// Routable nets: design net index, name, pins as (gx, gy, layer).
+    pub nets: Vec<(usize, String, Vec<(usize, usize, usize)>)>,
+    pub warnings: Vec<String>,
+}
+
+fn layer_index(d: &Design, name: &str, what: &str) -> Result<usize, RouteError> {
+    d.layer_id(name)
+        .map(|l| l as usize)
+        .ok_or_else(|| RouteError::UnknownLayer {
+            name: name.to_string(),
+            context: what.to_string(),
+        })
+}
+
+/// The preferred-direction track pattern of a layer as grt reduces it.
+fn preferred_tracks(d: &Design, l: usize) -> Option<Tracks> {
+    let layer = &d.layers[l];
+    let pats = match layer.direction {
+        Direction::Horizontal => &layer.tracks_y,
+        Direction::Vertical => &layer.tracks_x,
+    };
+    match pats.len() {
+        0 => None,
+        1 => Some(Tracks {
+            init: pats[0].start,
+            pitch: pats[0].step,
+            count: pats[0].num,
+        }),
+        _ => {
+            let mut coords: Vec<Dbu> = pats
+                .iter()
+                .flat_map(|p| (0..p.num.max(0)).map(move |i| p.start + i * p.step))
+                .collect();
+            Tracks::average(&mut coords)
+        }
+    }
+}
+
+/// grt's default tile: 15 pitches of the third routing layer's tracks (the first pattern, as
+/// OpenDB's average track spacing gives it: X tracks when the layer has them). This gives
+/// 5700 DBU (2.85 um) on Nangate45 gcd and 7200 DBU on sky130hs gcd, as the reference logs do.
+pub fn default_tile(d: &Design) -> Option<Dbu> {
+    let l = 2.min(d.layers.len().checked_sub(1)?);
+    let layer = &d.layers[l];
+    let step = layer
+        .tracks_x
+        .first()
+        .or(layer.tracks_y.first())
+        .map(|t| t.step)
+        .filter(|&s| s > 0)
+        .unwrap_or_else(|| layer.preferred_pitch());
+    (step > 0).then_some(step * PITCHES_IN_TILE)
+}
+
+pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
+    let nl = d.layers.len();
+    if nl == 0 {
+        return Err(RouteError::NoLayers);
+    }
+    let mut warnings = Vec::new();
+    // Layer range: the configured one, else grt's default (every layer that has tracks).
+    let (lmin, lmax) = match &cfg.layer_range {
+        Some((a, b)) => {
+            let (a, b) = (
+                layer_index(d, a, "--layers")?,
+                layer_index(d, b, "--layers")?,
+            );
+            if a > b {
+                return Err(RouteError::BadRange {
+                    range: format!("{}-{}", d.layers[a].name, d.layers[b].name),
+                });
+            }
+            (a, b)
+        }
+        None => {
+            let last = (0..nl)
+                .take_while(|&l| preferred_tracks(d, l).is_some())
+                .last()
+                .unwrap_or(nl - 1);
+            (0, last)
+        }
+    };
+    let tile = match cfg.gcell_size {
+        Some(t) if t > 0 => t,
+        Some(t) => return Err(RouteError::BadGCell { dbu: t }),
+        None => default_tile(d).ok_or(RouteError::NoTracks {
+            layer: d.layers[2.min(nl - 1)].name.clone(),
+        })?,
+    };
+    if d.die.width() <= 0 || d.die.height() <= 0 {
+        return Err(RouteError::EmptyDie);
+    }
+    let grid = GridSpec::new(d.die, tile);
+    // Guard memory: a GCell size far below the pitch would allocate billions of edges.
+    if grid.nx.saturating_mul(grid.ny) > MAX_GCELLS {
+        return Err(RouteError::TooManyGCells {
+            nx: grid.nx,
+            ny: grid.ny,
+        });
+    }
+    let names: Vec<(String, Direction, Dbu)> = d
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(l, x)| {
+            (
+                x.name.clone(),
+                x.direction,
+                preferred_tracks(d, l).map_or(x.preferred_pitch(), |t| t.pitch),
+            )
+        })
+        .collect();
+    let mut cap = Capacity::zero(grid, &names);
+    for l in lmin..=lmax {
+        match preferred_tracks(d, l) {
+            Some(t) => cap.set_from_tracks(l, &t),
+            None => warnings.push(format!(
+                "layer {} has no tracks in its preferred direction: no capacity",
+                d.layers[l].name
+            )),
+        }
+    }
+
+    // Obstructions, as grt's computeObstructionsAdjustments: routing blockages and special-net
+    // wiring from the design, instance OBS (widened by the layer spacing for BLOCK macros) and
+    // every instance pin shape, on the layers of the routing range.
+    let mut blk = Blockages::new(nl);
+    let in_range = |l: usize| l >= lmin && l <= lmax;
+    for (l, obs) in d.obstructions.iter().enumerate() {
+        if !in_range(l) {
+            continue;
+        }
+        for o in obs {
+            if o.source != ObstructionSource::MacroObs {
+                blk.add(&cap, l, o.rect);
+            }
+        }
+    }
+    for inst in &d.instances {
+        let m = &d.masters[inst.master as usize];
+        let t = Transform::new(inst.location, inst.orient, m.width, m.height);
+        for (l, r) in &m.obs {
+            let l = *l as usize;
+            if !in_range(l) {
+                continue;
+            }
+            let mut r = t.apply_rect(r);
+            if m.kind == MasterKind::Block {
+                let ext = d.layers[l].spacing;
+                match d.layers[l].direction {
+                    Direction::Horizontal => {
+                        r = Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext)
+                    }
+                    Direction::Vertical => {
+                        r = Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y)
+                    }
+                }
+            }
+            blk.add(&cap, l, r);
+        }
+        for p in &m.pins {
+            for (l, r) in &p.shapes {
+                let l = *l as usize;
+                if in_range(l) {
+                    blk.add(&cap, l, t.apply_rect(r));
+                }
+            }
+        }
+    }
+    blk.apply(&mut cap);
+    let original = cap.clone();
+
+    // Layer adjustments; `*` (grt's global adjustment) fills the layers of the range that have
+    // none of their own, whatever the order on the command line.
+    let mut adj = vec![0.0f32; nl];
+    let mut global = None;
+    for (sel, f) in &cfg.layer_adjust {
+        if !(0.0..=1.0).contains(f) {
+            return Err(RouteError::BadFraction { value: *f });
+        }
+        match sel {
+            LayerSel::All => global = Some(*f),
+            LayerSel::Name(n) => adj[layer_index(d, n, "--layer-adjust")?] = *f,
+            LayerSel::Range(a, b) => {
+                let (a, b) = (
+                    layer_index(d, a, "--layer-adjust")?,
+                    layer_index(d, b, "--layer-adjust")?,
+                );
+                for x in adj.iter_mut().take(b.max(a) + 1).skip(a.min(b)) {
+                    *x = *f;
+                }
+            }
+        }
+    }
+    if let Some(g) = global {
+        for x in adj.iter_mut().take(lmax + 1).skip(lmin) {
+            if *x == 0.0 {
+                *x = g;
+            }
+        }
+    }
+    for (l, &a) in adj.iter().enumerate().take(lmax + 1) {
+        cap.adjust_layer(l, a);
+    }
+    let derated = cap.clone();
+
+    let um = |v: f64| (v * d.dbu_per_micron as f64).round() as Dbu;
+    for r in &cfg.region_adjust {
+        if !(0.0..=1.0).contains(&r.fraction) {
+            return Err(RouteError::BadFraction { value: r.fraction });
+        }
+        let l = layer_index(d, &r.layer, "--region-adjust")?;
+        let rect = Rect::new(
+            um(r.rect_um[0]),
+            um(r.rect_um[1]),
+            um(r.rect_um[2]),
+            um(r.rect_um[3]),
+        );
+        cap.adjust_region(l, rect, r.fraction);
+    }
+    if let Some(steer) = &cfg.steer {
+        let mut frac = vec![vec![0.0f32; grid.nx * grid.ny]; nl];
+        for s in steer {
+            let (cell, layers, f): (_, Vec<usize>, f32) = match s {
+                Steer::Cell { col, row, fraction } => {
+                    if *col >= grid.nx || *row >= grid.ny {
+                        warnings.push(format!(
+                            "steering GCell ({col}, {row}) is outside the {}x{} grid: ignored",
+                            grid.nx, grid.ny
+                        ));
+                        continue;
+                    }
+                    ((*col, *row), (0..nl).collect(), *fraction)
+                }
+                Steer::At {
+                    x_um,
+                    y_um,
+                    layer,
+                    fraction,
+                } => {
+                    let c = grid.tile_of(um(*x_um), um(*y_um));
+                    let ls = match layer {
+                        Some(n) => vec![layer_index(d, n, "--steer")?],
+                        None => (0..nl).collect(),
+                    };
+                    (c, ls, *fraction)
+                }
+            };
+            if !(0.0..=1.0).contains(&f) {
+                return Err(RouteError::BadFraction { value: f });
+            }
+            for l in layers {
+                let v = &mut frac[l][cell.1 * grid.nx + cell.0];
+                *v = v.max(f);
+            }
+        }
+        for (l, fr) in frac.iter().enumerate() {
+            if fr.iter().any(|&f| f > 0.0) {
+                cap.derate_gcells(l, fr);
+            }
+        }
+    }
+
+    // Nets and their pins on the grid (grt's findPins: the GCell most of the pin's shapes on its
+    // connection layer fall in, the connection layer being its highest one up to the range top).
+    let mut nets = Vec::new();
+    for (ni, net) in d.nets.iter().enumerate() {
+        if matches!(net.use_.as_deref(), Some("POWER") | Some("GROUND")) {
+            continue;
+        }
+        let pins = d.pins_of(ni);
+        if pins.len() < 2 {
+            continue;
+        }
+        let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(pins.len());
+        for &p in pins {
+            let shapes = d.pin_shapes(p);
+            let conn = shapes
+                .iter()
+                .map(|s| s.0 as usize)
+                .filter(|&l| l <= lmax)
+                .max();
+            let (cell, layer) = match conn {
+                Some(cl) => {
+                    let mut votes: Vec<((usize, usize), usize)> = Vec::new();
+                    for (l, r) in &shapes {
+                        if *l as usize != cl {
+                            continue;
+                        }
+                        let c = r.center();
+                        let t = grid.tile_of(c.x, c.y);
+                        match votes.iter_mut().find(|v| v.0 == t) {
+                            Some(v) => v.1 += 1,
+                            None => votes.push((t, 1)),
+                        }
+                    }
+                    let mut best = votes[0];
+                    for v in &votes {
+                        if v.1 > best.1 {
+                            best = *v;
+                        }
+                    }
+                    (best.0, cl)
+                }
+                None => {
+                    let c = match p {
+                        NetPin::Inst { inst, .. } => d.instances[inst as usize].bbox.center(),
+                        NetPin::Io(_) => d.pin_bbox(p).center(),
+                    };
+                    (grid.tile_of(c.x, c.y), lmin)
+                }
+            };
+            out.push((cell.0, cell.1, layer));
+        }
+        nets.push((ni, net.name.clone(), out));
+    }
+    Ok(Setup {
+        grid,
+        lmin,
+        lmax,
+        original,
+        derated,
+        adjusted: cap,
+        nets,
+        warnings,
+    })
+}

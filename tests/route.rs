@@ -1,0 +1,166 @@
+//! `mpgd route` from the outside: the SPEC's JSON fields, guides and maps on the bundled gcd,
+//! steering, and bad flags (one line naming the flag, exit 1, nothing written).
+
+use crate::util::*;
+
+fn gcd_args(extra: &[&str]) -> Vec<String> {
+    let (lefs, def) = gcd();
+    let mut v = vec!["route".to_string()];
+    v.extend(design_args(&lefs, &def));
+    v.extend(["--layers", "metal2-metal10"].iter().map(|s| s.to_string()));
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+#[test]
+fn route_writes_the_spec_json_guides_and_maps() {
+    let dir = Dir::new();
+    let (json, guide, maps) = (dir.path("r.json"), dir.path("r.guide"), dir.path("maps"));
+    let out = mpgd(gcd_args(&[
+        "--json",
+        json.to_str().unwrap(),
+        "--guide",
+        guide.to_str().unwrap(),
+        "--maps",
+        maps.to_str().unwrap(),
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("GRT-0053") && stdout.contains("GRT-0096"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("metal2     Vertical        17918         17918          0.00%"),
+        "{stdout}"
+    );
+
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    for k in [
+        "total_overflow",
+        "max_overflow_h",
+        "max_overflow_v",
+        "total_overflow_unadjusted",
+        "wirelength_um",
+        "vias",
+        "runtime_s",
+        "gcell_um",
+    ] {
+        assert!(j[k].is_number(), "{k} missing: {j}");
+    }
+    assert_eq!(j["total_overflow"], 0);
+    assert!((j["gcell_um"].as_f64().unwrap() - 2.85).abs() < 1e-9);
+    let layers = j["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 10);
+    for l in layers {
+        for k in [
+            "name",
+            "direction",
+            "original_resource",
+            "derated_resource",
+            "demand",
+            "overflow",
+        ] {
+            assert!(!l[k].is_null(), "layer field {k} missing: {l}");
+        }
+    }
+    let total: i64 = layers
+        .iter()
+        .map(|l| l["derated_resource"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 91834);
+
+    let g = std::fs::read_to_string(&guide).unwrap();
+    assert!(g.starts_with("_000_\n(\n"), "{}", &g[..g.len().min(200)]);
+    assert!(g
+        .lines()
+        .filter(|l| l.split_whitespace().count() == 5)
+        .all(|l| l.ends_with(|c: char| c.is_ascii_digit())));
+
+    for m in ["cap_h", "cap_v", "demand_h", "demand_v"] {
+        let b = std::fs::read(maps.join(format!("{m}.npy"))).unwrap();
+        assert_eq!(&b[..6], b"\x93NUMPY");
+        let hl = u16::from_le_bytes([b[8], b[9]]) as usize;
+        let header = String::from_utf8_lossy(&b[10..10 + hl]);
+        assert!(
+            header.contains("'shape': (35, 35)") && header.contains("<f4"),
+            "{header}"
+        );
+        assert_eq!(b.len(), 10 + hl + 35 * 35 * 4);
+    }
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(maps.join("grid.json")).unwrap()).unwrap();
+    assert_eq!((gj["nx"].as_u64(), gj["ny"].as_u64()), (Some(35), Some(35)));
+}
+
+#[test]
+fn steering_derates_capacity_and_reports_the_real_overflow() {
+    let dir = Dir::new();
+    let mut csv = String::from("col,row,fraction\n");
+    for c in 10..25 {
+        for r in 10..25 {
+            csv.push_str(&format!("{c},{r},1.0\n"));
+        }
+    }
+    let steer = dir.write("hot.csv", csv.as_bytes());
+    let json = dir.path("s.json");
+    let out = mpgd(gcd_args(&[
+        "--steer",
+        steer.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let total: i64 = j["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["derated_resource"].as_i64().unwrap())
+        .sum();
+    assert!(total < 91834, "steering removed no capacity: {total}");
+    // Against the real capacity, a steered gcd is still routable without overflow.
+    assert_eq!(j["total_overflow_unadjusted"], 0, "{j}");
+}
+
+#[test]
+fn bad_route_flags_are_one_line_errors_and_write_nothing() {
+    let dir = Dir::new();
+    let json = dir.path("x.json");
+    let j = json.to_str().unwrap().to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--layer-adjust", "metal2=1.5"], "--layer-adjust"),
+        (&["--layer-adjust", "metal2"], "--layer-adjust"),
+        (&["--layer-adjust", "metal99=0.5"], "metal99"),
+        (&["--region-adjust", "1 2 3 metal2 0.5"], "--region-adjust"),
+        (
+            &["--region-adjust", "1 2 x 4 metal2 0.5"],
+            "--region-adjust",
+        ),
+        (&["--gcell-um", "0"], "--gcell-um"),
+        (&["--steer", "/nonexistent/hot.csv"], "--steer"),
+    ];
+    for (flags, must) in cases {
+        let mut a: Vec<&str> = flags.to_vec();
+        a.extend(["--json", j.as_str()]);
+        let out = mpgd(gcd_args(&a));
+        assert_user_error(&out, must);
+        assert!(!json.exists(), "{flags:?} left {j} behind");
+    }
+    // A range that runs downwards.
+    let (lefs, def) = gcd();
+    let mut a = vec!["route".to_string()];
+    a.extend(design_args(&lefs, &def));
+    a.extend(["--layers".to_string(), "metal9-metal2".to_string()]);
+    assert_user_error(&mpgd(a), "metal9-metal2");
+}
