@@ -25,6 +25,7 @@ class TrainConfig:
     model: str = ""  # empty: the task's model
     norm: str = "fixed"  # fixed (scales from the training split) | minmax (CircuitNet per-sample)
     feature_stat: str = "max"  # statistic for the fixed feature scales: max | pNN.N
+    label_scale: float = 0.0  # fixed label scale (labels / scale, clipped to [0, 1]); 0: the training maximum
     crop: int = 64  # training crop side in GCells (multiple of 4)
     hflip: bool = True
     # loss
@@ -35,7 +36,7 @@ class TrainConfig:
     shrink_a: float = 10.0
     shrink_c: float = 0.2
     # optimisation (CircuitNet's recipe: AdamW, lr 2e-4 cosine to 1e-7)
-    steps: int = 2000
+    steps: int = 1500
     batch_size: int = 16
     lr: float = 2e-4
     lr_min: float = 1e-7
@@ -46,7 +47,7 @@ class TrainConfig:
     # bookkeeping
     out: str = "runs/run"
     eval_every: int = 100  # steps between evaluations on the test split (learning curves)
-    eval_max_samples: int = 64  # test samples used by the intermediate evaluations (the final one uses all)
+    eval_max_samples: int = 32  # test samples used by the intermediate evaluations (the final one uses all)
     checkpoint_every: int = 500
     device: str = ""  # empty: TORCH_DEVICE, else cuda when present, else cpu
     threads: int = 0  # torch CPU threads; 0: all cores

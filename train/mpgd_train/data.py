@@ -189,7 +189,7 @@ class Normalizer:
     feature_stat: str = "max"
 
     @classmethod
-    def fit(cls, samples: Sequence[Sample], task: Task, mode: str = "fixed", feature_stat: str = "max") -> "Normalizer":
+    def fit(cls, samples: Sequence[Sample], task: Task, mode: str = "fixed", feature_stat: str = "max", label_scale: float = 0.0) -> "Normalizer":
         if mode not in ("fixed", "minmax"):
             raise ValueError(f"unknown normalisation {mode!r}; use 'fixed' or 'minmax'")
         if not samples:
@@ -198,7 +198,7 @@ class Normalizer:
         for c in range(len(task.inputs)):
             s = _stat(np.concatenate([smp.x[c].ravel() for smp in samples]), feature_stat)
             scales.append(s if s > 0 else 1.0)
-        ls = float(max(float(smp.y.max()) for smp in samples))
+        ls = float(label_scale) if label_scale > 0 else float(max(float(smp.y.max()) for smp in samples))
         return cls(mode, list(task.inputs), scales, task.label, ls if ls > 0 else 1.0, feature_stat)
 
     def apply(self, x: np.ndarray, y: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -23,6 +23,8 @@ Two families, kept apart and named as such:
     values, sqrt(mean((p - t)^2)) / (max t_sel - min t_sel) (0.05 when that range is < 1e-8); mean over
     the percentages (the definition of hayaseyuukaa/CircuitNet-ML, reference/ml.md 2.5).
   - `r2`: 1 - SS_res / SS_tot over all pixels given (pool the test set to get the test-set R^2).
+  - `pearson`: Pearson correlation of one sample's maps (0 when either is constant); averaged per image
+    as CircuitFormer reports it.
   - `hotspot_counts` / `hotspot_precision_recall`: true hotspots are the GCells whose target reaches tau,
     the value of the ceil(5 %) largest target pixel of the sample (ties included, tau > 0 required);
     predicted hotspots are the GCells whose prediction reaches the same tau. Counts are summed over the
@@ -50,6 +52,7 @@ __all__ = [
     "peak_nrmse",
     "PEAK_PERCENTS",
     "r2",
+    "pearson",
     "hotspot_counts",
     "hotspot_precision_recall",
 ]
@@ -254,6 +257,14 @@ def r2(target: np.ndarray, pred: np.ndarray) -> float:
     if ss_tot == 0.0:
         return 1.0 if ss_res == 0.0 else 0.0
     return 1.0 - ss_res / ss_tot
+
+
+def pearson(target: np.ndarray, pred: np.ndarray) -> float:
+    t = np.asarray(target, dtype=np.float64).ravel()
+    p = np.asarray(pred, dtype=np.float64).ravel()
+    tc, pc = t - t.mean(), p - p.mean()
+    denom = math.sqrt(float(np.sum(tc * tc)) * float(np.sum(pc * pc)))
+    return float(np.sum(tc * pc)) / denom if denom > 0 else 0.0
 
 
 def hotspot_counts(target: np.ndarray, pred: np.ndarray, top: float = 0.05) -> tuple[int, int, int]:

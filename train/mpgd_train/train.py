@@ -89,6 +89,7 @@ def evaluate(
         ssim=M.circuitnet_average(ssim),
         emd=M.circuitnet_average(emd),
         r2=M.r2(np.concatenate([t.ravel() for t in ts]), np.concatenate([p.ravel() for p in ps])) if ts else float("nan"),
+        pearson=float(np.mean([M.pearson(t, p) for t, p in zip(ts, ps)])) if ts else float("nan"),
         hotspot_precision=precision,
         hotspot_recall=recall,
         samples=len(ts),
@@ -131,7 +132,7 @@ def train(cfg: TrainConfig) -> TrainResult:
     test_samples = load_samples(cfg.dataset, task, "test")
     if not train_samples:
         raise ValueError(f"{cfg.dataset}: no sample with split 'train'")
-    norm = Normalizer.fit(train_samples, task, cfg.norm, cfg.feature_stat)
+    norm = Normalizer.fit(train_samples, task, cfg.norm, cfg.feature_stat, cfg.label_scale)
     train_data = _normalised(train_samples, norm)
     test_data = _normalised(test_samples, norm)
     eval_subset = test_data[: cfg.eval_max_samples] if cfg.eval_max_samples > 0 else test_data

@@ -102,3 +102,11 @@ def test_hflip_flips_the_width_axis_of_input_and_label_together():
         assert np.array_equal(xb[0, 0], yb[0, 0])
         flips.add(bool(xb[0, 0, 0, 0] == 3.0))
     assert flips == {True, False}
+
+
+def test_fixed_label_scale_clips(tiny_dataset):
+    train = load_samples(tiny_dataset, "drv", "train")
+    norm = Normalizer.fit(train, TASKS["drv"], label_scale=2.0)
+    assert norm.label_scale == 2.0
+    _, y = norm.apply(train[0].x, np.array([[[0.0, 1.0, 5.0]]], np.float32))
+    assert y.tolist() == [[[0.0, 0.5, 1.0]]]

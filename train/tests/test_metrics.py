@@ -174,3 +174,8 @@ def test_hotspot_ties_and_sparse_targets():
     t = np.zeros(400)
     t[0] = 1.0  # fewer positive pixels than 5 %: tau = the smallest positive value
     assert M.hotspot_counts(t, t) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("t, p, expected", [([1, 2, 3], [2, 4, 6], 1.0), ([1, 2, 3], [3, 2, 1], -1.0), ([1, 1, 1], [1, 2, 3], 0.0), ([1, 2, 3, 4], [1, 3, 2, 4], 0.8)])
+def test_pearson(t, p, expected):
+    assert M.pearson(np.array(t, float), np.array(p, float)) == pytest.approx(expected, rel=1e-12)
