@@ -41,6 +41,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 __all__ = [
@@ -153,7 +154,7 @@ def load_samples(path: str | Path, task: str | Task, split: str | None = None) -
         raise ValueError(f"{path}: dataset lacks column(s) {missing} needed by task {task.name!r}")
     table = pq.read_table(path, columns=needed)
     if split is not None:
-        mask = pa.compute.equal(table.column("split"), split)
+        mask = pc.equal(table.column("split"), split)
         table = table.filter(mask)
     ny = table.column("ny").to_numpy()
     nx = table.column("nx").to_numpy()

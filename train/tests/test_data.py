@@ -110,3 +110,14 @@ def test_fixed_label_scale_clips(tiny_dataset):
     assert norm.label_scale == 2.0
     _, y = norm.apply(train[0].x, np.array([[[0.0, 1.0, 5.0]]], np.float32))
     assert y.tolist() == [[[0.0, 0.5, 1.0]]]
+
+
+def test_large_list_columns_as_polars_writes_them(tmp_path):
+    src = make_synthetic(tmp_path / "d.parquet", 3, size=(8, 12), seed=2, with_drv=False)
+    t = pq.read_table(src)
+    cols = {n: (t.column(n).cast(pa.large_list(pa.float32())) if pa.types.is_list(t.schema.field(n).type) else t.column(n)) for n in t.column_names}
+    pq.write_table(pa.table(cols), tmp_path / "large.parquet")
+    a = load_samples(src, "congestion")
+    b = load_samples(tmp_path / "large.parquet", "congestion")
+    assert all(np.array_equal(x.x, y.x) and np.array_equal(x.y, y.y) for x, y in zip(a, b))
+    assert [s.split for s in load_samples(src, "congestion", "test")] == ["test"] * len(load_samples(src, "congestion", "test"))

@@ -35,7 +35,7 @@ def test_two_step_training_writes_a_run(task, loss, tiny_dataset, tmp_path):
     assert [r["step"] for r in rows] == ["1", "2"]
     assert set(rows[0]) == {"step", "loss", "selected_fraction", "lr", "seconds"}
     assert all(0.0 <= float(r["selected_fraction"]) <= 1.0 and np.isfinite(float(r["loss"])) for r in rows)
-    assert float(rows[0]["lr"]) == pytest.approx(2e-4)
+    assert float(rows[0]["lr"]) == pytest.approx(res.config.lr)
     for key in ("nrms", "ssim", "emd", "peak_nrmse", "r2", "hotspot_precision", "hotspot_recall"):
         assert key in res.metrics
     if task == "drv":
