@@ -25,10 +25,12 @@ Two families, kept apart and named as such:
   - `r2`: 1 - SS_res / SS_tot over all pixels given (pool the test set to get the test-set R^2).
   - `pearson`: Pearson correlation of one sample's maps (0 when either is constant); averaged per image
     as CircuitFormer reports it.
-  - `hotspot_counts` / `hotspot_precision_recall`: true hotspots are the GCells whose target reaches tau,
-    the value of the ceil(5 %) largest target pixel of the sample (ties included, tau > 0 required);
-    predicted hotspots are the GCells whose prediction reaches the same tau. Counts are summed over the
-    test set (micro average) before dividing.
+  - `hotspot_counts` / `hotspot_precision_recall` (top 5 % GCells, k = ceil(0.05 N) per sample): the true
+    hotspots T are the GCells whose target is at least the k-th largest target value (ties included) and
+    positive (a sample with fewer than k congested GCells has only those); the predicted hotspots P are the
+    k GCells with the largest predictions (ties broken by index). A sample without any positive target has
+    no hotspot to find and is skipped. Counts are summed over the test set before dividing: precision =
+    sum |P & T| / sum |P|, recall = sum |P & T| / sum |T|.
 """
 
 from __future__ import annotations
@@ -268,16 +270,19 @@ def pearson(target: np.ndarray, pred: np.ndarray) -> float:
 
 
 def hotspot_counts(target: np.ndarray, pred: np.ndarray, top: float = 0.05) -> tuple[int, int, int]:
-    """(true positives, predicted hotspots, true hotspots) of one sample; see the module docstring."""
+    """(|P & T|, |P|, |T|) of one sample; (0, 0, 0) when the target has no positive GCell."""
     t = np.asarray(target, dtype=np.float64).ravel()
     p = np.asarray(pred, dtype=np.float64).ravel()
+    if t.shape != p.shape:
+        raise ValueError(f"target shape {t.shape} != prediction shape {p.shape}")
+    if not np.any(t > 0):
+        return 0, 0, 0
     k = max(1, math.ceil(t.size * top))
     tau = np.sort(t)[::-1][k - 1]
-    if not tau > 0:
-        tau = np.min(t[t > 0]) if np.any(t > 0) else np.inf
-    true_hot = t >= tau
-    pred_hot = p >= tau
-    return int(np.count_nonzero(true_hot & pred_hot)), int(np.count_nonzero(pred_hot)), int(np.count_nonzero(true_hot))
+    true_hot = (t >= tau) & (t > 0)
+    pred_hot = np.zeros(t.size, dtype=bool)
+    pred_hot[np.argsort(-p, kind="stable")[:k]] = True
+    return int(np.count_nonzero(true_hot & pred_hot)), k, int(np.count_nonzero(true_hot))
 
 
 def hotspot_precision_recall(

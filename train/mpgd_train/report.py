@@ -70,8 +70,8 @@ def _plot(results: dict[str, TrainResult], out: Path) -> list[str]:
     panels = [
         ("curve_loss.png", "training loss (x loss weight)", "steps", "loss", True),
         ("curve_selected_fraction.png", "|S|/N (MPGD's selected fraction; 1 for MSE/shrinkage)", "steps", "selected_fraction", False),
-        ("curve_nrms.png", "test NRMS (CircuitNet) on the evaluation subset", "evals", "nrms", False),
-        ("curve_peak_nrmse.png", "test peakNRMSE on the evaluation subset", "evals", "peak_nrmse", False),
+        ("curve_nrms.png", "test NRMS (CircuitNet) on the evaluation subset", "evals", "nrms", True),
+        ("curve_peak_nrmse.png", "test peakNRMSE on the evaluation subset", "evals", "peak_nrmse", True),
     ]
     for fname, title, source, key, logy in panels:
         fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)

@@ -169,11 +169,13 @@ def test_hotspot_precision_recall_hand_computed():
 
 def test_hotspot_ties_and_sparse_targets():
     t = np.zeros(40)
-    t[:3] = 3.0  # ties at tau: all three are hotspots
-    assert M.hotspot_counts(t, t) == (3, 3, 3)
+    t[:3] = 3.0  # k = 2, but three tied targets: all three are true hotspots; two are predicted
+    assert M.hotspot_counts(t, t) == (2, 2, 3)
     t = np.zeros(400)
-    t[0] = 1.0  # fewer positive pixels than 5 %: tau = the smallest positive value
-    assert M.hotspot_counts(t, t) == (1, 1, 1)
+    t[0] = 1.0  # k = 20 but one congested GCell: T = {0}, P = the 20 largest predictions
+    p = np.linspace(0.0, 0.5, 400)[::-1].copy()  # GCell 0 ranks first
+    assert M.hotspot_counts(t, p) == (1, 20, 1)
+    assert M.hotspot_precision_recall([t], [p]) == (0.05, 1.0)
 
 
 @pytest.mark.parametrize("t, p, expected", [([1, 2, 3], [2, 4, 6], 1.0), ([1, 2, 3], [3, 2, 1], -1.0), ([1, 1, 1], [1, 2, 3], 0.0), ([1, 2, 3, 4], [1, 3, 2, 4], 0.8)])
