@@ -62,6 +62,39 @@ class TrainConfig:
         return dataclasses.asdict(self)
 
 
+FIELD_HELP = {
+    "dataset": "the dataset Parquet file",
+    "task": "congestion (GPDL) or drv (RouteNet)",
+    "model": "gpdl or routenet (default: the task's model)",
+    "norm": "fixed (per-channel scales from the training split) or minmax (CircuitNet per-sample)",
+    "feature_stat": "statistic of the fixed feature scales: max or a percentile such as p99.9",
+    "label_scale": "fixed label scale; 0 = the training maximum",
+    "crop": "training crop side in GCells (multiple of 4)",
+    "hflip": "random horizontal flips (p = 0.5)",
+    "loss": "mse, shrinkage or mpgd",
+    "lam": "MPGD threshold lambda on |error|",
+    "per_sample": "MPGD: select and average per sample instead of over the whole mini-batch",
+    "loss_weight": "loss multiplier (CircuitNet: 100)",
+    "shrink_a": "shrinkage loss a",
+    "shrink_c": "shrinkage loss c",
+    "steps": "training steps (mini-batches)",
+    "batch_size": "crops per mini-batch",
+    "lr": "peak learning rate (cosine schedule)",
+    "lr_min": "final learning rate",
+    "weight_decay": "AdamW weight decay",
+    "beta1": "AdamW beta1",
+    "beta2": "AdamW beta2",
+    "seed": "seed of random, numpy and torch",
+    "out": "run folder",
+    "eval_every": "steps between test evaluations (learning curves); 0 = only at the end",
+    "eval_max_samples": "test samples in the intermediate evaluations (0 = all)",
+    "checkpoint_every": "steps between checkpoints; 0 = only final.pt",
+    "device": "cpu, cuda, cuda:1, ... (default: TORCH_DEVICE, else cuda when present, else cpu)",
+    "threads": "torch CPU threads (0 = all cores)",
+    "progress": "show a tqdm progress bar",
+}
+
+
 def _coerce(name: str, value: Any, typ: type) -> Any:
     if typ is bool:
         if isinstance(value, bool):
@@ -106,9 +139,9 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
         typ = _field_types()[f.name]
         flag = "--" + f.name.replace("_", "-")
         if typ is bool:
-            parser.add_argument(flag, dest=f.name, type=lambda s, n=f.name: _coerce(n, s, bool), default=None, metavar="BOOL")
+            parser.add_argument(flag, dest=f.name, type=lambda s, n=f.name: _coerce(n, s, bool), default=None, metavar="BOOL", help=FIELD_HELP.get(f.name))
         else:
-            parser.add_argument(flag, dest=f.name, type=typ, default=None)
+            parser.add_argument(flag, dest=f.name, type=typ, default=None, help=FIELD_HELP.get(f.name))
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:

@@ -41,3 +41,11 @@ def test_save_round_trip(tmp_path):
     cfg = TrainConfig(dataset="d.parquet", steps=3)
     save_config(cfg, tmp_path / "config.yaml")
     assert TrainConfig(**yaml.safe_load((tmp_path / "config.yaml").read_text())) == cfg
+
+
+def test_every_option_has_a_flag_with_help():
+    from dataclasses import fields
+
+    from mpgd_train.config import FIELD_HELP
+
+    assert {f.name for f in fields(TrainConfig)} == set(FIELD_HELP)
