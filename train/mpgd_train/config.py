@@ -36,7 +36,7 @@ class TrainConfig:
     shrink_a: float = 10.0
     shrink_c: float = 0.2
     # optimisation (CircuitNet's recipe: AdamW, cosine to 1e-7; lr 5e-3 instead of 2e-4 for short CPU budgets)
-    steps: int = 2500
+    steps: int = 2000
     batch_size: int = 16
     lr: float = 5e-3
     lr_min: float = 1e-7
