@@ -1,0 +1,122 @@
+"""Command line: `python -m mpgd_train {train,eval,export,report} ...` (`--help` on each)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from .config import add_config_flags, config_from_args
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command line that reproduces this run (the arguments `main` was given)."""
+    return "python -m mpgd_train " + " ".join(shlex.quote(a) for a in args.argv)
+
+
+def _print(obj) -> None:
+    print(json.dumps(obj, indent=2, default=str))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import train
+
+    res = train(config_from_args(args))
+    _print({"run_dir": str(res.run_dir), "test": res.metrics})
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .data import load_samples
+    from .train import evaluate, load_checkpoint, pick_device
+
+    device = pick_device(args.device or "")
+    model, norm, cfg, _ = load_checkpoint(args.checkpoint, device)
+    dataset = args.dataset or cfg.dataset
+    samples = load_samples(dataset, cfg.task, None if args.split == "all" else args.split)
+    data = [norm.apply(s.x, s.y) for s in samples]
+    _print({"checkpoint": args.checkpoint, "dataset": dataset, "split": args.split, "metrics": evaluate(model, data, device, cfg.task)})
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_trained, write_model_card
+    from .train import load_checkpoint
+
+    model, norm, cfg, _ = load_checkpoint(args.checkpoint)
+    dataset = args.dataset or cfg.dataset
+    summary = export_trained(model, norm, cfg, dataset, args.out)
+    if args.card:
+        write_model_card(summary, cfg, dataset, _command(args), Path(args.out).with_suffix(".md"))
+    _print({k: v for k, v in summary.items() if k != "metadata"})
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    base = config_from_args(args)
+    lams = [float(v) for v in args.sweep_lambdas.split(",") if v] if args.sweep_lambdas else []
+    rows = run_report(
+        base,
+        results_dir=args.results_dir,
+        runs_dir=args.runs_dir,
+        losses=[v for v in args.losses.split(",") if v],
+        sweep_lambdas=lams,
+        sweep_per_sample=args.sweep_per_sample,
+        export_dir=args.export_dir,
+        command=_command(args),
+    )
+    _print(rows)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m mpgd_train", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    t = sub.add_parser("train", help="train one model (YAML --config sets options, flags win)")
+    add_config_flags(t)
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("eval", help="evaluate a checkpoint on a split")
+    e.add_argument("--checkpoint", required=True)
+    e.add_argument("--dataset", help="default: the checkpoint's dataset")
+    e.add_argument("--split", default="test", choices=["train", "test", "all"])
+    e.add_argument("--device", default="")
+    e.set_defaults(func=cmd_eval)
+
+    x = sub.add_parser("export", help="export a checkpoint to ONNX with metadata, checked against onnxruntime")
+    x.add_argument("--checkpoint", required=True)
+    x.add_argument("--dataset", help="default: the checkpoint's dataset (for the hash, metrics and parity)")
+    x.add_argument("--out", required=True, help="the .onnx file to write")
+    x.add_argument("--card", action="store_true", help="also write a model card (.md beside the .onnx)")
+    x.set_defaults(func=cmd_export)
+
+    r = sub.add_parser("report", help="train MSE, shrinkage and MPGD alike and compare them")
+    add_config_flags(r)
+    r.add_argument("--results-dir", default="docs/results", help="where training.json/.md and the PNGs go")
+    r.add_argument("--runs-dir", default="out/train-report", help="where the training runs go")
+    r.add_argument("--losses", default="mse,shrinkage,mpgd")
+    r.add_argument("--sweep-lambdas", default="", help="comma-separated extra MPGD lambdas, e.g. 0.001,0.003,0.02")
+    r.add_argument("--sweep-per-sample", action="store_true", help="also run MPGD with the other selection mode")
+    r.add_argument("--export-dir", default=None, help="export the MSE and MPGD models (ONNX + model card) here")
+    r.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    args.argv = argv
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"mpgd_train: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""ONNX export with metadata, checked before returning (timm's `onnx_export`).
+
+`export_onnx` puts the model in eval mode, exports it with the input `features` [N, C, H, W] and the output
+`prediction` [N, 1, H, W] (N, H and W dynamic: the model pads H and W to multiples of 4 itself and crops
+back), writes the metadata below as ONNX `metadata_props` (strings; JSON where structured), runs
+`onnx.checker.check_model(full_check=True)` and compares onnxruntime's output with PyTorch's on the given
+inputs; a difference above `tol` (1e-5) raises.
+
+Metadata keys (read by the Rust side):
+  mpgd.format_version  "1"
+  mpgd.task            "congestion" | "drv"
+  mpgd.model           "gpdl" | "routenet"
+  mpgd.input_channels  JSON list of the dataset channel names, in input order
+  mpgd.label           label channel name
+  mpgd.normalization   JSON {mode, channels, scales, label, label_scale, feature_stat}: the input channel c
+                       is divided by scales[c]; the prediction (in [0, 1]) times label_scale is the label in
+                       absolute units (mode "fixed"). Mode "minmax" is CircuitNet's per-sample min-max.
+  mpgd.loss            "mse" | "shrinkage" | "mpgd"
+  mpgd.lambda          MPGD's lambda (string float)
+  mpgd.per_sample      "true" | "false"
+  mpgd.dataset_sha256  SHA-256 of the dataset Parquet file
+  mpgd.metrics         JSON of the metrics on the test split
+  mpgd.config          JSON of the resolved training configuration
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+import torch.nn as nn
+
+__all__ = ["export_onnx", "build_metadata", "read_metadata", "ParityError"]
+
+INPUT_NAME = "features"
+OUTPUT_NAME = "prediction"
+
+
+class ParityError(RuntimeError):
+    pass
+
+
+def build_metadata(*, task: str, model: str, normalization: dict, loss: str, lam: float, per_sample: bool,
+                   dataset_sha256: str, metrics: dict, config: dict | None = None) -> dict[str, str]:
+    return {
+        "mpgd.format_version": "1",
+        "mpgd.task": task,
+        "mpgd.model": model,
+        "mpgd.input_channels": json.dumps(list(normalization["channels"])),
+        "mpgd.label": normalization["label"],
+        "mpgd.normalization": json.dumps(normalization),
+        "mpgd.loss": loss,
+        "mpgd.lambda": repr(float(lam)),
+        "mpgd.per_sample": "true" if per_sample else "false",
+        "mpgd.dataset_sha256": dataset_sha256,
+        "mpgd.metrics": json.dumps(metrics),
+        "mpgd.config": json.dumps(config or {}),
+    }
+
+
+def read_metadata(path: str | Path) -> dict[str, str]:
+    m = onnx.load(str(path), load_external_data=False)
+    return {p.key: p.value for p in m.metadata_props}
+
+
+def export_onnx(
+    model: nn.Module,
+    path: str | Path,
+    metadata: dict[str, str],
+    check_inputs: Sequence[np.ndarray],
+    opset: int = 17,
+    tol: float = 1e-5,
+) -> float:
+    """Export, check and compare; returns the largest |onnxruntime - PyTorch| over `check_inputs` ([C, H, W]
+    or [N, C, H, W] float32 arrays)."""
+    if not check_inputs:
+        raise ValueError("export needs at least one input to check parity on")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model = model.cpu().eval()
+    first = np.asarray(check_inputs[0], np.float32)
+    dummy = torch.from_numpy(first[None] if first.ndim == 3 else first)
+    axes = {0: "batch", 2: "height", 3: "width"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model,
+            (dummy,),
+            str(path),
+            input_names=[INPUT_NAME],
+            output_names=[OUTPUT_NAME],
+            dynamic_axes={INPUT_NAME: axes, OUTPUT_NAME: axes},
+            opset_version=opset,
+            dynamo=False,
+        )
+    proto = onnx.load(str(path))
+    del proto.metadata_props[:]
+    for k, v in metadata.items():
+        entry = proto.metadata_props.add()
+        entry.key = k
+        entry.value = str(v)
+    proto.producer_name = "mpgd_train"
+    onnx.save(proto, str(path))
+    onnx.checker.check_model(str(path), full_check=True)
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    worst = 0.0
+    for x in check_inputs:
+        x = np.asarray(x, np.float32)
+        x = x[None] if x.ndim == 3 else x
+        with torch.no_grad():
+            ref = model(torch.from_numpy(np.ascontiguousarray(x))).numpy()
+        got = sess.run([OUTPUT_NAME], {INPUT_NAME: np.ascontiguousarray(x)})[0]
+        if got.shape != ref.shape:
+            raise ParityError(f"onnxruntime output shape {got.shape} != PyTorch {ref.shape}")
+        worst = max(worst, float(np.max(np.abs(got - ref))))
+    if worst > tol:
+        raise ParityError(f"onnxruntime differs from PyTorch by {worst:.3g} > {tol:g}")
+    return worst
+
+
+def export_trained(model: nn.Module, normalizer, cfg, dataset: str | Path, path: str | Path,
+                   metrics: dict | None = None, dataset_sha256: str | None = None, max_check: int = 4) -> dict:
+    """Export a trained model with its metadata; parity is checked on up to `max_check` test samples (train
+    samples when the test split is empty). Evaluates on the test split when `metrics` is None. Returns a
+    summary dict (path, parity, metrics, metadata)."""
+    from .data import file_sha256, get_task, load_samples
+    from .train import evaluate
+
+    task = get_task(cfg.task)
+    samples = load_samples(dataset, task, "test") or load_samples(dataset, task, "train")
+    data = [normalizer.apply(s.x, s.y) for s in samples]
+    if metrics is None:
+        metrics = evaluate(model, data, torch.device("cpu"), task.name)
+    meta = build_metadata(
+        task=task.name, model=cfg.resolved_model(), normalization=normalizer.to_dict(), loss=cfg.loss,
+        lam=cfg.lam, per_sample=cfg.per_sample, dataset_sha256=dataset_sha256 or file_sha256(dataset),
+        metrics=metrics, config=cfg.to_dict(),
+    )
+    parity = export_onnx(model, path, meta, [x for x, _ in data[:max_check]])
+    return {"path": str(path), "parity_max_abs_diff": parity, "metrics": metrics, "metadata": meta}
+
+
+def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path: str | Path) -> None:
+    meta = summary["metadata"]
+    m = summary["metrics"]
+    rows = "\n".join(f"| {k} | {v:.6g} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in m.items())
+    text = f"""# {Path(summary['path']).name}
+
+| | |
+|---|---|
+| task | {meta['mpgd.task']} (label `{meta['mpgd.label']}`) |
+| model | {meta['mpgd.model']} |
+| inputs (in order) | {', '.join(json.loads(meta['mpgd.input_channels']))} |
+| loss | {cfg.loss} (lambda {cfg.lam}, per-sample {cfg.per_sample}, weight {cfg.loss_weight}) |
+| data | `{dataset}` (sha256 {meta['mpgd.dataset_sha256']}) |
+| split | design-wise: trained on split "train", metrics on split "test" |
+| budget | {cfg.steps} steps, batch {cfg.batch_size}, crop {cfg.crop}, seed {cfg.seed} |
+| normalisation | {meta['mpgd.normalization']} |
+| ONNX vs PyTorch | max abs diff {summary['parity_max_abs_diff']:.3g} |
+
+Command: `{command}`
+
+## Test-split metrics
+| metric | value |
+|---|---|
+{rows}
+"""
+    Path(path).write_text(text)

@@ -1,0 +1,21 @@
+"""Models by name (CircuitNet's `build_model`): `build_model("gpdl", in_channels=3)`."""
+
+from __future__ import annotations
+
+import torch.nn as nn
+
+from ._blocks import HotspotNet, count_parameters, init_weights
+from .gpdl import GPDL
+from .routenet import RouteNet
+
+__all__ = ["GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
+
+MODELS: dict[str, type[HotspotNet]] = {"gpdl": GPDL, "routenet": RouteNet}
+
+
+def build_model(name: str, in_channels: int, out_channels: int = 1) -> nn.Module:
+    try:
+        cls = MODELS[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}; choose one of {sorted(MODELS)}") from None
+    return cls(in_channels=in_channels, out_channels=out_channels)

@@ -1,0 +1,94 @@
+"""Two-step training smoke tests, CLI round trip and a tiny report (all on a synthetic dataset)."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from mpgd_train.__main__ import main
+from mpgd_train.config import load_config
+from mpgd_train.export import read_metadata
+from mpgd_train.report import REPORT_KEYS, steps_to_reach
+from mpgd_train.train import cosine_lr, load_checkpoint, train
+
+
+def _cfg(dataset, out, **kw):
+    base = dict(dataset=str(dataset), out=str(out), steps=2, batch_size=2, crop=16, eval_every=1, checkpoint_every=1, progress=False, threads=2)
+    base.update(kw)
+    return load_config(None, **base)
+
+
+def test_cosine_schedule_endpoints():
+    assert cosine_lr(0, 100, 2e-4, 1e-7) == pytest.approx(2e-4)
+    assert cosine_lr(50, 100, 2e-4, 1e-7) == pytest.approx(1e-7 + 0.5 * (2e-4 - 1e-7))
+    assert cosine_lr(100, 100, 2e-4, 1e-7) == pytest.approx(1e-7)
+
+
+@pytest.mark.parametrize("task, loss", [("congestion", "mpgd"), ("drv", "mse")])
+def test_two_step_training_writes_a_run(task, loss, tiny_dataset, tmp_path):
+    res = train(_cfg(tiny_dataset, tmp_path / "run", task=task, loss=loss))
+    run = tmp_path / "run"
+    for name in ("config.yaml", "steps.csv", "eval.csv", "checkpoint_1.pt", "checkpoint_2.pt", "final.pt", "metrics.json"):
+        assert (run / name).exists(), name
+    rows = list(csv.DictReader(open(run / "steps.csv")))
+    assert [r["step"] for r in rows] == ["1", "2"]
+    assert set(rows[0]) == {"step", "loss", "selected_fraction", "lr", "seconds"}
+    assert all(0.0 <= float(r["selected_fraction"]) <= 1.0 and np.isfinite(float(r["loss"])) for r in rows)
+    assert float(rows[0]["lr"]) == pytest.approx(res.config.lr)
+    for key in ("nrms", "ssim", "emd", "peak_nrmse", "r2", "hotspot_precision", "hotspot_recall"):
+        assert key in res.metrics
+    if task == "drv":
+        assert "roc_auc" in res.metrics
+    model, norm, cfg, ck = load_checkpoint(run / "final.pt")
+    assert ck["step"] == 2 and cfg.task == task and norm.channels == list(res.normalizer.channels)
+
+
+def test_same_seed_same_losses(tiny_dataset, tmp_path):
+    a = train(_cfg(tiny_dataset, tmp_path / "a", eval_every=0, checkpoint_every=0))
+    b = train(_cfg(tiny_dataset, tmp_path / "b", eval_every=0, checkpoint_every=0))
+    assert [r["loss"] for r in a.steps] == [r["loss"] for r in b.steps]
+
+
+def test_cli_train_eval_export(tiny_dataset, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "--dataset", str(tiny_dataset), "--out", str(run), "--steps", "2", "--batch-size", "2", "--crop", "16",
+                 "--eval-every", "1", "--progress", "false", "--loss", "shrinkage"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--checkpoint", str(run / "final.pt")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["split"] == "test" and "nrms" in out["metrics"]
+    onnx_path = tmp_path / "m.onnx"
+    assert main(["export", "--checkpoint", str(run / "final.pt"), "--out", str(onnx_path), "--card"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["parity_max_abs_diff"] <= 1e-5
+    meta = read_metadata(onnx_path)
+    assert meta["mpgd.loss"] == "shrinkage" and json.loads(meta["mpgd.input_channels"]) == ["macro_region", "rudy", "rudy_pin"]
+    assert len(meta["mpgd.dataset_sha256"]) == 64 and "nrms" in json.loads(meta["mpgd.metrics"])
+    assert (tmp_path / "m.md").exists()
+
+
+def test_cli_reports_a_missing_dataset(tmp_path, capsys):
+    assert main(["train", "--out", str(tmp_path / "r"), "--steps", "1"]) == 1
+    assert "dataset" in capsys.readouterr().err
+
+
+def test_steps_to_reach():
+    evals = [{"step": 0, "nrms": 0.5}, {"step": 10, "nrms": 0.2}, {"step": 20, "nrms": 0.1}]
+    assert steps_to_reach(evals, 0.2) == 10 and steps_to_reach(evals, 0.05) is None
+
+
+def test_tiny_report(tiny_dataset, tmp_path, capsys):
+    results = tmp_path / "results"
+    assert main(["report", "--dataset", str(tiny_dataset), "--steps", "2", "--batch-size", "2", "--crop", "16", "--eval-every", "1",
+                 "--progress", "false", "--results-dir", str(results), "--runs-dir", str(tmp_path / "runs")]) == 0
+    rows = json.loads((results / "training.json").read_text())
+    assert [r["loss"] for r in rows] == ["mse", "shrinkage", "mpgd"]
+    for r in rows:
+        assert set(REPORT_KEYS) <= set(r)
+        assert r["command"].startswith("python -m mpgd_train report")
+    assert rows[0]["steps_to_mse_final_nrms"] is not None  # MSE reaches its own final NRMS
+    md = (results / "training.md").read_text()
+    assert "| mpgd |" in md and "peakNRMSE" in md
+    for png in ("curve_loss.png", "curve_selected_fraction.png", "curve_nrms.png", "curve_peak_nrmse.png"):
+        assert (results / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
