@@ -378,6 +378,29 @@ pub(super) fn skip_extension(s: &str) -> PResult<'_, ()> {
     }
 }
 
+/// Runs one block production (`LAYER`, `MACRO`, `VIA`, `SITE`...) on a test string whose first
+/// token is the block keyword: the value and its warnings, or `line:column: message (context)`.
+#[cfg(test)]
+pub(super) fn run_block<T>(
+    text: &str,
+    f: impl for<'a> Fn(&'a str, &mut Warnings) -> PResult<'a, T>,
+) -> Result<(T, Vec<String>), String> {
+    let mut w = Warnings::default();
+    let (rest, _) = crate::lefdef::lex::token(text).map_err(|e| format!("{e:?}"))?;
+    match f(rest, &mut w) {
+        Ok((rest, v)) => {
+            assert_eq!(sp(rest), "", "input left over");
+            let ws = w.finish(text, std::path::Path::new("t.lef"));
+            Ok((v, ws.into_iter().map(|w| w.message).collect()))
+        }
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+            let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
+            Err(format!("{}:{}: {} ({})", e.line, e.column, e.message, e.context.join(" > ")))
+        }
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -221,26 +221,7 @@ mod tests {
     use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<(Layer, Vec<String>), String> {
-        let mut w = Warnings::default();
-        let (rest, _) = token(text).unwrap();
-        match layer(rest, &mut w) {
-            Ok((rest, l)) => {
-                assert_eq!(sp(rest), "", "input left over");
-                let ws = w.finish(text, std::path::Path::new("t.lef"));
-                Ok((l, ws.into_iter().map(|w| w.message).collect()))
-            }
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!(
-                    "{}:{}: {} ({})",
-                    e.line,
-                    e.column,
-                    e.message,
-                    e.context.join(" > ")
-                ))
-            }
-            Err(e) => Err(format!("{e:?}")),
-        }
+        super::super::common::run_block(text, layer)
     }
 
     #[test]

@@ -76,22 +76,7 @@ mod tests {
     use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<Site, String> {
-        let mut w = Warnings::default();
-        let (rest, _) = token(text).unwrap();
-        match site(rest, &mut w) {
-            Ok((_, v)) => Ok(v),
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!(
-                    "{}:{}: {} ({})",
-                    e.line,
-                    e.column,
-                    e.message,
-                    e.context.join(" > ")
-                ))
-            }
-            Err(e) => Err(format!("{e:?}")),
-        }
+        super::super::common::run_block(text, site).map(|(s, _)| s)
     }
 
     #[test]

@@ -88,31 +88,7 @@ mod tests {
     use crate::lefdef::lef::{Geom, Shape};
     use crate::lefdef::lex::{sp, token};
 
-    fn run<T>(
-        text: &str,
-        f: impl for<'a> Fn(&'a str, &mut Warnings) -> PResult<'a, T>,
-    ) -> Result<(T, Vec<String>), String> {
-        let mut w = Warnings::default();
-        let (rest, _) = token(text).unwrap();
-        match f(rest, &mut w) {
-            Ok((rest, v)) => {
-                assert_eq!(sp(rest), "", "input left over");
-                let ws = w.finish(text, std::path::Path::new("t.lef"));
-                Ok((v, ws.into_iter().map(|w| w.message).collect()))
-            }
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-                Err(format!(
-                    "{}:{}: {} ({})",
-                    e.line,
-                    e.column,
-                    e.message,
-                    e.context.join(" > ")
-                ))
-            }
-            Err(e) => Err(format!("{e:?}")),
-        }
-    }
+    use super::super::common::run_block as run;
 
     #[test]
     fn fixed_via() {
