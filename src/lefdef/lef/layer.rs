@@ -218,7 +218,6 @@ fn is_known(k: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<(Layer, Vec<String>), String> {
         super::super::common::run_block(text, layer)

@@ -323,7 +323,6 @@ fn density<'a>(s: &'a str, macro_name: &str) -> PResult<'a, ()> {
 mod tests {
     use super::*;
     use crate::lefdef::lef::Geom;
-    use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<(Macro, Vec<String>), String> {
         super::super::common::run_block(text, macro_)

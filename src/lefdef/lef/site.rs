@@ -73,7 +73,6 @@ pub(super) fn size_by(s: &str) -> PResult<'_, (f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lefdef::lex::token;
 
     fn run(text: &str) -> Result<Site, String> {
         super::super::common::run_block(text, site).map(|(s, _)| s)

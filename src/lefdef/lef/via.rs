@@ -86,7 +86,6 @@ fn via_rule_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a,
 mod tests {
     use super::*;
     use crate::lefdef::lef::{Geom, Shape};
-    use crate::lefdef::lex::{sp, token};
 
     use super::super::common::run_block as run;
 
