@@ -1,7 +1,7 @@
 //! `mpgd demo`: the main job on the bundled nangate45/gcd, with no arguments, so a fresh clone
 //! shows what mpgd does in one command: read the design, extract its CircuitNet feature maps,
 //! route it twice (OpenROAD's default capacity, then OpenROAD's `congestion1` derating: metal2 and
-//! metal3 at 90%), print the GRT-style tables, and write heat maps of features and congestion.
+//! metal3 at 90%, metal4 and up removed), print the GRT-style tables, and write heat maps of features and congestion.
 
 use crate::design::{Design, DesignInput};
 use crate::features::{extract, png::heat_map_png, FeatureConfig, Map};
@@ -33,7 +33,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     print!("{}", stats.table());
 
     let mut pictures: Vec<(String, Vec<u8>)> = Vec::new();
-    for (title, adjust) in [("OpenROAD defaults", ""), ("congestion1: metal2=0.9 metal3=0.9", "metal2=0.9,metal3=0.9")] {
+    for (title, adjust) in [("OpenROAD defaults", ""), ("congestion1: metal2=0.9 metal3=0.9 metal4-metal10=1.0", "metal2=0.9,metal3=0.9,metal4-metal10=1.0")] {
         let mut cfg = RouteConfig {
             layer_range: Some(parse_layer_range("metal2-metal10").map_err(anyhow::Error::msg)?),
             ..Default::default()
