@@ -96,6 +96,8 @@ fn route_writes_the_spec_json_guides_and_maps() {
     let gj: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(maps.join("grid.json")).unwrap()).unwrap();
     assert_eq!((gj["nx"].as_u64(), gj["ny"].as_u64()), (Some(35), Some(35)));
+    let png = std::fs::read(maps.join("congestion.png")).expect("congestion.png is written");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }
 
 #[test]

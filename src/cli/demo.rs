@@ -46,12 +46,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         print!("{}", crate::route::report::resources_table(&r));
         print!("{}", crate::route::report::congestion_table(&r));
         let (nx, ny) = (r.grid.nx, r.grid.ny);
-        let over: Vec<f32> = (0..nx * ny)
-            .map(|k| {
-                let ratio = |d: f32, c: f32| if c > 0.0 { (d - c).max(0.0) / c } else { 0.0 };
-                ratio(r.maps.demand_h[k], r.maps.cap_h[k]) + ratio(r.maps.demand_v[k], r.maps.cap_v[k])
-            })
-            .collect();
+        let over = r.congestion_map();
         let name = if adjust.is_empty() { "congestion_default.png" } else { "congestion_congestion1.png" };
         pictures.push((name.into(), heat_map_png(&Map { nx, ny, data: over })));
         if adjust.is_empty() {

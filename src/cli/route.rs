@@ -39,7 +39,8 @@ pub struct Args {
     /// Write the JSON report.
     #[arg(long, value_name = "OUT.json")]
     pub json: Option<PathBuf>,
-    /// Write per-GCell H/V capacity and demand maps (.npy) and grid.json into DIR.
+    /// Write per-GCell H/V capacity and demand maps (.npy), grid.json and a congestion heat map
+    /// (congestion.png: overflow over capacity, H plus V) into DIR.
     #[arg(long, value_name = "DIR")]
     pub maps: Option<PathBuf>,
 }
@@ -191,9 +192,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         ] {
             crate::output::write_atomic(
                 &dir.join(format!("{name}.npy")),
-                &crate::route::report::npy(data, ny, nx),
+                &crate::npy::encode_f32(data, ny, nx),
             )?;
         }
+        let picture = crate::features::Map { nx, ny, data: r.congestion_map() };
+        crate::output::write_atomic(&dir.join("congestion.png"), &crate::features::png::heat_map_png(&picture))?;
         crate::output::write_atomic(
             &dir.join("grid.json"),
             crate::route::report::grid_json(&r, &names).as_bytes(),

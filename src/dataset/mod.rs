@@ -261,40 +261,15 @@ fn route_and_extract(design: &Design, v: &Variant) -> anyhow::Result<RoutedMaps>
         anyhow::ensure!(c.name() == *name, "feature channel {} where {name} was expected", c.name());
         channels.push(m.data.clone());
     }
-    let (eh, ev) = direction_overflow(&egr, nx, ny);
+    let (eh, ev) = egr.overflow_maps();
     channels.push(congestion_label(&eh, &egr.maps.cap_h));
     channels.push(congestion_label(&ev, &egr.maps.cap_v));
-    let (oh, ov) = direction_overflow(&full, nx, ny);
+    let (oh, ov) = full.overflow_maps();
     let h = congestion_label(&oh, &full.maps.cap_h);
     let vv = congestion_label(&ov, &full.maps.cap_v);
     let sum = h.iter().zip(&vv).map(|(a, b)| a + b).collect();
     channels.extend([h, vv, sum]);
     Ok(RoutedMaps { nx, ny, gcell_um: full.gcell_um, channels })
-}
-
-/// Per GCell and direction, Σ over layers of max(0, usage − capacity) on the GCell's edge (the
-/// edge to its right for H, above it for V; the last column/row repeats the one before), the same
-/// edge the router's `maps` report for that GCell.
-fn direction_overflow(r: &crate::route::RouteResult, nx: usize, ny: usize) -> (Vec<f32>, Vec<f32>) {
-    let g = crate::route::pattern::Grid2 { nx, ny };
-    let mut h = vec![0f32; nx * ny];
-    let mut v = vec![0f32; nx * ny];
-    for (cap, use_) in r.edge_capacity.iter().zip(&r.edge_usage) {
-        for y in 0..ny {
-            for x in 0..nx {
-                let k = y * nx + x;
-                if nx > 1 {
-                    let e = g.h(x.min(nx - 2), y);
-                    h[k] += (use_[e] - cap[e]).max(0) as f32;
-                }
-                if ny > 1 {
-                    let e = g.v(x, y.min(ny - 2));
-                    v[k] += (use_[e] - cap[e]).max(0) as f32;
-                }
-            }
-        }
-    }
-    (h, v)
 }
 
 #[cfg(test)]

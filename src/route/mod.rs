@@ -212,6 +212,44 @@ pub struct RouteResult {
     pub warnings: Vec<String>,
 }
 
+impl RouteResult {
+    /// Per GCell and direction, Σ over layers of max(0, usage − capacity) on the GCell's edge (the
+    /// edge to its right for H, above it for V; the last column/row repeats the one before): the
+    /// same edges [`Maps`] reports, so `overflow / cap` is CircuitNet's congestion label.
+    pub fn overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        let (nx, ny) = (self.grid.nx, self.grid.ny);
+        let g = pattern::Grid2 { nx, ny };
+        let mut h = vec![0f32; nx * ny];
+        let mut v = vec![0f32; nx * ny];
+        for (cap, used) in self.edge_capacity.iter().zip(&self.edge_usage) {
+            for y in 0..ny {
+                for x in 0..nx {
+                    let k = y * nx + x;
+                    if nx > 1 {
+                        let e = g.h(x.min(nx - 2), y);
+                        h[k] += (used[e] - cap[e]).max(0) as f32;
+                    }
+                    if ny > 1 {
+                        let e = g.v(x, y.min(ny - 2));
+                        v[k] += (used[e] - cap[e]).max(0) as f32;
+                    }
+                }
+            }
+        }
+        (h, v)
+    }
+
+    /// CircuitNet's congestion per GCell: `overflow_h / cap_h + overflow_v / cap_v` (a term is 0
+    /// where its capacity is 0).
+    pub fn congestion_map(&self) -> Vec<f32> {
+        let (h, v) = self.overflow_maps();
+        let ratio = |o: f32, c: f32| if c > 0.0 { o / c } else { 0.0 };
+        (0..h.len())
+            .map(|k| ratio(h[k], self.maps.cap_h[k]) + ratio(v[k], self.maps.cap_v[k]))
+            .collect()
+    }
+}
+
 /// The router's GCell grid for a design: OpenROAD's default tile (15 pitches of the third
 /// routing layer's tracks) unless `gcell_size` is given, as the shared [`grid::GCellGrid`], so
 /// that feature maps align pixel for pixel with the router's maps. `None` when the design has no

@@ -196,26 +196,6 @@ pub fn guides(r: &RouteResult, layer_names: &[String]) -> String {
     s
 }
 
-/// A NumPy `.npy` (format 1.0) holding a float32 array of shape `[ny, nx]`, little-endian,
-/// C order; `data` is row-major with row 0 the bottom row of GCells.
-pub fn npy(data: &[f32], ny: usize, nx: usize) -> Vec<u8> {
-    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({ny}, {nx}), }}");
-    // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of
-    // 64 and ended by a newline.
-    let total = 10 + header.len() + 1;
-    let pad = (64 - total % 64) % 64;
-    header.push_str(&" ".repeat(pad));
-    header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + data.len() * 4);
-    out.extend_from_slice(b"\x93NUMPY\x01\x00");
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    for v in data {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    out
-}
-
 /// `grid.json` for `--maps`: origin and GCell size (µm), nx, ny, layer names.
 pub fn grid_json(r: &RouteResult, layer_names: &[String]) -> String {
     let d = r.dbu_per_micron as f64;
@@ -229,23 +209,4 @@ pub fn grid_json(r: &RouteResult, layer_names: &[String]) -> String {
         "note": "last column/row GCells are larger: they absorb the die remainder",
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn npy_header_is_aligned() {
-        let b = npy(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3);
-        assert_eq!(&b[..6], b"\x93NUMPY");
-        let hl = u16::from_le_bytes([b[8], b[9]]) as usize;
-        assert_eq!((10 + hl) % 64, 0);
-        assert_eq!(b[10 + hl - 1], b'\n');
-        assert_eq!(b.len(), 10 + hl + 24);
-        assert_eq!(
-            f32::from_le_bytes([b[10 + hl], b[11 + hl], b[12 + hl], b[13 + hl]]),
-            1.0
-        );
-    }
 }
