@@ -240,43 +240,30 @@ fn edge_substitution(nodes: &mut Vec<(i32, i32)>, edges: &mut Vec<(usize, usize)
         for v in 0..adj.len() {
             // The best pair of live incident edges at v.
             let inc: Vec<usize> = adj[v].iter().copied().filter(|&e| !dead[e]).collect();
-            let mut best = (0i64, usize::MAX, usize::MAX);
+            // (gain, e1, e2, u, w, steiner point): kept so the winner is applied without
+            // recomputing its ends and point.
+            let mut best: Option<(i64, usize, usize, usize, usize, (i32, i32))> = None;
+            let other = |e: usize| {
+                if edges[e].0 == v {
+                    edges[e].1
+                } else {
+                    edges[e].0
+                }
+            };
             for i in 0..inc.len() {
                 for j in i + 1..inc.len() {
                     let (e1, e2) = (inc[i], inc[j]);
-                    let u = if edges[e1].0 == v {
-                        edges[e1].1
-                    } else {
-                        edges[e1].0
-                    };
-                    let w = if edges[e2].0 == v {
-                        edges[e2].1
-                    } else {
-                        edges[e2].0
-                    };
+                    let (u, w) = (other(e1), other(e2));
                     let (pv, pu, pw) = (nodes[v], nodes[u], nodes[w]);
                     let s = (med(pv.0, pu.0, pw.0), med(pv.1, pu.1, pw.1));
                     let gain =
                         dist(pv, pu) + dist(pv, pw) - dist(s, pv) - dist(s, pu) - dist(s, pw);
-                    if gain > best.0 {
-                        best = (gain, e1, e2);
+                    if gain > best.map_or(0, |b| b.0) {
+                        best = Some((gain, e1, e2, u, w, s));
                     }
                 }
             }
-            if best.1 != usize::MAX {
-                let (e1, e2) = (best.1, best.2);
-                let u = if edges[e1].0 == v {
-                    edges[e1].1
-                } else {
-                    edges[e1].0
-                };
-                let w = if edges[e2].0 == v {
-                    edges[e2].1
-                } else {
-                    edges[e2].0
-                };
-                let (pv, pu, pw) = (nodes[v], nodes[u], nodes[w]);
-                let s = (med(pv.0, pu.0, pw.0), med(pv.1, pu.1, pw.1));
+            if let Some((_, e1, e2, u, w, s)) = best {
                 dead[e1] = true;
                 dead[e2] = true;
                 let si = nodes.len();
