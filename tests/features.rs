@@ -286,7 +286,9 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
             "rudy_short",
             "rudy_pin",
             "rudy_pin_long",
-            "pin_density"
+            "pin_density",
+            "egr_overflow_h",
+            "egr_overflow_v"
         ]
     );
 
@@ -303,8 +305,23 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
         let png = std::fs::read(out.join(format!("{}.png", c.name()))).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     }
+    // gcd routes without overflow at OpenROAD's default capacity: its early-routing maps are 0.
+    for name in ["egr_overflow_h", "egr_overflow_v"] {
+        let (data, ny, nx) = mpgd::npy::read_f32(&out.join(format!("{name}.npy"))).unwrap();
+        assert_eq!((ny, nx), (35, 35), "{name}");
+        assert!(data.iter().all(|&v| v == 0.0), "{name} is not zero on gcd");
+    }
     let files = std::fs::read_dir(&out).unwrap().count();
-    assert_eq!(files, 17, "8 npy + 8 png + grid.json, no temporary left");
+    assert_eq!(files, 21, "10 npy + 10 png + grid.json, no temporary left");
+
+    // --no-egr skips the routing pass and its two maps.
+    let out2 = dir.path("maps2");
+    let mut args = vec!["features".to_string()];
+    args.extend(design_args(&lefs, &def));
+    args.extend(["--out".into(), out2.display().to_string(), "--no-egr".into()]);
+    let o = mpgd(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_dir(&out2).unwrap().count(), 9, "8 npy + grid.json");
 }
 
 #[test]

@@ -166,3 +166,42 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
     a.extend(["--layers".to_string(), "metal9-metal2".to_string()]);
     assert_user_error(&mpgd(a), "metal9-metal2");
 }
+
+/// The early-global-routing maps (`egr_overflow_*` features) are the 2-D pattern stage, before
+/// rip-up and reroute: the same for any iteration count, more overflowed than the negotiated
+/// result on a congested setting (OpenROAD's congestion1), and each GCell's value is its edge's.
+#[test]
+fn early_route_maps_are_the_pattern_stage_before_negotiation() {
+    use mpgd::route::{parse_layer_adjust, parse_layer_range, run, RouteConfig};
+    let (lefs, def) = gcd();
+    let d = mpgd::design::Design::load(&mpgd::design::DesignInput::new(lefs, def)).expect("gcd loads");
+    let cfg = RouteConfig {
+        layer_range: Some(parse_layer_range("metal2-metal10").unwrap()),
+        layer_adjust: ["metal2=0.9", "metal3=0.9"].iter().map(|s| parse_layer_adjust(s).unwrap()).collect(),
+        ..RouteConfig::default()
+    };
+    let full = run(&d, &cfg).unwrap();
+    let early = run(&d, &RouteConfig { iterations: 0, ..cfg.clone() }).unwrap();
+    assert_eq!(full.pattern_usage_2d, early.pattern_usage_2d, "the pattern stage depends on the rounds");
+    let edge_over: i64 = full
+        .pattern_usage_2d
+        .iter()
+        .zip(&full.capacity_2d)
+        .map(|(&u, &c)| (u - c).max(0) as i64)
+        .sum();
+    assert!(edge_over > full.overflow_2d, "pattern stage {edge_over}, negotiated {}", full.overflow_2d);
+    let (h, v) = full.pattern_overflow_maps();
+    let (nx, ny) = (full.grid.nx, full.grid.ny);
+    assert_eq!((h.len(), v.len()), (nx * ny, nx * ny));
+    assert!(h.iter().chain(&v).all(|&x| x >= 0.0));
+    assert!(h.iter().sum::<f32>() > 0.0 && v.iter().sum::<f32>() > 0.0);
+    // Edge ids as the router numbers them: horizontal edges first, (nx - 1) per row.
+    let g = mpgd::route::pattern::Grid2 { nx, ny };
+    for (x, y) in [(3, 4), (nx - 1, ny / 2), (nx / 2, ny - 1)] {
+        let eh = g.h(x.min(nx - 2), y);
+        let ev = g.v(x, y.min(ny - 2));
+        let over = |e: usize| (full.pattern_usage_2d[e] - full.capacity_2d[e]).max(0) as f32;
+        assert_eq!(h[y * nx + x], over(eh), "H at ({x}, {y})");
+        assert_eq!(v[y * nx + x], over(ev), "V at ({x}, {y})");
+    }
+}

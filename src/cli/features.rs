@@ -37,6 +37,9 @@ pub struct Args {
     /// Count physical-only cells (fill, tap, endcap) in cell_density.
     #[arg(long)]
     pub count_physical_cells: bool,
+    /// Skip the early-global-routing maps (egr_overflow_h/v), which need a pattern-routing pass.
+    #[arg(long)]
+    pub no_egr: bool,
 }
 
 /// `--footprint` values.
@@ -100,23 +103,28 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let cfg = a.config();
 
     let t = Instant::now();
-    let maps = features::extract(&design, &grid, &cfg);
+    let fmaps = features::extract(&design, &grid, &cfg);
     let secs = t.elapsed().as_secs_f64();
+    let mut maps: Vec<(&'static str, &'static str, features::Map)> =
+        fmaps.iter().map(|(c, m)| (c.name(), c.unit(), m.clone())).collect();
+    let mut egr_secs = None;
+    if !a.no_egr {
+        let t = Instant::now();
+        let (h, v) = egr_maps(&design, size, &grid)?;
+        egr_secs = Some(t.elapsed().as_secs_f64());
+        maps.push(("egr_overflow_h", "1", h));
+        maps.push(("egr_overflow_v", "1", v));
+    }
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (c, m) in maps.iter() {
-        files.push((
-            format!("{}.npy", c.name()),
-            crate::npy::encode_f32(&m.data, m.ny, m.nx),
-        ));
+    for (name, _, m) in &maps {
+        files.push((format!("{name}.npy"), crate::npy::encode_f32(&m.data, m.ny, m.nx)));
     }
     if a.png {
         let pngs: Vec<(String, Vec<u8>)> = {
             use rayon::prelude::*;
-            maps.iter()
-                .collect::<Vec<_>>()
-                .par_iter()
-                .map(|(c, m)| (format!("{}.png", c.name()), features::png::heat_map_png(m)))
+            maps.par_iter()
+                .map(|(name, _, m)| (format!("{name}.png"), features::png::heat_map_png(m)))
                 .collect()
         };
         files.extend(pngs);
@@ -135,10 +143,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         "y_lines_dbu": grid.y_lines,
         "row0": "bottom",
         "dtype": "float32",
-        "channels": Channel::ALL.iter().map(|c| c.name()).collect::<Vec<_>>(),
-        "units": Channel::ALL
+        "channels": maps.iter().map(|(name, _, _)| *name).collect::<Vec<_>>(),
+        "units": maps
             .iter()
-            .map(|c| (c.name().to_string(), serde_json::Value::from(c.unit())))
+            .map(|(name, unit, _)| (name.to_string(), serde_json::Value::from(*unit)))
             .collect::<serde_json::Map<_, _>>(),
         "config": {
             "footprint": format!("{:?}", cfg.footprint),
@@ -155,27 +163,49 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     write_all(&a.out, &files)?;
 
     println!(
-        "{}: {} x {} GCells of {} um, {} maps in {:.3} s, written to {}",
+        "{}: {} x {} GCells of {} um, {} geometric maps in {:.3} s{}, written to {}",
         design.name,
         grid.nx(),
         grid.ny(),
         um(size),
         Channel::ALL.len(),
         secs,
+        egr_secs.map(|s| format!(", early global route in {s:.3} s")).unwrap_or_default(),
         a.out.display()
     );
     println!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
-    for (c, m) in maps.iter() {
+    for (name, _, m) in &maps {
         let (lo, hi) = m.min_max();
-        println!(
-            "{:<14} {:>12.5} {:>12.5} {:>14.4}",
-            c.name(),
-            lo,
-            hi,
-            m.sum()
-        );
+        println!("{:<14} {:>12.5} {:>12.5} {:>14.4}", name, lo, hi, m.sum());
     }
     Ok(())
+}
+
+/// The early-global-routing overflow maps: the router's pattern stage (no rip-up and reroute)
+/// on the same grid, per direction `overflow / capacity` as the dataset's `egr_overflow_*`.
+fn egr_maps(
+    design: &crate::design::Design,
+    size: i64,
+    grid: &GCellGrid,
+) -> anyhow::Result<(features::Map, features::Map)> {
+    use crate::route::{run, RouteConfig};
+    let r = run(design, &RouteConfig { gcell_size: Some(size), iterations: 0, ..RouteConfig::default() })
+        .context("early global route for the egr_overflow maps (--no-egr skips them)")?;
+    let (nx, ny) = (grid.nx(), grid.ny());
+    anyhow::ensure!(
+        r.grid.nx == nx && r.grid.ny == ny,
+        "the router's grid is {} x {}, the feature grid {nx} x {ny}",
+        r.grid.nx,
+        r.grid.ny
+    );
+    let (h, v) = r.pattern_overflow_maps();
+    let ratio = |o: &[f32], c: &[f32]| -> Vec<f32> {
+        o.iter().zip(c).map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 }).collect()
+    };
+    Ok((
+        features::Map { nx, ny, data: ratio(&h, &r.maps.cap_h) },
+        features::Map { nx, ny, data: ratio(&v, &r.maps.cap_v) },
+    ))
 }
 
 /// Writes every file under `dir` (created if missing), each atomically.

@@ -4,6 +4,7 @@
 //! seed = 1
 //! designs_dir = "../tests/data"        # optional; default $MPGD_DESIGNS, else ../../shared/designs
 //! window = 256                         # largest sample side, in GCells
+//! route_iterations = 10                # rip-up and reroute rounds of the label routes
 //!
 //! [variants]
 //! layers = ["metal2-metal10"]          # routing layer ranges
@@ -55,6 +56,8 @@ pub struct RawConfig {
     pub designs_dir: Option<PathBuf>,
     #[serde(default = "default_window")]
     pub window: usize,
+    #[serde(default = "default_route_iterations")]
+    pub route_iterations: usize,
     #[serde(default)]
     pub variants: RawVariants,
     #[serde(rename = "design")]
@@ -105,6 +108,9 @@ fn default_seed() -> u64 {
 fn default_window() -> usize {
     256
 }
+fn default_route_iterations() -> usize {
+    10
+}
 fn default_layers() -> Vec<String> {
     vec![String::new()]
 }
@@ -127,6 +133,8 @@ pub struct DatasetConfig {
     pub path: PathBuf,
     pub seed: u64,
     pub window: usize,
+    /// Rip-up and reroute rounds for the label routes (`--iterations`).
+    pub route_iterations: usize,
     pub designs: Vec<DesignEntry>,
 }
 
@@ -248,7 +256,13 @@ impl DatasetConfig {
         if !designs.iter().any(|d| d.split == Split::Train) || !designs.iter().any(|d| d.split == Split::Test) {
             return Err(err("both splits need at least one design (split = \"train\" and split = \"test\")".into()));
         }
-        Ok(DatasetConfig { path: path.to_path_buf(), seed: raw.seed, window: raw.window, designs })
+        Ok(DatasetConfig {
+            path: path.to_path_buf(),
+            seed: raw.seed,
+            window: raw.window,
+            route_iterations: raw.route_iterations,
+            designs,
+        })
     }
 }
 

@@ -103,7 +103,7 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: bool) -> anyhow::Result<
             let mut def = l.def.clone();
             perturb::apply(v.perturb, &l.base, &mut def);
             let design = build_design(&l.lefs, &def, &entry.def)?;
-            let maps = route_and_extract(&design, v)
+            let maps = route_and_extract(&design, v, cfg.route_iterations)
                 .with_context(|| format!("design '{}', variant {}", entry.name, v.label()))?;
             bar.inc(1);
             Ok(windows(&maps, cfg.window)
@@ -132,6 +132,7 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: bool) -> anyhow::Result<
         "config": cfg.path.display().to_string(),
         "seed": cfg.seed,
         "window": cfg.window,
+        "route_iterations": cfg.route_iterations,
         "features": FEATURES,
         "labels": LABELS,
         "designs": cfg.designs.iter().map(|d| serde_json::json!({
@@ -230,11 +231,12 @@ fn summary_without_time(s: &Summary) -> serde_json::Value {
 
 /// Routes one variant and extracts its features on the router's grid.
 ///
-/// The early-global-routing maps (`egr_overflow_*`) come from the router's pattern-only pass
-/// (no rip-up and reroute rounds), the labels from the full run.
-fn route_and_extract(design: &Design, v: &Variant) -> anyhow::Result<RoutedMaps> {
+/// One routing run gives both: the early-global-routing maps (`egr_overflow_*`) come from its
+/// 2-D pattern stage (before rip-up and reroute), the labels from its final, layer-assigned
+/// routes after `iterations` rounds.
+fn route_and_extract(design: &Design, v: &Variant, iterations: usize) -> anyhow::Result<RoutedMaps> {
     use crate::route::{run, RouteConfig};
-    let mut cfg = RouteConfig::default();
+    let mut cfg = RouteConfig { iterations, ..RouteConfig::default() };
     if !v.layers.is_empty() {
         cfg.layer_range = Some(crate::route::parse_layer_range(&v.layers).map_err(anyhow::Error::msg)?);
     }
@@ -248,7 +250,6 @@ fn route_and_extract(design: &Design, v: &Variant) -> anyhow::Result<RoutedMaps>
     let grid = crate::route::gcell_grid(design, cfg.gcell_size)
         .ok_or_else(|| anyhow::anyhow!("no GCell grid for this design"))?;
     let full = run(design, &cfg)?;
-    let egr = run(design, &RouteConfig { iterations: 0, ..cfg.clone() })?;
     let (nx, ny) = (grid.nx(), grid.ny());
     anyhow::ensure!(
         full.maps.cap_h.len() == nx * ny,
@@ -261,9 +262,9 @@ fn route_and_extract(design: &Design, v: &Variant) -> anyhow::Result<RoutedMaps>
         anyhow::ensure!(c.name() == *name, "feature channel {} where {name} was expected", c.name());
         channels.push(m.data.clone());
     }
-    let (eh, ev) = egr.overflow_maps();
-    channels.push(congestion_label(&eh, &egr.maps.cap_h));
-    channels.push(congestion_label(&ev, &egr.maps.cap_v));
+    let (eh, ev) = full.pattern_overflow_maps();
+    channels.push(congestion_label(&eh, &full.maps.cap_h));
+    channels.push(congestion_label(&ev, &full.maps.cap_v));
     let (oh, ov) = full.overflow_maps();
     let h = congestion_label(&oh, &full.maps.cap_h);
     let vv = congestion_label(&ov, &full.maps.cap_v);

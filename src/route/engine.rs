@@ -46,6 +46,9 @@ pub struct Solution {
     /// Total 2-D overflow of the kept solution and the rounds actually run.
     pub overflow: i64,
     pub rounds: usize,
+    /// 2-D usage after the initial pattern stage, before any rip-up and reroute: the early
+    /// global route that feature extraction reads.
+    pub pattern_usage: Vec<i32>,
 }
 
 struct State<'a> {
@@ -212,6 +215,7 @@ pub fn run(p: &Problem) -> Solution {
         st.add(i, &tree);
     }
 
+    let pattern_usage = st.usage.clone();
     let mut best = (st.overflow(), st.wire(), st.routes.clone());
     let mut rounds = 0;
     let mut worse = 0;
@@ -290,6 +294,7 @@ pub fn run(p: &Problem) -> Solution {
         usage: st.usage,
         overflow,
         rounds,
+        pattern_usage,
     }
 }
 

@@ -208,6 +208,10 @@ pub struct RouteResult {
     /// Per layer, per 2-D edge (ids as [`pattern::Grid2`]): capacity routed against, and usage.
     pub edge_capacity: Vec<Vec<i32>>,
     pub edge_usage: Vec<Vec<i32>>,
+    /// The 2-D problem: per edge, capacity summed over the routing layers, and usage after the
+    /// pattern stage (before rip-up and reroute).
+    pub capacity_2d: Vec<i32>,
+    pub pattern_usage_2d: Vec<i32>,
     pub routes: Vec<NetRoute>,
     pub warnings: Vec<String>,
 }
@@ -233,6 +237,29 @@ impl RouteResult {
                         let e = g.v(x, y.min(ny - 2));
                         v[k] += (used[e] - cap[e]).max(0) as f32;
                     }
+                }
+            }
+        }
+        (h, v)
+    }
+
+    /// The early global route's overflow per GCell and direction: `max(0, usage − capacity)` of
+    /// the 2-D pattern-stage solution on the GCell's edge (same edges as [`Maps`]). This is
+    /// what the router knows before any rip-up and reroute, as an early global router reports it.
+    pub fn pattern_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        let (nx, ny) = (self.grid.nx, self.grid.ny);
+        let g = pattern::Grid2 { nx, ny };
+        let over = |e: usize| (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32;
+        let mut h = vec![0f32; nx * ny];
+        let mut v = vec![0f32; nx * ny];
+        for y in 0..ny {
+            for x in 0..nx {
+                let k = y * nx + x;
+                if nx > 1 {
+                    h[k] = over(g.h(x.min(nx - 2), y));
+                }
+                if ny > 1 {
+                    v[k] = over(g.v(x, y.min(ny - 2)));
                 }
             }
         }
@@ -452,6 +479,8 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         maps,
         edge_capacity: cap3,
         edge_usage: usage3,
+        capacity_2d: cap2,
+        pattern_usage_2d: sol.pattern_usage,
         routes,
         warnings: s.warnings,
     })

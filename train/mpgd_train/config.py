@@ -47,7 +47,7 @@ class TrainConfig:
     # bookkeeping
     out: str = "runs/run"
     eval_every: int = 100  # steps between evaluations on the test split (learning curves)
-    eval_max_samples: int = 32  # test samples used by the intermediate evaluations (the final one uses all)
+    eval_max_samples: int = 32  # test samples used by the intermediate evaluations, evenly spaced over the split (the final one uses all)
     checkpoint_every: int = 500
     device: str = ""  # empty: TORCH_DEVICE, else cuda when present, else cpu
     threads: int = 0  # torch CPU threads; 0: all cores
@@ -87,7 +87,7 @@ FIELD_HELP = {
     "seed": "seed of random, numpy and torch",
     "out": "run folder",
     "eval_every": "steps between test evaluations (learning curves); 0 = only at the end",
-    "eval_max_samples": "test samples in the intermediate evaluations (0 = all)",
+    "eval_max_samples": "test samples in the intermediate evaluations, evenly spaced over the split (0 = all)",
     "checkpoint_every": "steps between checkpoints; 0 = only final.pt",
     "device": "cpu, cuda, cuda:1, ... (default: TORCH_DEVICE, else cuda when present, else cpu)",
     "threads": "torch CPU threads (0 = all cores)",

@@ -135,7 +135,7 @@ def train(cfg: TrainConfig) -> TrainResult:
     norm = Normalizer.fit(train_samples, task, cfg.norm, cfg.feature_stat, cfg.label_scale)
     train_data = _normalised(train_samples, norm)
     test_data = _normalised(test_samples, norm)
-    eval_subset = test_data[: cfg.eval_max_samples] if cfg.eval_max_samples > 0 else test_data
+    eval_subset = _spread(test_data, cfg.eval_max_samples)
     batcher = CropBatcher(train_data, cfg.crop, cfg.batch_size, cfg.hflip, cfg.seed)
 
     model = build_model(cfg.resolved_model(), in_channels=len(task.inputs)).to(device)
@@ -205,6 +205,14 @@ def train(cfg: TrainConfig) -> TrainResult:
     with open(run_dir / "metrics.json", "w") as f:
         json.dump({"dataset_sha256": dataset_hash, "test": final}, f, indent=2)
     return TrainResult(run_dir, model, norm, cfg, final, dataset_hash, steps_log, evals)
+
+
+def _spread(items: list, n: int) -> list:
+    """`n` items evenly spaced over `items` (all when `n <= 0` or there are fewer): the test split is
+    in design order, so a prefix would hold one design only."""
+    if n <= 0 or len(items) <= n:
+        return list(items)
+    return [items[(i * len(items)) // n] for i in range(n)]
 
 
 def load_checkpoint(path: str | Path, device: torch.device | None = None) -> tuple[nn.Module, Normalizer, TrainConfig, dict]:
