@@ -132,7 +132,9 @@ pub fn from_parsed(
     }
     for v in &def.vias {
         let mut shapes = Vec::new();
-        for (layer, r) in &v.shapes {
+        // Generated vias: their metal on the bottom and top layer from the rule parameters.
+        let generated = v.rule.as_ref().map(|p| p.metal_rects());
+        for (layer, r) in v.shapes.iter().chain(generated.iter().flatten()) {
             if let Some(id) = resolve_layer(layer, def_path, &|| format!("via '{}'", v.name))? {
                 shapes.push((id, *r));
             }

@@ -341,12 +341,18 @@ impl Blockages {
         // origin, which blocks nothing; we skip it.
         let Some(r) = clip(&g.die, &rect) else { return };
         let (first, first_bds) = tile_and_bounds(&g, r.lo.x, r.lo.y);
-        let (last, last_bds) = tile_and_bounds(&g, r.hi.x, r.hi.y);
+        let (mut last, last_bds) = tile_and_bounds(&g, r.hi.x, r.hi.y);
         let nh = g.n_h();
         match dir {
             Direction::Horizontal => {
                 let fi = reduce_interval(r.lo.y, r.hi.y, first_bds.lo.y, first_bds.hi.y, true);
                 let li = reduce_interval(r.lo.y, r.hi.y, last_bds.lo.y, last_bds.hi.y, false);
+                // An obstruction inside one GCell along the preferred direction blocks the edge
+                // to the next GCell (`applyObstructionAdjustment`, OpenROAD PR #5703); the tile
+                // bounds of the intervals stay those of the original last GCell.
+                if first.0 == last.0 && last.0 + 1 < g.nx {
+                    last.0 += 1;
+                }
                 for x in first.0..last.0 {
                     if x + 1 >= g.nx {
                         break;
@@ -366,6 +372,9 @@ impl Blockages {
             Direction::Vertical => {
                 let fi = reduce_interval(r.lo.x, r.hi.x, first_bds.lo.x, first_bds.hi.x, true);
                 let li = reduce_interval(r.lo.x, r.hi.x, last_bds.lo.x, last_bds.hi.x, false);
+                if first.1 == last.1 && last.1 + 1 < g.ny {
+                    last.1 += 1;
+                }
                 for x in first.0..=last.0 {
                     for y in first.1..last.1 {
                         if y + 1 >= g.ny {
@@ -564,5 +573,37 @@ mod tests {
         assert_eq!(c.layers[0].h[g.h_index(0, 2)], 0);
         assert_eq!(c.layers[0].h[g.h_index(0, 1)], 0);
         assert_eq!(c.layers[0].h[g.h_index(0, 3)], 5);
+    }
+
+    #[test]
+    fn obstruction_inside_one_gcell_blocks_the_edge_to_the_next() {
+        let g = GridSpec::new(Rect::new(0, 0, 300, 300), 100);
+        let mut c = Capacity::zero(
+            g,
+            &[
+                ("h".into(), Direction::Horizontal, 10),
+                ("v".into(), Direction::Vertical, 10),
+            ],
+        );
+        let t = Tracks {
+            init: 5,
+            pitch: 10,
+            count: 30,
+        };
+        c.set_from_tracks(0, &t);
+        c.set_from_tracks(1, &t);
+        let mut b = Blockages::new(2);
+        // Inside GCell (1, 1): the edge (1,1)-(2,1) loses 2 tracks (y 20..35 of that row).
+        b.add(&c, 0, Rect::new(120, 120, 180, 135));
+        // In the last column there is no next GCell: nothing.
+        b.add(&c, 0, Rect::new(220, 20, 280, 35));
+        // Vertical: inside GCell (0, 0), the edge (0,0)-(0,1) loses 1 track.
+        b.add(&c, 1, Rect::new(40, 10, 48, 60));
+        b.apply(&mut c);
+        assert_eq!(c.layers[0].h[g.h_index(1, 1)], 8);
+        assert_eq!(c.layers[0].h[g.h_index(0, 1)], 10);
+        assert_eq!(c.layers[0].total(), 6 * 10 - 2);
+        assert_eq!(c.layers[1].v[g.v_index(0, 0)], 9);
+        assert_eq!(c.layers[1].total(), 6 * 10 - 1);
     }
 }

@@ -90,12 +90,64 @@ pub struct GCellGridLine {
     pub step: Dbu,
 }
 
-/// A via defined in the DEF `VIAS` section (fixed shapes, or a via rule whose parameters are kept
-/// as text).
+/// A via defined in the DEF `VIAS` section: fixed shapes (`+ RECT` / `+ POLYGON`), or a generated
+/// via (`+ VIARULE ...`) whose parameters are kept in `rule`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DefVia {
     pub name: String,
     pub shapes: Vec<(String, Rect)>,
+    pub rule: Option<ViaRuleParams>,
+}
+
+/// The parameters of a DEF generated via (LEF/DEF 5.8, `VIAS`: `+ VIARULE`, `+ CUTSIZE`,
+/// `+ LAYERS`, `+ CUTSPACING`, `+ ENCLOSURE`, optional `+ ROWCOL`, `+ ORIGIN`, `+ OFFSET`,
+/// `+ PATTERN`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ViaRuleParams {
+    pub rule: String,
+    pub cut_size: (Dbu, Dbu),
+    /// Bottom metal, cut, top metal.
+    pub layers: [String; 3],
+    pub cut_spacing: (Dbu, Dbu),
+    /// xBotEnc yBotEnc xTopEnc yTopEnc.
+    pub enclosure: [Dbu; 4],
+    /// Rows and columns of cuts; `None` when absent (1 x 1).
+    pub rowcol: Option<(i64, i64)>,
+    pub origin: Option<(Dbu, Dbu)>,
+    /// xBotOffset yBotOffset xTopOffset yTopOffset.
+    pub offset: Option<[Dbu; 4]>,
+    pub pattern: Option<String>,
+}
+
+impl ViaRuleParams {
+    /// The metal rectangles of the via, relative to its placement point: on the bottom and on the
+    /// top layer, the cut array (`ROWCOL` cuts of `CUTSIZE`, `CUTSPACING` apart, centred on the
+    /// via origin) grown by that layer's `ENCLOSURE`, moved by that layer's `OFFSET`, and the
+    /// whole via moved by `ORIGIN` (LEF/DEF 5.8, "Generated vias"). Returns (layer name, rect)
+    /// for the bottom then the top layer.
+    pub fn metal_rects(&self) -> [(String, Rect); 2] {
+        let (rows, cols) = self.rowcol.unwrap_or((1, 1));
+        let (rows, cols) = (rows.max(1), cols.max(1));
+        let w = cols * self.cut_size.0 + (cols - 1) * self.cut_spacing.0;
+        let h = rows * self.cut_size.1 + (rows - 1) * self.cut_spacing.1;
+        let (xlo, ylo) = (-(w / 2), -(h / 2));
+        let (xhi, yhi) = (xlo + w, ylo + h);
+        let (ox, oy) = self.origin.unwrap_or((0, 0));
+        let off = self.offset.unwrap_or([0; 4]);
+        let e = self.enclosure;
+        let metal = |ex: Dbu, ey: Dbu, dx: Dbu, dy: Dbu| {
+            Rect::new(
+                xlo - ex + dx + ox,
+                ylo - ey + dy + oy,
+                xhi + ex + dx + ox,
+                yhi + ey + dy + oy,
+            )
+        };
+        [
+            (self.layers[0].clone(), metal(e[0], e[1], off[0], off[1])),
+            (self.layers[2].clone(), metal(e[2], e[3], off[2], off[3])),
+        ]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -217,9 +217,42 @@ fn vias() {
     );
     assert_eq!(d.vias[0].shapes.len(), 2);
     assert!(d.vias[1].shapes.is_empty());
+    let p = d.vias[1].rule.as_ref().expect("via rule parameters");
+    assert_eq!(p.rule, "M1M2_PR");
+    assert_eq!(p.layers, ["met1".to_string(), "via".into(), "met2".into()]);
+    assert_eq!((p.cut_size, p.cut_spacing, p.enclosure), ((150, 150), (170, 170), [85, 170, 55, 85]));
+    assert_eq!(p.rowcol, Some((1, 15)));
+    // 15 cuts of 150 with 170 spacing: 4630 wide, 150 high, centred; grown by the enclosures.
+    assert_eq!(
+        p.metal_rects(),
+        [
+            ("met1".to_string(), Rect::new(-2315 - 85, -75 - 170, 2315 + 85, 75 + 170)),
+            ("met2".to_string(), Rect::new(-2315 - 55, -75 - 85, 2315 + 55, 75 + 85)),
+        ]
+    );
+    assert!(d.vias[0].rule.is_none());
     assert_eq!(
         d.vias[2].shapes,
         vec![("m1".to_string(), Rect::new(0, 0, 10, 20))]
+    );
+    roundtrip(&d);
+}
+
+#[test]
+fn generated_via_origin_and_offset() {
+    let d = ok(&wrap(
+        "VIAS 1 ;\n- v + VIARULE R + CUTSIZE 100 100 + LAYERS m1 v1 m2 + CUTSPACING 100 100\n\
+           + ENCLOSURE 10 20 30 40 + ROWCOL 2 2 + ORIGIN 5 -5 + OFFSET 1 2 3 4 + PATTERN 2_F ;\nEND VIAS\n",
+    ));
+    let p = d.vias[0].rule.as_ref().unwrap();
+    assert_eq!(p.pattern.as_deref(), Some("2_F"));
+    // 2 x 2 cuts: 300 x 300 centred; m1 grown by (10, 20), moved by (1, 2) + origin (5, -5).
+    assert_eq!(
+        p.metal_rects(),
+        [
+            ("m1".to_string(), Rect::new(-150 - 10 + 6, -150 - 20 - 3, 150 + 10 + 6, 150 + 20 - 3)),
+            ("m2".to_string(), Rect::new(-150 - 30 + 8, -150 - 40 - 1, 150 + 30 + 8, 150 + 40 - 1)),
+        ]
     );
     roundtrip(&d);
 }

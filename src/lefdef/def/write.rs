@@ -147,6 +147,36 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
                 write!(out, "\n      + RECT {l}")?;
                 rect(out, r)?;
             }
+            if let Some(p) = &v.rule {
+                write!(
+                    out,
+                    "\n      + VIARULE {} + CUTSIZE {} {} + LAYERS {} {} {} + CUTSPACING {} {}\n      + ENCLOSURE {} {} {} {}",
+                    p.rule,
+                    p.cut_size.0,
+                    p.cut_size.1,
+                    p.layers[0],
+                    p.layers[1],
+                    p.layers[2],
+                    p.cut_spacing.0,
+                    p.cut_spacing.1,
+                    p.enclosure[0],
+                    p.enclosure[1],
+                    p.enclosure[2],
+                    p.enclosure[3]
+                )?;
+                if let Some((r, c)) = p.rowcol {
+                    write!(out, " + ROWCOL {r} {c}")?;
+                }
+                if let Some((x, y)) = p.origin {
+                    write!(out, " + ORIGIN {x} {y}")?;
+                }
+                if let Some(o) = p.offset {
+                    write!(out, " + OFFSET {} {} {} {}", o[0], o[1], o[2], o[3])?;
+                }
+                if let Some(pat) = &p.pattern {
+                    write!(out, " + PATTERN {pat}")?;
+                }
+            }
             out.push_str(" ;\n");
         }
         out.push_str("END VIAS\n");
