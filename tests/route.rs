@@ -177,7 +177,7 @@ fn early_route_maps_are_the_pattern_stage_before_negotiation() {
     let d = mpgd::design::Design::load(&mpgd::design::DesignInput::new(lefs, def)).expect("gcd loads");
     let cfg = RouteConfig {
         layer_range: Some(parse_layer_range("metal2-metal10").unwrap()),
-        layer_adjust: ["metal2=0.9", "metal3=0.9"].iter().map(|s| parse_layer_adjust(s).unwrap()).collect(),
+        layer_adjust: ["metal2=0.9", "metal3=0.9", "metal4-metal10=1.0"].iter().map(|s| parse_layer_adjust(s).unwrap()).collect(),
         ..RouteConfig::default()
     };
     let full = run(&d, &cfg).unwrap();

@@ -1,7 +1,7 @@
 //! `mpgd dataset`: build a training dataset (features + congestion labels, one Parquet file) from
 //! a configuration file.
 
-use crate::dataset::{build, DatasetConfig};
+use crate::dataset::{build, DatasetConfig, Progress};
 use std::path::PathBuf;
 
 /// Arguments of `mpgd dataset`.
@@ -16,11 +16,14 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Print each routed variant's time (seconds, design, variant, grid, samples) as it finishes.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let cfg = DatasetConfig::load(&a.config)?;
-    let s = build(&cfg, &a.out, !a.quiet)?;
+    let s = build(&cfg, &a.out, Progress { bar: !a.quiet, timings: a.timings })?;
     eprintln!(
         "mpgd: wrote {} samples ({} train, {} test) from {} designs, {} routed variants, in {:.1} s; {:.2}% of GCells congested",
         s.samples,

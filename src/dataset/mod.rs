@@ -75,8 +75,17 @@ struct Loaded {
     base: Design,
 }
 
+/// How a build reports while it runs (stderr only: the output files never depend on it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
+    /// A progress bar over the routed variants.
+    pub bar: bool,
+    /// A line per routed variant as it finishes: seconds, design, variant, samples.
+    pub timings: bool,
+}
+
 /// Builds the dataset into `out` (`dataset.parquet`, `manifest.json`).
-pub fn build(cfg: &DatasetConfig, out: &Path, progress: bool) -> anyhow::Result<Summary> {
+pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Result<Summary> {
     let start = std::time::Instant::now();
     let loaded: Vec<Loaded> = cfg
         .designs
@@ -94,11 +103,12 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: bool) -> anyhow::Result<
         .collect::<anyhow::Result<_>>()?;
     let jobs: Vec<(usize, &Variant)> =
         cfg.designs.iter().enumerate().flat_map(|(i, d)| d.variants.iter().map(move |v| (i, v))).collect();
-    let bar = progress_bar(progress, jobs.len() as u64);
+    let bar = progress_bar(progress.bar, jobs.len() as u64);
     let results: Vec<Vec<SampleRow>> = jobs
         .par_iter()
         .map(|&(i, v)| -> anyhow::Result<Vec<SampleRow>> {
             let entry = &cfg.designs[i];
+            let job_start = std::time::Instant::now();
             let l = &loaded[i];
             let mut def = l.def.clone();
             perturb::apply(v.perturb, &l.base, &mut def);
@@ -106,7 +116,24 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: bool) -> anyhow::Result<
             let maps = route_and_extract(&design, v, cfg.route_iterations)
                 .with_context(|| format!("design '{}', variant {}", entry.name, v.label()))?;
             bar.inc(1);
-            Ok(windows(&maps, cfg.window)
+            let wins = windows(&maps, cfg.window);
+            if progress.timings {
+                let line = format!(
+                    "{:>8.1} s  {}  {}  {} x {} GCells, {} samples",
+                    job_start.elapsed().as_secs_f64(),
+                    entry.name,
+                    v.label(),
+                    maps.nx,
+                    maps.ny,
+                    wins.len()
+                );
+                if progress.bar {
+                    bar.println(line);
+                } else {
+                    eprintln!("{line}");
+                }
+            }
+            Ok(wins
                 .into_iter()
                 .map(|(wi, wj, x0, y0, w, h)| SampleRow {
                     id: format!("{}|{}|w{wi}_{wj}", entry.name, v.label()),

@@ -143,6 +143,14 @@ def _column_maps(table: pa.Table, name: str, ny: np.ndarray, nx: np.ndarray) -> 
     return out
 
 
+def _plain_strings(table: pa.Table) -> pa.Table:
+    """polars writes `string_view` columns; some pyarrow versions cannot compare or filter them."""
+    for i, field in enumerate(table.schema):
+        if str(field.type) == "string_view":
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    return table
+
+
 def load_samples(path: str | Path, task: str | Task, split: str | None = None) -> list[Sample]:
     """Read the samples of one split (or all when `split` is None) with the task's inputs and label."""
     task = get_task(task) if isinstance(task, str) else task
@@ -152,7 +160,7 @@ def load_samples(path: str | Path, task: str | Task, split: str | None = None) -
     missing = [c for c in needed if c not in schema.names]
     if missing:
         raise ValueError(f"{path}: dataset lacks column(s) {missing} needed by task {task.name!r}")
-    table = pq.read_table(path, columns=needed)
+    table = _plain_strings(pq.read_table(path, columns=needed))
     if split is not None:
         mask = pc.equal(table.column("split"), split)
         table = table.filter(mask)

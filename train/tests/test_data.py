@@ -121,3 +121,23 @@ def test_large_list_columns_as_polars_writes_them(tmp_path):
     b = load_samples(tmp_path / "large.parquet", "congestion")
     assert all(np.array_equal(x.x, y.x) and np.array_equal(x.y, y.y) for x, y in zip(a, b))
     assert [s.split for s in load_samples(src, "congestion", "test")] == ["test"] * len(load_samples(src, "congestion", "test"))
+
+
+def test_string_view_columns_become_plain_strings():
+    # polars writes string_view; older pyarrow builds cannot filter on it (seen with a GPU image).
+    import pyarrow as pa
+    from mpgd_train.data import _plain_strings
+
+    t = pa.table({"split": pa.array(["train", "test"]).cast(pa.string_view()), "nx": [1, 2]})
+    out = _plain_strings(t)
+    assert out.schema.field("split").type == pa.string()
+    assert out.column("split").to_pylist() == ["train", "test"]
+    assert out.column("nx").to_pylist() == [1, 2]
+
+
+def test_evaluation_subset_is_spread_over_the_split():
+    from mpgd_train.train import _spread
+
+    assert _spread(list(range(10)), 3) == [0, 3, 6]
+    assert _spread(list(range(4)), 8) == [0, 1, 2, 3]
+    assert _spread(list(range(5)), 0) == [0, 1, 2, 3, 4]
