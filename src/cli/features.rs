@@ -188,7 +188,7 @@ fn egr_maps(
     size: i64,
     grid: &GCellGrid,
 ) -> anyhow::Result<(features::Map, features::Map)> {
-    use crate::route::{run, RouteConfig};
+    use crate::route::{overflow_ratio, run, RouteConfig};
     let r = run(design, &RouteConfig { gcell_size: Some(size), iterations: 0, ..RouteConfig::default() })
         .context("early global route for the egr_overflow maps (--no-egr skips them)")?;
     let (nx, ny) = (grid.nx(), grid.ny());
@@ -199,12 +199,9 @@ fn egr_maps(
         r.grid.ny
     );
     let (h, v) = r.pattern_overflow_maps();
-    let ratio = |o: &[f32], c: &[f32]| -> Vec<f32> {
-        o.iter().zip(c).map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 }).collect()
-    };
     Ok((
-        features::Map { nx, ny, data: ratio(&h, &r.maps.cap_h) },
-        features::Map { nx, ny, data: ratio(&v, &r.maps.cap_v) },
+        features::Map { nx, ny, data: overflow_ratio(&h, &r.maps.cap_h) },
+        features::Map { nx, ny, data: overflow_ratio(&v, &r.maps.cap_v) },
     ))
 }
 

@@ -216,12 +216,6 @@ fn crop(map: &[f32], nx: usize, x0: usize, y0: usize, w: usize, h: usize) -> Vec
     out
 }
 
-/// CircuitNet's congestion label of one direction: `overflow / capacity`, 0 where capacity is 0.
-/// `overflow` is Σ over the direction's layers of max(0, demand − capacity), per GCell.
-pub fn congestion_label(overflow: &[f32], capacity: &[f32]) -> Vec<f32> {
-    overflow.iter().zip(capacity).map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 }).collect()
-}
-
 fn summarize(rows: &[SampleRow], cfg: &DatasetConfig, jobs: usize, seconds: f64) -> Summary {
     let label = FEATURES.len() + 2; // "congestion"
     let edges = [0.0f32, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, f32::INFINITY];
@@ -262,7 +256,7 @@ fn summary_without_time(s: &Summary) -> serde_json::Value {
 /// 2-D pattern stage (before rip-up and reroute), the labels from its final, layer-assigned
 /// routes after `iterations` rounds.
 fn route_and_extract(design: &Design, v: &Variant, iterations: usize) -> anyhow::Result<RoutedMaps> {
-    use crate::route::{run, RouteConfig};
+    use crate::route::{overflow_ratio, run, RouteConfig};
     let mut cfg = RouteConfig { iterations, ..RouteConfig::default() };
     if !v.layers.is_empty() {
         cfg.layer_range = Some(crate::route::parse_layer_range(&v.layers).map_err(anyhow::Error::msg)?);
@@ -290,11 +284,11 @@ fn route_and_extract(design: &Design, v: &Variant, iterations: usize) -> anyhow:
         channels.push(m.data.clone());
     }
     let (eh, ev) = full.pattern_overflow_maps();
-    channels.push(congestion_label(&eh, &full.maps.cap_h));
-    channels.push(congestion_label(&ev, &full.maps.cap_v));
+    channels.push(overflow_ratio(&eh, &full.maps.cap_h));
+    channels.push(overflow_ratio(&ev, &full.maps.cap_v));
     let (oh, ov) = full.overflow_maps();
-    let h = congestion_label(&oh, &full.maps.cap_h);
-    let vv = congestion_label(&ov, &full.maps.cap_v);
+    let h = overflow_ratio(&oh, &full.maps.cap_h);
+    let vv = overflow_ratio(&ov, &full.maps.cap_v);
     let sum = h.iter().zip(&vv).map(|(a, b)| a + b).collect();
     channels.extend([h, vv, sum]);
     Ok(RoutedMaps { nx, ny, gcell_um: full.gcell_um, channels })
@@ -325,6 +319,6 @@ mod tests {
 
     #[test]
     fn congestion_is_overflow_over_capacity_and_zero_without_capacity() {
-        assert_eq!(congestion_label(&[2.0, 0.0, 3.0], &[8.0, 5.0, 0.0]), vec![0.25, 0.0, 0.0]);
+        assert_eq!(crate::route::overflow_ratio(&[2.0, 0.0, 3.0], &[8.0, 5.0, 0.0]), vec![0.25, 0.0, 0.0]);
     }
 }

@@ -221,60 +221,58 @@ impl RouteResult {
     /// edge to its right for H, above it for V; the last column/row repeats the one before): the
     /// same edges [`Maps`] reports, so `overflow / cap` is CircuitNet's congestion label.
     pub fn overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        let (nx, ny) = (self.grid.nx, self.grid.ny);
-        let g = pattern::Grid2 { nx, ny };
-        let mut h = vec![0f32; nx * ny];
-        let mut v = vec![0f32; nx * ny];
-        for (cap, used) in self.edge_capacity.iter().zip(&self.edge_usage) {
-            for y in 0..ny {
-                for x in 0..nx {
-                    let k = y * nx + x;
-                    if nx > 1 {
-                        let e = g.h(x.min(nx - 2), y);
-                        h[k] += (used[e] - cap[e]).max(0) as f32;
-                    }
-                    if ny > 1 {
-                        let e = g.v(x, y.min(ny - 2));
-                        v[k] += (used[e] - cap[e]).max(0) as f32;
-                    }
-                }
-            }
-        }
-        (h, v)
+        let g = pattern::Grid2 { nx: self.grid.nx, ny: self.grid.ny };
+        per_gcell(g, |e| {
+            self.edge_capacity
+                .iter()
+                .zip(&self.edge_usage)
+                .fold(0.0, |sum, (cap, used)| sum + (used[e] - cap[e]).max(0) as f32)
+        })
     }
 
     /// The early global route's overflow per GCell and direction: `max(0, usage − capacity)` of
     /// the 2-D pattern-stage solution on the GCell's edge (same edges as [`Maps`]). This is
     /// what the router knows before any rip-up and reroute, as an early global router reports it.
     pub fn pattern_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        let (nx, ny) = (self.grid.nx, self.grid.ny);
-        let g = pattern::Grid2 { nx, ny };
-        let over = |e: usize| (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32;
-        let mut h = vec![0f32; nx * ny];
-        let mut v = vec![0f32; nx * ny];
-        for y in 0..ny {
-            for x in 0..nx {
-                let k = y * nx + x;
-                if nx > 1 {
-                    h[k] = over(g.h(x.min(nx - 2), y));
-                }
-                if ny > 1 {
-                    v[k] = over(g.v(x, y.min(ny - 2)));
-                }
-            }
-        }
-        (h, v)
+        let g = pattern::Grid2 { nx: self.grid.nx, ny: self.grid.ny };
+        per_gcell(g, |e| (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32)
     }
 
     /// CircuitNet's congestion per GCell: `overflow_h / cap_h + overflow_v / cap_v` (a term is 0
     /// where its capacity is 0).
     pub fn congestion_map(&self) -> Vec<f32> {
         let (h, v) = self.overflow_maps();
-        let ratio = |o: f32, c: f32| if c > 0.0 { o / c } else { 0.0 };
-        (0..h.len())
-            .map(|k| ratio(h[k], self.maps.cap_h[k]) + ratio(v[k], self.maps.cap_v[k]))
-            .collect()
+        let h = overflow_ratio(&h, &self.maps.cap_h);
+        let v = overflow_ratio(&v, &self.maps.cap_v);
+        h.iter().zip(&v).map(|(a, b)| a + b).collect()
     }
+}
+
+/// CircuitNet's congestion of one direction, per GCell: `overflow / capacity`, 0 where the
+/// capacity is 0. The dataset's labels and early-routing features, and `mpgd features`, use it.
+pub fn overflow_ratio(overflow: &[f32], capacity: &[f32]) -> Vec<f32> {
+    overflow.iter().zip(capacity).map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 }).collect()
+}
+
+/// Per GCell and direction, `f` of the edge that stands for the GCell: the edge to its right (H)
+/// or above it (V); the last column (row) repeats the edge before it. 0 along a direction the grid
+/// has no edges in (a single column or row). Every per-GCell map of a result is made this way.
+fn per_gcell(g: pattern::Grid2, f: impl Fn(usize) -> f32) -> (Vec<f32>, Vec<f32>) {
+    let (nx, ny) = (g.nx, g.ny);
+    let mut h = vec![0f32; nx * ny];
+    let mut v = vec![0f32; nx * ny];
+    for y in 0..ny {
+        for x in 0..nx {
+            let k = y * nx + x;
+            if nx > 1 {
+                h[k] = f(g.h(x.min(nx - 2), y));
+            }
+            if ny > 1 {
+                v[k] = f(g.v(x, y.min(ny - 2)));
+            }
+        }
+    }
+    (h, v)
 }
 
 /// The router's GCell grid for a design: OpenROAD's default tile (15 pitches of the third
@@ -433,33 +431,11 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
                 .collect(),
         });
     }
-    // Maps.
-    let (nx, ny) = (g.nx, g.ny);
-    let mut maps = Maps {
-        cap_h: vec![0.0; nx * ny],
-        cap_v: vec![0.0; nx * ny],
-        demand_h: vec![0.0; nx * ny],
-        demand_v: vec![0.0; nx * ny],
-    };
-    for y in 0..ny {
-        for x in 0..nx {
-            let k = y * nx + x;
-            if nx > 1 {
-                let e = g.h(x.min(nx - 2), y);
-                for l in 0..nl {
-                    maps.cap_h[k] += cap3[l][e] as f32;
-                    maps.demand_h[k] += usage3[l][e] as f32;
-                }
-            }
-            if ny > 1 {
-                let e = g.v(x, y.min(ny - 2));
-                for l in 0..nl {
-                    maps.cap_v[k] += cap3[l][e] as f32;
-                    maps.demand_v[k] += usage3[l][e] as f32;
-                }
-            }
-        }
-    }
+    // Maps: per GCell, summed over the layers.
+    let layer_sum = |per_layer: &[Vec<i32>], e: usize| per_layer.iter().fold(0.0, |sum, l| sum + l[e] as f32);
+    let (cap_h, cap_v) = per_gcell(g, |e| layer_sum(&cap3, e));
+    let (demand_h, demand_v) = per_gcell(g, |e| layer_sum(&usage3, e));
+    let maps = Maps { cap_h, cap_v, demand_h, demand_v };
     let dbu = design.dbu_per_micron.max(1);
     Ok(RouteResult {
         layers,
