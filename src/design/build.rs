@@ -479,13 +479,10 @@ fn geom_rects(g: &Geom, to_dbu: impl Fn(f64) -> Dbu) -> Vec<Rect> {
 }
 
 /// The rectangles a routed path covers: each straight segment widened by half the width on each
-/// side and extended by half the width at both ends (DEF's default end style).
+/// side and extended by half the width at both ends (DEF's default end style). A lone point
+/// (`met3 0 ( x y ) VIA`) only places its via: OpenDB makes no wire for it, so neither do we.
 pub(crate) fn path_rects(points: &[Point], width: Dbu) -> Vec<Rect> {
     let h = width / 2;
-    if points.len() == 1 {
-        let p = points[0];
-        return vec![Rect::new(p.x - h, p.y - h, p.x + h, p.y + h)];
-    }
     points
         .windows(2)
         .map(|w| Rect::new(w[0].x.min(w[1].x) - h, w[0].y.min(w[1].y) - h, w[0].x.max(w[1].x) + h, w[0].y.max(w[1].y) + h))
@@ -524,6 +521,8 @@ mod tests {
     fn paths_are_widened_and_extended() {
         let r = path_rects(&[Point::new(0, 0), Point::new(100, 0), Point::new(100, 50)], 10);
         assert_eq!(r, vec![Rect::new(-5, -5, 105, 5), Rect::new(95, -5, 105, 55)]);
+        // A lone point carries only its via.
+        assert!(path_rects(&[Point::new(7, 7)], 300).is_empty());
     }
 
     #[test]

@@ -413,20 +413,21 @@ impl Blockages {
             let mut i = 0;
             while i < iv.len() {
                 let e = iv[i].0;
-                let mut reduce = 0i32;
+                let mut blocked: i64 = 0;
                 let (mut lo, mut hi) = (iv[i].1, iv[i].2);
                 let mut j = i + 1;
                 while j < iv.len() && iv[j].0 == e {
                     if iv[j].1 <= hi {
                         hi = hi.max(iv[j].2);
                     } else {
-                        reduce += ((hi - lo) as f32 / pitch).ceil() as i32;
+                        blocked += (hi - lo) as i64;
                         lo = iv[j].1;
                         hi = iv[j].2;
                     }
                     j += 1;
                 }
-                reduce += ((hi - lo) as f32 / pitch).ceil() as i32;
+                blocked += (hi - lo) as i64;
+                let reduce = (blocked as f32 / pitch).ceil() as i32;
                 let c = if e < nh {
                     &mut layer.h[e]
                 } else {
