@@ -25,23 +25,47 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 fn main() {
     let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     let cases: Vec<(&str, Vec<PathBuf>, PathBuf)> = vec![
-        ("nangate45/ibex_core", vec![bench.join("Nangate45.lef")], bench.join("ibex_core.def")),
-        ("gf180mcu/efuse_ctrl", vec![bench.join("gf180mcu_5LM_1TM_9K_7t_tech.lef"), bench.join("gf180mcu_5LM_1TM_9K_7t_sc.lef")], bench.join("efuse_ctrl.def")),
-        ("ibex_core tiled 4x4", vec![bench.join("Nangate45.lef")], bench.join("ibex_4x4.def")),
+        (
+            "nangate45/ibex_core",
+            vec![bench.join("Nangate45.lef")],
+            bench.join("ibex_core.def"),
+        ),
+        (
+            "gf180mcu/efuse_ctrl",
+            vec![
+                bench.join("gf180mcu_5LM_1TM_9K_7t_tech.lef"),
+                bench.join("gf180mcu_5LM_1TM_9K_7t_sc.lef"),
+            ],
+            bench.join("efuse_ctrl.def"),
+        ),
+        (
+            "ibex_core tiled 4x4",
+            vec![bench.join("Nangate45.lef")],
+            bench.join("ibex_4x4.def"),
+        ),
     ];
     let threads = [1usize, rayon::current_num_threads()];
     println!("| design | threads | DEF MB | DEF parse s | DEF parse MB/s | load s (LEF+DEF+model) | load MB/s | components | nets |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, lefs, def) in &cases {
         if !def.is_file() {
-            eprintln!("skipping {name}: {} missing (run scripts/bench.sh)", def.display());
+            eprintln!(
+                "skipping {name}: {} missing (run scripts/bench.sh)",
+                def.display()
+            );
             continue;
         }
         let text = std::fs::read_to_string(def).unwrap();
-        let lef_bytes: u64 = lefs.iter().map(|l| std::fs::metadata(l).unwrap().len()).sum();
+        let lef_bytes: u64 = lefs
+            .iter()
+            .map(|l| std::fs::metadata(l).unwrap().len())
+            .sum();
         let mb = text.len() as f64 / 1e6;
         for &n in &threads {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap();
             let (parse_s, counts) = pool.install(|| {
                 best_of(5, || {
                     let (d, _) = mpgd::lefdef::def::parse(&text, def).unwrap();

@@ -49,7 +49,12 @@ impl Rect {
         Point::new((self.lo.x + self.hi.x) / 2, (self.lo.y + self.hi.y) / 2)
     }
     pub fn translate(&self, dx: Dbu, dy: Dbu) -> Rect {
-        Rect::new(self.lo.x + dx, self.lo.y + dy, self.hi.x + dx, self.hi.y + dy)
+        Rect::new(
+            self.lo.x + dx,
+            self.lo.y + dy,
+            self.hi.x + dx,
+            self.hi.y + dy,
+        )
     }
     /// The smallest rectangle holding both.
     pub fn union(&self, o: &Rect) -> Rect {

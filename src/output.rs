@@ -7,8 +7,13 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically (gzip-compressed when the name ends in `.gz`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().with_context(|| format!("{}: not a file name", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?;
     let tmp = dir.join(format!(".{}.mpgd-tmp", name.to_string_lossy()));
     let result = (|| -> std::io::Result<()> {
         let file = std::fs::File::create(&tmp)?;
@@ -25,7 +30,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(anyhow::anyhow!("{}: cannot write: {}", path.display(), e.to_string().to_lowercase()));
+        return Err(anyhow::anyhow!(
+            "{}: cannot write: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ));
     }
     Ok(())
 }

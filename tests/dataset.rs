@@ -11,7 +11,16 @@ fn smoke() -> std::path::PathBuf {
 fn build(dir: &Dir, name: &str, threads: &str) -> Vec<u8> {
     let _ = designs_dir(); // fails clearly when the shared designs are missing
     let out = dir.path(name);
-    let o = mpgd(["--threads", threads, "dataset", "--quiet", "--config", smoke().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = mpgd([
+        "--threads",
+        threads,
+        "dataset",
+        "--quiet",
+        "--config",
+        smoke().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::read(out.join("dataset.parquet")).unwrap()
 }
@@ -39,24 +48,40 @@ fn labels_follow_their_definition() {
     use polars::prelude::*;
     let dir = Dir::new();
     let bytes = build(&dir, "c", "2");
-    let df = ParquetReader::new(std::io::Cursor::new(bytes)).finish().unwrap();
+    let df = ParquetReader::new(std::io::Cursor::new(bytes))
+        .finish()
+        .unwrap();
     assert_eq!(df.height(), 12);
     let col = |name: &str, row: usize| -> Vec<f32> {
-        let s = df.column(name).unwrap().as_materialized_series().list().unwrap().get_as_series(row).unwrap();
+        let s = df
+            .column(name)
+            .unwrap()
+            .as_materialized_series()
+            .list()
+            .unwrap()
+            .get_as_series(row)
+            .unwrap();
         s.f32().unwrap().into_no_null_iter().collect()
     };
     let mut max_congestion = 0f32;
     for row in 0..df.height() {
         let nx = df.column("nx").unwrap().i32().unwrap().get(row).unwrap() as usize;
         let ny = df.column("ny").unwrap().i32().unwrap().get(row).unwrap() as usize;
-        let (h, v, c) = (col("congestion_h", row), col("congestion_v", row), col("congestion", row));
+        let (h, v, c) = (
+            col("congestion_h", row),
+            col("congestion_v", row),
+            col("congestion", row),
+        );
         assert_eq!(c.len(), nx * ny);
         for k in 0..c.len() {
             assert!(h[k] >= 0.0 && v[k] >= 0.0);
             assert!((c[k] - (h[k] + v[k])).abs() < 1e-6);
         }
         max_congestion = max_congestion.max(c.iter().copied().fold(0.0, f32::max));
-        assert!(col("rudy", row).iter().any(|&x| x > 0.0), "row {row}: RUDY is empty");
+        assert!(
+            col("rudy", row).iter().any(|&x| x > 0.0),
+            "row {row}: RUDY is empty"
+        );
     }
     assert!(max_congestion > 0.0);
 }
@@ -64,11 +89,26 @@ fn labels_follow_their_definition() {
 #[test]
 fn a_bad_config_is_one_line_with_its_position() {
     let dir = Dir::new();
-    let cfg = dir.write("bad.toml", b"seed = 1\nwindow = \"big\"\n[[design]]\nname = \"x\"\n");
-    let o = mpgd(["dataset", "--config", cfg.to_str().unwrap(), "--out", dir.path("o").to_str().unwrap()]);
+    let cfg = dir.write(
+        "bad.toml",
+        b"seed = 1\nwindow = \"big\"\n[[design]]\nname = \"x\"\n",
+    );
+    let o = mpgd([
+        "dataset",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        dir.path("o").to_str().unwrap(),
+    ]);
     assert_user_error(&o, "bad.toml:2:10:");
     assert!(!dir.path("o").exists(), "nothing may be written");
     let cfg = dir.write("split.toml", b"[[design]]\nname = \"g\"\ntechnology = \"n\"\nlefs = [\"nangate45/gcd/Nangate45.lef\"]\ndef = \"nangate45/gcd/gcd.def\"\nsplit = \"valid\"\n");
-    let o = mpgd(["dataset", "--config", cfg.to_str().unwrap(), "--out", dir.path("o").to_str().unwrap()]);
+    let o = mpgd([
+        "dataset",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        dir.path("o").to_str().unwrap(),
+    ]);
     assert_user_error(&o, "split must be \"train\" or \"test\"");
 }

@@ -45,7 +45,9 @@ fn a_truncated_def_names_file_line_and_column() {
 fn an_unknown_master_names_the_component() {
     let dir = Dir::new();
     let (lefs, def) = gcd();
-    let text = std::fs::read_to_string(def).unwrap().replacen(" INV_X1 ", " NO_SUCH_CELL ", 1);
+    let text = std::fs::read_to_string(def)
+        .unwrap()
+        .replacen(" INV_X1 ", " NO_SUCH_CELL ", 1);
     let bad = dir.write("bad.def", text.as_bytes());
     let mut args = vec!["tile".to_string()];
     let _ = &mut args;
@@ -55,7 +57,10 @@ fn an_unknown_master_names_the_component() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("NO_SUCH_CELL"));
     let design = mpgd::design::Design::load(&mpgd::design::DesignInput::new(lefs, bad));
     let msg = design.unwrap_err().to_string();
-    assert!(msg.contains("NO_SUCH_CELL") && msg.contains("component '"), "{msg}");
+    assert!(
+        msg.contains("NO_SUCH_CELL") && msg.contains("component '"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -74,7 +79,17 @@ fn a_failed_tile_writes_nothing() {
     let text = std::fs::read_to_string(def).unwrap();
     let bad = dir.write("cut.def", &text.as_bytes()[..text.len() / 2]);
     let out_path = dir.path("out.def");
-    let out = mpgd(["tile", "--def", bad.to_str().unwrap(), "--out", out_path.to_str().unwrap()]);
+    let out = mpgd([
+        "tile",
+        "--def",
+        bad.to_str().unwrap(),
+        "--out",
+        out_path.to_str().unwrap(),
+    ]);
     assert_user_error(&out, "cut.def:");
-    assert_eq!(dir.list(), vec!["cut.def".to_string()], "nothing else may be written");
+    assert_eq!(
+        dir.list(),
+        vec!["cut.def".to_string()],
+        "nothing else may be written"
+    );
 }

@@ -318,10 +318,18 @@ fn cli_writes_one_npy_per_map_and_grid_json() {
     let out2 = dir.path("maps2");
     let mut args = vec!["features".to_string()];
     args.extend(design_args(&lefs, &def));
-    args.extend(["--out".into(), out2.display().to_string(), "--no-egr".into()]);
+    args.extend([
+        "--out".into(),
+        out2.display().to_string(),
+        "--no-egr".into(),
+    ]);
     let o = mpgd(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(std::fs::read_dir(&out2).unwrap().count(), 9, "8 npy + grid.json");
+    assert_eq!(
+        std::fs::read_dir(&out2).unwrap().count(),
+        9,
+        "8 npy + grid.json"
+    );
 }
 
 #[test]

@@ -7,7 +7,24 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 /// Replacement bytes that are likely to confuse a parser.
-const NASTY: &[&[u8]] = &[b";", b" ", b"\n", b"-", b"(", b")", b"+", b"END", b"999999999999999999999", b"-5", b"\xc3", b"\"", b"#", b"*", b"1e400", b"NaN"];
+const NASTY: &[&[u8]] = &[
+    b";",
+    b" ",
+    b"\n",
+    b"-",
+    b"(",
+    b")",
+    b"+",
+    b"END",
+    b"999999999999999999999",
+    b"-5",
+    b"\xc3",
+    b"\"",
+    b"#",
+    b"*",
+    b"1e400",
+    b"NaN",
+];
 
 fn mutants(text: &[u8], n: usize, seed: u64) -> Vec<Vec<u8>> {
     let mut rng = Rng(seed);
@@ -25,14 +42,20 @@ fn mutants(text: &[u8], n: usize, seed: u64) -> Vec<Vec<u8>> {
 }
 
 fn check<T>(name: &str, bytes: &[u8], parse: impl Fn(&str) -> Result<T, lefdef::Error>) {
-    let Ok(text) = std::str::from_utf8(bytes) else { return }; // read_text's UTF-8 check is tested elsewhere
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    }; // read_text's UTF-8 check is tested elsewhere
     let lines = text.lines().count().max(1) + 1;
     let result = catch_unwind(AssertUnwindSafe(|| parse(text)));
     match result {
         Err(_) => panic!("{name}: the parser panicked"),
         Ok(Ok(_)) => {}
         Ok(Err(lefdef::Error::Syntax(e))) => {
-            assert!(e.line >= 1 && e.line <= lines, "{name}: error line {} outside the file ({lines} lines): {e}", e.line);
+            assert!(
+                e.line >= 1 && e.line <= lines,
+                "{name}: error line {} outside the file ({lines} lines): {e}",
+                e.line
+            );
             assert!(!e.message.is_empty());
         }
         Ok(Err(e)) => panic!("{name}: unexpected error kind: {e}"),
@@ -44,9 +67,20 @@ fn mutated_defs_never_panic() {
     for case in cases() {
         let text = lefdef::read_text(&case.def).unwrap();
         // Big files get fewer mutants so the test stays quick.
-        let n = if text.len() > 2_000_000 { 8 } else if text.len() > 500_000 { 40 } else { 150 };
-        for (k, m) in mutants(text.as_bytes(), n, 7 + k_seed(&case.name)).iter().enumerate() {
-            check(&format!("{} mutant {k}", case.name), m, |t| def::parse(t, Path::new("m.def")));
+        let n = if text.len() > 2_000_000 {
+            8
+        } else if text.len() > 500_000 {
+            40
+        } else {
+            150
+        };
+        for (k, m) in mutants(text.as_bytes(), n, 7 + k_seed(&case.name))
+            .iter()
+            .enumerate()
+        {
+            check(&format!("{} mutant {k}", case.name), m, |t| {
+                def::parse(t, Path::new("m.def"))
+            });
         }
     }
 }
@@ -61,8 +95,17 @@ fn mutated_lefs_never_panic() {
             }
             let text = lefdef::read_text(lef_path).unwrap();
             let n = if text.len() > 500_000 { 30 } else { 100 };
-            for (k, m) in mutants(text.as_bytes(), n, 11 + k_seed(&lef_path.display().to_string())).iter().enumerate() {
-                check(&format!("{} mutant {k}", lef_path.display()), m, |t| lef::parse(t, Path::new("m.lef")));
+            for (k, m) in mutants(
+                text.as_bytes(),
+                n,
+                11 + k_seed(&lef_path.display().to_string()),
+            )
+            .iter()
+            .enumerate()
+            {
+                check(&format!("{} mutant {k}", lef_path.display()), m, |t| {
+                    lef::parse(t, Path::new("m.lef"))
+                });
             }
         }
     }
@@ -74,10 +117,17 @@ fn mutated_gcd_never_panics_in_the_design_builder() {
     let lib = lefdef::read_lef(&lefs[0]).unwrap().0;
     let text = std::fs::read(&def_path).unwrap();
     for (k, m) in mutants(&text, 300, 99).iter().enumerate() {
-        let Ok(t) = std::str::from_utf8(m) else { continue };
+        let Ok(t) = std::str::from_utf8(m) else {
+            continue;
+        };
         let r = catch_unwind(AssertUnwindSafe(|| {
             if let Ok((d, _)) = def::parse(t, Path::new("m.def")) {
-                let _ = mpgd::design::from_parsed(&[(lefs[0].as_path(), &lib)], &d, Path::new("m.def"), Default::default());
+                let _ = mpgd::design::from_parsed(
+                    &[(lefs[0].as_path(), &lib)],
+                    &d,
+                    Path::new("m.def"),
+                    Default::default(),
+                );
             }
         }));
         assert!(r.is_ok(), "mutant {k}: the design builder panicked");
@@ -85,5 +135,6 @@ fn mutated_gcd_never_panics_in_the_design_builder() {
 }
 
 fn k_seed(s: &str) -> u64 {
-    s.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
+    s.bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
 }

@@ -174,22 +174,40 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
 fn early_route_maps_are_the_pattern_stage_before_negotiation() {
     use mpgd::route::{parse_layer_adjust, parse_layer_range, run, RouteConfig};
     let (lefs, def) = gcd();
-    let d = mpgd::design::Design::load(&mpgd::design::DesignInput::new(lefs, def)).expect("gcd loads");
+    let d =
+        mpgd::design::Design::load(&mpgd::design::DesignInput::new(lefs, def)).expect("gcd loads");
     let cfg = RouteConfig {
         layer_range: Some(parse_layer_range("metal2-metal10").unwrap()),
-        layer_adjust: ["metal2=0.9", "metal3=0.9", "metal4-metal10=1.0"].iter().map(|s| parse_layer_adjust(s).unwrap()).collect(),
+        layer_adjust: ["metal2=0.9", "metal3=0.9", "metal4-metal10=1.0"]
+            .iter()
+            .map(|s| parse_layer_adjust(s).unwrap())
+            .collect(),
         ..RouteConfig::default()
     };
     let full = run(&d, &cfg).unwrap();
-    let early = run(&d, &RouteConfig { iterations: 0, ..cfg.clone() }).unwrap();
-    assert_eq!(full.pattern_usage_2d, early.pattern_usage_2d, "the pattern stage depends on the rounds");
+    let early = run(
+        &d,
+        &RouteConfig {
+            iterations: 0,
+            ..cfg.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        full.pattern_usage_2d, early.pattern_usage_2d,
+        "the pattern stage depends on the rounds"
+    );
     let edge_over: i64 = full
         .pattern_usage_2d
         .iter()
         .zip(&full.capacity_2d)
         .map(|(&u, &c)| (u - c).max(0) as i64)
         .sum();
-    assert!(edge_over > full.overflow_2d, "pattern stage {edge_over}, negotiated {}", full.overflow_2d);
+    assert!(
+        edge_over > full.overflow_2d,
+        "pattern stage {edge_over}, negotiated {}",
+        full.overflow_2d
+    );
     let (h, v) = full.pattern_overflow_maps();
     let (nx, ny) = (full.grid.nx, full.grid.ny);
     assert_eq!((h.len(), v.len()), (nx * ny, nx * ny));

@@ -22,12 +22,17 @@ pub fn designs_dir() -> PathBuf {
 
 /// A file bundled with the repository under `tests/data/`.
 pub fn bundled(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
 }
 
 /// The bundled nangate45/gcd: (LEFs, DEF).
 pub fn gcd() -> (Vec<PathBuf>, PathBuf) {
-    (vec![bundled("nangate45/gcd/Nangate45.lef")], bundled("nangate45/gcd/gcd.def"))
+    (
+        vec![bundled("nangate45/gcd/Nangate45.lef")],
+        bundled("nangate45/gcd/gcd.def"),
+    )
 }
 
 /// One design of `stats.json` with its files and expected counts.
@@ -47,15 +52,23 @@ pub fn cases() -> Vec<Case> {
     all.into_iter()
         .map(|v| {
             let folder = dir.join(v["folder"].as_str().unwrap());
-            let mut lefs: Vec<PathBuf> =
-                v["lefs"].as_array().unwrap().iter().map(|l| folder.join(l.as_str().unwrap())).collect();
+            let mut lefs: Vec<PathBuf> = v["lefs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| folder.join(l.as_str().unwrap()))
+                .collect();
             // Technology LEF first, as a user would give them.
             lefs.sort_by_key(|p| {
                 let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
                 !(n.contains("tech") || n.ends_with(".tlef"))
             });
             Case {
-                name: format!("{}/{}", v["folder"].as_str().unwrap(), v["def_file"].as_str().unwrap()),
+                name: format!(
+                    "{}/{}",
+                    v["folder"].as_str().unwrap(),
+                    v["def_file"].as_str().unwrap()
+                ),
                 def: folder.join(v["def_file"].as_str().unwrap()),
                 lefs,
                 expected: v,
@@ -71,7 +84,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { tmp: tempfile::tempdir().expect("tempdir") }
+        Dir {
+            tmp: tempfile::tempdir().expect("tempdir"),
+        }
     }
     pub fn path(&self, rel: &str) -> PathBuf {
         self.tmp.path().join(rel)
@@ -99,7 +114,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    Command::new(env!("CARGO_BIN_EXE_mpgd")).args(args).output().expect("run mpgd")
+    Command::new(env!("CARGO_BIN_EXE_mpgd"))
+        .args(args)
+        .output()
+        .expect("run mpgd")
 }
 
 /// `--lef a --lef b --def d` for a design.
@@ -122,7 +140,12 @@ pub fn assert_user_error(out: &Output, must_contain: &str) {
     let lines: Vec<&str> = err.lines().filter(|l| !l.contains("warning:")).collect();
     assert_eq!(lines.len(), 1, "expected one error line, got: {err}");
     assert!(lines[0].starts_with("mpgd: "), "error line: {}", lines[0]);
-    assert!(lines[0].contains(must_contain), "error line {:?} should contain {:?}", lines[0], must_contain);
+    assert!(
+        lines[0].contains(must_contain),
+        "error line {:?} should contain {:?}",
+        lines[0],
+        must_contain
+    );
 }
 
 /// A tiny deterministic PRNG (SplitMix64) for seeded mutations.

@@ -23,7 +23,14 @@ pub struct Args {
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let cfg = DatasetConfig::load(&a.config)?;
-    let s = build(&cfg, &a.out, Progress { bar: !a.quiet, timings: a.timings })?;
+    let s = build(
+        &cfg,
+        &a.out,
+        Progress {
+            bar: !a.quiet,
+            timings: a.timings,
+        },
+    )?;
     eprintln!(
         "mpgd: wrote {} samples ({} train, {} test) from {} designs, {} routed variants, in {:.1} s; {:.2}% of GCells congested",
         s.samples,

@@ -33,13 +33,20 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     print!("{}", stats.table());
 
     let mut pictures: Vec<(String, Vec<u8>)> = Vec::new();
-    for (title, adjust) in [("OpenROAD defaults", ""), ("congestion1: metal2=0.9 metal3=0.9 metal4-metal10=1.0", "metal2=0.9,metal3=0.9,metal4-metal10=1.0")] {
+    for (title, adjust) in [
+        ("OpenROAD defaults", ""),
+        (
+            "congestion1: metal2=0.9 metal3=0.9 metal4-metal10=1.0",
+            "metal2=0.9,metal3=0.9,metal4-metal10=1.0",
+        ),
+    ] {
         let mut cfg = RouteConfig {
             layer_range: Some(parse_layer_range("metal2-metal10").map_err(anyhow::Error::msg)?),
             ..Default::default()
         };
         for item in adjust.split(',').filter(|s| !s.is_empty()) {
-            cfg.layer_adjust.push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
+            cfg.layer_adjust
+                .push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
         }
         let r = route(&design, &cfg)?;
         println!("\n== route, {title} ==");
@@ -47,10 +54,15 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         print!("{}", crate::route::report::congestion_table(&r));
         let (nx, ny) = (r.grid.nx, r.grid.ny);
         let over = r.congestion_map();
-        let name = if adjust.is_empty() { "congestion_default.png" } else { "congestion_congestion1.png" };
+        let name = if adjust.is_empty() {
+            "congestion_default.png"
+        } else {
+            "congestion_congestion1.png"
+        };
         pictures.push((name.into(), heat_map_png(&Map { nx, ny, data: over })));
         if adjust.is_empty() {
-            let grid = crate::route::gcell_grid(&design, None).ok_or_else(|| anyhow::anyhow!("no GCell grid"))?;
+            let grid = crate::route::gcell_grid(&design, None)
+                .ok_or_else(|| anyhow::anyhow!("no GCell grid"))?;
             for (c, m) in extract(&design, &grid, &FeatureConfig::default()).iter() {
                 pictures.push((format!("{}.png", c.name()), heat_map_png(m)));
             }
@@ -60,6 +72,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     for (name, bytes) in &pictures {
         crate::output::write_atomic(&a.out.join(name), bytes)?;
     }
-    println!("\nwrote {} heat maps to {}", pictures.len(), a.out.display());
+    println!(
+        "\nwrote {} heat maps to {}",
+        pictures.len(),
+        a.out.display()
+    );
     Ok(())
 }

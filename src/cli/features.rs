@@ -105,8 +105,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let t = Instant::now();
     let fmaps = features::extract(&design, &grid, &cfg);
     let secs = t.elapsed().as_secs_f64();
-    let mut maps: Vec<(&'static str, &'static str, features::Map)> =
-        fmaps.iter().map(|(c, m)| (c.name(), c.unit(), m.clone())).collect();
+    let mut maps: Vec<(&'static str, &'static str, features::Map)> = fmaps
+        .iter()
+        .map(|(c, m)| (c.name(), c.unit(), m.clone()))
+        .collect();
     let mut egr_secs = None;
     if !a.no_egr {
         let t = Instant::now();
@@ -118,7 +120,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, _, m) in &maps {
-        files.push((format!("{name}.npy"), crate::npy::encode_f32(&m.data, m.ny, m.nx)));
+        files.push((
+            format!("{name}.npy"),
+            crate::npy::encode_f32(&m.data, m.ny, m.nx),
+        ));
     }
     if a.png {
         let pngs: Vec<(String, Vec<u8>)> = {
@@ -170,7 +175,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         um(size),
         Channel::ALL.len(),
         secs,
-        egr_secs.map(|s| format!(", early global route in {s:.3} s")).unwrap_or_default(),
+        egr_secs
+            .map(|s| format!(", early global route in {s:.3} s"))
+            .unwrap_or_default(),
         a.out.display()
     );
     println!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
@@ -189,8 +196,15 @@ fn egr_maps(
     grid: &GCellGrid,
 ) -> anyhow::Result<(features::Map, features::Map)> {
     use crate::route::{overflow_ratio, run, RouteConfig};
-    let r = run(design, &RouteConfig { gcell_size: Some(size), iterations: 0, ..RouteConfig::default() })
-        .context("early global route for the egr_overflow maps (--no-egr skips them)")?;
+    let r = run(
+        design,
+        &RouteConfig {
+            gcell_size: Some(size),
+            iterations: 0,
+            ..RouteConfig::default()
+        },
+    )
+    .context("early global route for the egr_overflow maps (--no-egr skips them)")?;
     let (nx, ny) = (grid.nx(), grid.ny());
     anyhow::ensure!(
         r.grid.nx == nx && r.grid.ny == ny,
@@ -200,8 +214,16 @@ fn egr_maps(
     );
     let (h, v) = r.pattern_overflow_maps();
     Ok((
-        features::Map { nx, ny, data: overflow_ratio(&h, &r.maps.cap_h) },
-        features::Map { nx, ny, data: overflow_ratio(&v, &r.maps.cap_v) },
+        features::Map {
+            nx,
+            ny,
+            data: overflow_ratio(&h, &r.maps.cap_h),
+        },
+        features::Map {
+            nx,
+            ny,
+            data: overflow_ratio(&v, &r.maps.cap_v),
+        },
     ))
 }
 

@@ -15,7 +15,11 @@ pub mod tile;
 
 /// The command line.
 #[derive(Debug, Parser)]
-#[command(name = "mpgd", version, about = "Routing-congestion hotspot prediction and steering for placed LEF/DEF designs")]
+#[command(
+    name = "mpgd",
+    version,
+    about = "Routing-congestion hotspot prediction and steering for placed LEF/DEF designs"
+)]
 pub struct Cli {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, global = true)]
@@ -67,7 +71,10 @@ impl DesignArgs {
     }
 
     /// Reads and builds the design, with a given policy for masters no LEF defines.
-    pub fn load_with(&self, missing: crate::design::MissingMasters) -> anyhow::Result<crate::design::Design> {
+    pub fn load_with(
+        &self,
+        missing: crate::design::MissingMasters,
+    ) -> anyhow::Result<crate::design::Design> {
         let mut input = crate::design::DesignInput::new(self.lefs.clone(), self.def.clone());
         input.options.missing_masters = missing;
         let design = crate::design::Design::load(&input)?;
@@ -81,7 +88,10 @@ impl DesignArgs {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .ok();
     }
     match cli.command {
         Command::Stats(a) => stats::run(&a),

@@ -119,10 +119,14 @@ pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
         ..Default::default()
     };
     if let Some(l) = &a.layers {
-        cfg.layer_range = Some(crate::route::parse_layer_range(l).map_err(|e| anyhow::anyhow!("--layers {e}"))?);
+        cfg.layer_range =
+            Some(crate::route::parse_layer_range(l).map_err(|e| anyhow::anyhow!("--layers {e}"))?);
     }
     for s in &a.layer_adjust {
-        cfg.layer_adjust.push(crate::route::parse_layer_adjust(s).map_err(|e| anyhow::anyhow!("--layer-adjust {e}"))?);
+        cfg.layer_adjust.push(
+            crate::route::parse_layer_adjust(s)
+                .map_err(|e| anyhow::anyhow!("--layer-adjust {e}"))?,
+        );
     }
     for s in &a.region_adjust {
         let f: Vec<&str> = s.split_whitespace().collect();
@@ -195,8 +199,15 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
                 &crate::npy::encode_f32(data, ny, nx),
             )?;
         }
-        let picture = crate::features::Map { nx, ny, data: r.congestion_map() };
-        crate::output::write_atomic(&dir.join("congestion.png"), &crate::features::png::heat_map_png(&picture))?;
+        let picture = crate::features::Map {
+            nx,
+            ny,
+            data: r.congestion_map(),
+        };
+        crate::output::write_atomic(
+            &dir.join("congestion.png"),
+            &crate::features::png::heat_map_png(&picture),
+        )?;
         crate::output::write_atomic(
             &dir.join("grid.json"),
             crate::route::report::grid_json(&r, &names).as_bytes(),

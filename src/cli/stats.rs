@@ -57,8 +57,14 @@ pub struct LayerStats {
 impl Stats {
     /// Counts what the design holds.
     pub fn of(d: &Design, read_seconds: f64) -> Stats {
-        let count_status = |s: PlacementStatus| d.instances.iter().filter(|i| i.status == s).count();
-        let count_kind = |k: MasterKind| d.instances.iter().filter(|i| d.masters[i.master as usize].kind == k).count();
+        let count_status =
+            |s: PlacementStatus| d.instances.iter().filter(|i| i.status == s).count();
+        let count_kind = |k: MasterKind| {
+            d.instances
+                .iter()
+                .filter(|i| d.masters[i.master as usize].kind == k)
+                .count()
+        };
         let mut used = vec![false; d.masters.len()];
         for i in &d.instances {
             used[i.master as usize] = true;
@@ -70,7 +76,12 @@ impl Stats {
             net_pins: d.net_pins.len(),
             io_pins: d.io_pins.len(),
             dbu_per_micron: d.dbu_per_micron,
-            die_um: [d.um(d.die.lo.x), d.um(d.die.lo.y), d.um(d.die.hi.x), d.um(d.die.hi.y)],
+            die_um: [
+                d.um(d.die.lo.x),
+                d.um(d.die.lo.y),
+                d.um(d.die.hi.x),
+                d.um(d.die.hi.y),
+            ],
             layers: d
                 .layers
                 .iter()
@@ -88,7 +99,12 @@ impl Stats {
             logic_cells: count_kind(MasterKind::Core),
             physical_cells: count_kind(MasterKind::Physical),
             block_macros: count_kind(MasterKind::Block),
-            max_net_degree: d.nets.iter().map(|n| (n.pins.end - n.pins.start) as usize).max().unwrap_or(0),
+            max_net_degree: d
+                .nets
+                .iter()
+                .map(|n| (n.pins.end - n.pins.start) as usize)
+                .max()
+                .unwrap_or(0),
             routed_nets: d.nets.iter().filter(|n| n.routed_in_def).count(),
             special_nets: d.special_net_count,
             rows: d.rows.len(),
@@ -107,21 +123,53 @@ impl Stats {
         let mut s = String::new();
         let [x0, y0, x1, y1] = self.die_um;
         let _ = writeln!(s, "design          {}", self.design);
-        let _ = writeln!(s, "die (um)        ({x0}, {y0}) - ({x1}, {y1})   {:.2} x {:.2}", x1 - x0, y1 - y0);
+        let _ = writeln!(
+            s,
+            "die (um)        ({x0}, {y0}) - ({x1}, {y1})   {:.2} x {:.2}",
+            x1 - x0,
+            y1 - y0
+        );
         let _ = writeln!(s, "dbu per micron  {}", self.dbu_per_micron);
-        let _ = writeln!(s, "components      {} ({} placed, {} fixed; {} logic, {} physical-only, {} block macros)",
-            self.components, self.placed, self.fixed, self.logic_cells, self.physical_cells, self.block_macros);
-        let _ = writeln!(s, "nets            {} ({} net pins, max degree {}, {} with routed wiring)",
-            self.nets, self.net_pins, self.max_net_degree, self.routed_nets);
+        let _ = writeln!(
+            s,
+            "components      {} ({} placed, {} fixed; {} logic, {} physical-only, {} block macros)",
+            self.components,
+            self.placed,
+            self.fixed,
+            self.logic_cells,
+            self.physical_cells,
+            self.block_macros
+        );
+        let _ = writeln!(
+            s,
+            "nets            {} ({} net pins, max degree {}, {} with routed wiring)",
+            self.nets, self.net_pins, self.max_net_degree, self.routed_nets
+        );
         let _ = writeln!(s, "io pins         {}", self.io_pins);
         let _ = writeln!(s, "special nets    {}", self.special_nets);
         let _ = writeln!(s, "rows            {}", self.rows);
-        let _ = writeln!(s, "masters used    {}{}", self.masters_used,
-            if self.missing_masters > 0 { format!(" ({} without LEF)", self.missing_masters) } else { String::new() });
-        let _ = writeln!(s, "obstructions    {} rectangles on routing layers", self.obstruction_rects);
+        let _ = writeln!(
+            s,
+            "masters used    {}{}",
+            self.masters_used,
+            if self.missing_masters > 0 {
+                format!(" ({} without LEF)", self.missing_masters)
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            s,
+            "obstructions    {} rectangles on routing layers",
+            self.obstruction_rects
+        );
         let _ = writeln!(s, "routing layers  {}", self.layers.len());
         for l in &self.layers {
-            let _ = writeln!(s, "  {:<10} {:<10} pitch {:.4} um", l.name, l.direction, l.pitch_um);
+            let _ = writeln!(
+                s,
+                "  {:<10} {:<10} pitch {:.4} um",
+                l.name, l.direction, l.pitch_um
+            );
         }
         let _ = writeln!(s, "read in         {:.3} s", self.read_seconds);
         s

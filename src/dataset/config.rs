@@ -40,7 +40,9 @@ pub struct ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.position {
-            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.path.display(), self.message),
+            Some((line, col)) => {
+                write!(f, "{}:{line}:{col}: {}", self.path.display(), self.message)
+            }
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }
     }
@@ -199,15 +201,24 @@ impl Variant {
 impl DatasetConfig {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<DatasetConfig, ConfigError> {
-        let err = |message: String| ConfigError { path: path.to_path_buf(), position: None, message };
-        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {}", e.to_string().to_lowercase())))?;
+        let err = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            position: None,
+            message,
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err(format!("cannot read: {}", e.to_string().to_lowercase())))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
             // toml's message spans lines (a source excerpt); keep position and sentence on one.
             let msg = e.message().trim().to_string();
             match e.span() {
                 Some(span) => {
                     let position = Some(crate::lefdef::line_column(&text, span.start));
-                    ConfigError { path: path.to_path_buf(), position, message: msg }
+                    ConfigError {
+                        path: path.to_path_buf(),
+                        position,
+                        message: msg,
+                    }
                 }
                 None => err(msg),
             }
@@ -220,7 +231,10 @@ impl DatasetConfig {
                 .unwrap_or_else(|| base.join("../../shared/designs")),
         };
         if raw.window < 16 {
-            return Err(err(format!("window = {} is too small (at least 16 GCells)", raw.window)));
+            return Err(err(format!(
+                "window = {} is too small (at least 16 GCells)",
+                raw.window
+            )));
         }
         if raw.designs.is_empty() {
             return Err(err("no [[design]] entries".into()));
@@ -230,12 +244,18 @@ impl DatasetConfig {
         for d in &raw.designs {
             let derr = |m: String| err(format!("design '{}': {m}", d.name));
             if !names.insert(d.name.clone()) {
-                return Err(derr("listed twice (a design belongs to one split only)".into()));
+                return Err(derr(
+                    "listed twice (a design belongs to one split only)".into(),
+                ));
             }
             let split = match d.split.as_str() {
                 "train" => Split::Train,
                 "test" => Split::Test,
-                other => return Err(derr(format!("split must be \"train\" or \"test\", not \"{other}\""))),
+                other => {
+                    return Err(derr(format!(
+                        "split must be \"train\" or \"test\", not \"{other}\""
+                    )))
+                }
             };
             if d.lefs.is_empty() {
                 return Err(derr("no LEF files".into()));
@@ -250,11 +270,28 @@ impl DatasetConfig {
             };
             let lefs = d.lefs.iter().map(file).collect::<Result<Vec<_>, _>>()?;
             let def = file(&d.def)?;
-            let variants = expand(d.variants.as_ref().unwrap_or(&raw.variants), raw.seed, &d.name).map_err(derr)?;
-            designs.push(DesignEntry { name: d.name.clone(), technology: d.technology.clone(), lefs, def, split, variants });
+            let variants = expand(
+                d.variants.as_ref().unwrap_or(&raw.variants),
+                raw.seed,
+                &d.name,
+            )
+            .map_err(derr)?;
+            designs.push(DesignEntry {
+                name: d.name.clone(),
+                technology: d.technology.clone(),
+                lefs,
+                def,
+                split,
+                variants,
+            });
         }
-        if !designs.iter().any(|d| d.split == Split::Train) || !designs.iter().any(|d| d.split == Split::Test) {
-            return Err(err("both splits need at least one design (split = \"train\" and split = \"test\")".into()));
+        if !designs.iter().any(|d| d.split == Split::Train)
+            || !designs.iter().any(|d| d.split == Split::Test)
+        {
+            return Err(err(
+                "both splits need at least one design (split = \"train\" and split = \"test\")"
+                    .into(),
+            ));
         }
         Ok(DatasetConfig {
             path: path.to_path_buf(),
@@ -272,7 +309,9 @@ fn expand(v: &RawVariants, seed: u64, design: &str) -> Result<Vec<Variant>, Stri
     for p in &v.perturb {
         let (kind, value) = p.split_once(':').unwrap_or((p.as_str(), ""));
         let strength = || -> Result<f64, String> {
-            let s: f64 = value.parse().map_err(|_| format!("perturbation '{p}' needs a strength, e.g. '{kind}:0.3'"))?;
+            let s: f64 = value
+                .parse()
+                .map_err(|_| format!("perturbation '{p}' needs a strength, e.g. '{kind}:0.3'"))?;
             if s > 0.0 && s <= 1.0 {
                 Ok(s)
             } else {
@@ -284,16 +323,26 @@ fn expand(v: &RawVariants, seed: u64, design: &str) -> Result<Vec<Variant>, Stri
             "swap" => {
                 let fraction = strength()?;
                 for k in 0..v.seeds {
-                    perturbs.push(Perturbation::Swap { fraction, seed: seed_of(seed, design, k) });
+                    perturbs.push(Perturbation::Swap {
+                        fraction,
+                        seed: seed_of(seed, design, k),
+                    });
                 }
             }
             "pull" => {
                 let s = strength()?;
                 for k in 0..v.seeds {
-                    perturbs.push(Perturbation::Pull { strength: s, seed: seed_of(seed, design, k) });
+                    perturbs.push(Perturbation::Pull {
+                        strength: s,
+                        seed: seed_of(seed, design, k),
+                    });
                 }
             }
-            other => return Err(format!("unknown perturbation '{other}' (none, swap:F, pull:F)")),
+            other => {
+                return Err(format!(
+                    "unknown perturbation '{other}' (none, swap:F, pull:F)"
+                ))
+            }
         }
     }
     for a in &v.adjust {
@@ -315,7 +364,12 @@ fn expand(v: &RawVariants, seed: u64, design: &str) -> Result<Vec<Variant>, Stri
         for adjust in &v.adjust {
             for &g in &v.gcell_pitches {
                 for &p in &perturbs {
-                    out.push(Variant { layers: layers.clone(), adjust: adjust.clone(), gcell_pitches: g, perturb: p });
+                    out.push(Variant {
+                        layers: layers.clone(),
+                        adjust: adjust.clone(),
+                        gcell_pitches: g,
+                        perturb: p,
+                    });
                 }
             }
         }

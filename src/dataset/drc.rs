@@ -34,7 +34,11 @@ pub struct DrcError {
 /// Parses a TR-format report. Lines other than `violation type:`, `srcs:`, `comment:` and
 /// `bbox = ...` are errors, so a wrong file is not read as an empty report.
 pub fn parse(text: &str, path: &Path) -> Result<Vec<Violation>, DrcError> {
-    let err = |line: usize, message: String| DrcError { path: path.to_path_buf(), line, message };
+    let err = |line: usize, message: String| DrcError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
     let mut out = Vec::new();
     let mut kind: Option<(String, usize)> = None;
     for (i, raw) in text.lines().enumerate() {
@@ -68,19 +72,33 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<Violation>, DrcError> {
                 .map(|v| v.trim().parse::<f64>().unwrap_or(f64::NAN))
                 .collect();
             if nums.len() != 4 || nums.iter().any(|v| !v.is_finite()) {
-                return Err(err(n, format!("expected four coordinates in '{}'", coords.trim())));
+                return Err(err(
+                    n,
+                    format!("expected four coordinates in '{}'", coords.trim()),
+                ));
             }
             out.push(Violation {
                 kind: k,
                 layer: layer.trim().to_string(),
-                bbox_um: [nums[0].min(nums[2]), nums[1].min(nums[3]), nums[0].max(nums[2]), nums[1].max(nums[3])],
+                bbox_um: [
+                    nums[0].min(nums[2]),
+                    nums[1].min(nums[3]),
+                    nums[0].max(nums[2]),
+                    nums[1].max(nums[3]),
+                ],
             });
         } else {
-            return Err(err(n, format!("unexpected line '{}'", crate::lefdef::lex::shorten(line))));
+            return Err(err(
+                n,
+                format!("unexpected line '{}'", crate::lefdef::lex::shorten(line)),
+            ));
         }
     }
     if let Some((_, at)) = kind {
-        return Err(err(at, "violation without a bbox line (truncated report?)".into()));
+        return Err(err(
+            at,
+            "violation without a bbox line (truncated report?)".into(),
+        ));
     }
     Ok(out)
 }
@@ -91,7 +109,12 @@ pub fn density(violations: &[Violation], grid: &GCellGrid, dbu_per_micron: i64) 
     let mut map = vec![0f32; nx * ny];
     let d = |v: f64| (v * dbu_per_micron as f64).round() as i64;
     for v in violations {
-        let r = Rect::new(d(v.bbox_um[0]), d(v.bbox_um[1]), d(v.bbox_um[2]), d(v.bbox_um[3]));
+        let r = Rect::new(
+            d(v.bbox_um[0]),
+            d(v.bbox_um[1]),
+            d(v.bbox_um[2]),
+            d(v.bbox_um[3]),
+        );
         for j in grid.row(r.lo.y)..=grid.row(r.hi.y) {
             for i in grid.col(r.lo.x)..=grid.col(r.hi.x) {
                 map[j * nx + i] += 1.0;
@@ -131,7 +154,10 @@ mod tests {
     #[test]
     fn a_truncated_report_is_an_error_with_its_line() {
         let e = parse("violation type: Short\n\tsrcs: net:a\n", Path::new("r.rpt")).unwrap_err();
-        assert_eq!(e.to_string(), "r.rpt:1: violation without a bbox line (truncated report?)");
+        assert_eq!(
+            e.to_string(),
+            "r.rpt:1: violation without a bbox line (truncated report?)"
+        );
         let e = parse("hello\n", Path::new("r.rpt")).unwrap_err();
         assert_eq!(e.line, 1);
     }

@@ -101,8 +101,12 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Res
             Ok(Loaded { lefs, def, base })
         })
         .collect::<anyhow::Result<_>>()?;
-    let jobs: Vec<(usize, &Variant)> =
-        cfg.designs.iter().enumerate().flat_map(|(i, d)| d.variants.iter().map(move |v| (i, v))).collect();
+    let jobs: Vec<(usize, &Variant)> = cfg
+        .designs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| d.variants.iter().map(move |v| (i, v)))
+        .collect();
     let bar = progress_bar(progress.bar, jobs.len() as u64);
     let results: Vec<Vec<SampleRow>> = jobs
         .par_iter()
@@ -144,7 +148,11 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Res
                     nx: w as i32,
                     ny: h as i32,
                     gcell_um: maps.gcell_um,
-                    channels: maps.channels.iter().map(|c| crop(c, maps.nx, x0, y0, w, h)).collect(),
+                    channels: maps
+                        .channels
+                        .iter()
+                        .map(|c| crop(c, maps.nx, x0, y0, w, h))
+                        .collect(),
                 })
                 .collect())
         })
@@ -153,7 +161,8 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Res
     let rows: Vec<SampleRow> = results.into_iter().flatten().collect();
     let names: Vec<&str> = FEATURES.iter().chain(LABELS.iter()).copied().collect();
     let summary = summarize(&rows, cfg, jobs.len(), start.elapsed().as_secs_f64());
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create the folder", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("{}: cannot create the folder", out.display()))?;
     write::write_parquet(&rows, &names, &out.join("dataset.parquet"))?;
     let manifest = serde_json::json!({
         "config": cfg.path.display().to_string(),
@@ -170,7 +179,10 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Res
         "summary": summary_without_time(&summary),
         "mpgd_version": env!("CARGO_PKG_VERSION"),
     });
-    crate::output::write_atomic(&out.join("manifest.json"), serde_json::to_string_pretty(&manifest)?.as_bytes())?;
+    crate::output::write_atomic(
+        &out.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?.as_bytes(),
+    )?;
     Ok(summary)
 }
 
@@ -185,19 +197,26 @@ fn progress_bar(show: bool, n: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(n);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} routing variants [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} routing variants [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar
 }
 
 /// Windows of at most `window` GCells a side covering an `nx × ny` grid, as equal as possible:
 /// `(i, j, x0, y0, w, h)`.
-pub fn windows(maps: &RoutedMaps, window: usize) -> Vec<(usize, usize, usize, usize, usize, usize)> {
+pub fn windows(
+    maps: &RoutedMaps,
+    window: usize,
+) -> Vec<(usize, usize, usize, usize, usize, usize)> {
     let split = |n: usize| -> Vec<(usize, usize)> {
         let k = n.div_ceil(window).max(1);
-        (0..k).map(|t| (t * n / k, (t + 1) * n / k - t * n / k)).collect()
+        (0..k)
+            .map(|t| (t * n / k, (t + 1) * n / k - t * n / k))
+            .collect()
     };
     let mut out = Vec::new();
     for (j, &(y0, h)) in split(maps.ny).iter().enumerate() {
@@ -224,7 +243,10 @@ fn summarize(rows: &[SampleRow], cfg: &DatasetConfig, jobs: usize, seconds: f64)
     for r in rows {
         let c = &r.channels[label];
         let max = c.iter().copied().fold(0.0f32, f32::max);
-        let bin = edges.iter().position(|&e| max <= e).unwrap_or(edges.len() - 1);
+        let bin = edges
+            .iter()
+            .position(|&e| max <= e)
+            .unwrap_or(edges.len() - 1);
         hist[bin] += 1;
         hot += c.iter().filter(|&&v| v > 0.0).count();
         all += c.len();
@@ -236,7 +258,11 @@ fn summarize(rows: &[SampleRow], cfg: &DatasetConfig, jobs: usize, seconds: f64)
         designs: cfg.designs.len(),
         jobs,
         max_congestion_histogram: edges.iter().copied().zip(hist).collect(),
-        congested_fraction: if all > 0 { hot as f64 / all as f64 } else { 0.0 },
+        congested_fraction: if all > 0 {
+            hot as f64 / all as f64
+        } else {
+            0.0
+        },
         seconds,
     }
 }
@@ -255,14 +281,23 @@ fn summary_without_time(s: &Summary) -> serde_json::Value {
 /// One routing run gives both: the early-global-routing maps (`egr_overflow_*`) come from its
 /// 2-D pattern stage (before rip-up and reroute), the labels from its final, layer-assigned
 /// routes after `iterations` rounds.
-fn route_and_extract(design: &Design, v: &Variant, iterations: usize) -> anyhow::Result<RoutedMaps> {
+fn route_and_extract(
+    design: &Design,
+    v: &Variant,
+    iterations: usize,
+) -> anyhow::Result<RoutedMaps> {
     use crate::route::{overflow_ratio, run, RouteConfig};
-    let mut cfg = RouteConfig { iterations, ..RouteConfig::default() };
+    let mut cfg = RouteConfig {
+        iterations,
+        ..RouteConfig::default()
+    };
     if !v.layers.is_empty() {
-        cfg.layer_range = Some(crate::route::parse_layer_range(&v.layers).map_err(anyhow::Error::msg)?);
+        cfg.layer_range =
+            Some(crate::route::parse_layer_range(&v.layers).map_err(anyhow::Error::msg)?);
     }
     for item in v.adjust.split(',').filter(|s| !s.trim().is_empty()) {
-        cfg.layer_adjust.push(crate::route::parse_layer_adjust(item.trim()).map_err(anyhow::Error::msg)?);
+        cfg.layer_adjust
+            .push(crate::route::parse_layer_adjust(item.trim()).map_err(anyhow::Error::msg)?);
     }
     let tile = crate::route::setup::default_tile(design)
         .ok_or_else(|| anyhow::anyhow!("no routing layer with tracks to size GCells by"))?;
@@ -280,7 +315,11 @@ fn route_and_extract(design: &Design, v: &Variant, iterations: usize) -> anyhow:
     let fmaps = crate::features::extract(design, &grid, &crate::features::FeatureConfig::default());
     let mut channels: Vec<Vec<f32>> = Vec::with_capacity(FEATURES.len() + LABELS.len());
     for ((c, m), name) in fmaps.iter().zip(&FEATURES[..8]) {
-        anyhow::ensure!(c.name() == *name, "feature channel {} where {name} was expected", c.name());
+        anyhow::ensure!(
+            c.name() == *name,
+            "feature channel {} where {name} was expected",
+            c.name()
+        );
         channels.push(m.data.clone());
     }
     let (eh, ev) = full.pattern_overflow_maps();
@@ -291,7 +330,12 @@ fn route_and_extract(design: &Design, v: &Variant, iterations: usize) -> anyhow:
     let vv = overflow_ratio(&ov, &full.maps.cap_v);
     let sum = h.iter().zip(&vv).map(|(a, b)| a + b).collect();
     channels.extend([h, vv, sum]);
-    Ok(RoutedMaps { nx, ny, gcell_um: full.gcell_um, channels })
+    Ok(RoutedMaps {
+        nx,
+        ny,
+        gcell_um: full.gcell_um,
+        channels,
+    })
 }
 
 #[cfg(test)]
@@ -299,7 +343,12 @@ mod tests {
     use super::*;
 
     fn maps(nx: usize, ny: usize) -> RoutedMaps {
-        RoutedMaps { nx, ny, gcell_um: 1.0, channels: vec![(0..nx * ny).map(|v| v as f32).collect()] }
+        RoutedMaps {
+            nx,
+            ny,
+            gcell_um: 1.0,
+            channels: vec![(0..nx * ny).map(|v| v as f32).collect()],
+        }
     }
 
     #[test]
@@ -314,11 +363,17 @@ mod tests {
     #[test]
     fn crop_takes_rows_from_the_bottom() {
         let m = maps(4, 3); // values 0..12, row 0 = 0..4
-        assert_eq!(crop(&m.channels[0], 4, 1, 1, 2, 2), vec![5.0, 6.0, 9.0, 10.0]);
+        assert_eq!(
+            crop(&m.channels[0], 4, 1, 1, 2, 2),
+            vec![5.0, 6.0, 9.0, 10.0]
+        );
     }
 
     #[test]
     fn congestion_is_overflow_over_capacity_and_zero_without_capacity() {
-        assert_eq!(crate::route::overflow_ratio(&[2.0, 0.0, 3.0], &[8.0, 5.0, 0.0]), vec![0.25, 0.0, 0.0]);
+        assert_eq!(
+            crate::route::overflow_ratio(&[2.0, 0.0, 3.0], &[8.0, 5.0, 0.0]),
+            vec![0.25, 0.0, 0.0]
+        );
     }
 }

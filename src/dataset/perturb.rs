@@ -91,7 +91,8 @@ fn pull(design: &Design, def: &mut Def, strength: f64, seed: u64) {
     let core = design.core;
     let radius = 0.25 * core.width().min(core.height()) as f64;
     let cx = core.lo.x as f64 + radius + rng.unit() * (core.width() as f64 - 2.0 * radius).max(0.0);
-    let cy = core.lo.y as f64 + radius + rng.unit() * (core.height() as f64 - 2.0 * radius).max(0.0);
+    let cy =
+        core.lo.y as f64 + radius + rng.unit() * (core.height() as f64 - 2.0 * radius).max(0.0);
     let strength = strength.clamp(0.0, 1.0);
     // The row of each y, for the site step and the row's extent.
     let row_of = |y: i64| design.rows.iter().find(|r| r.origin.y == y);
@@ -103,11 +104,14 @@ fn pull(design: &Design, def: &mut Def, strength: f64, seed: u64) {
         if d >= radius {
             continue;
         }
-        let Some(row) = row_of(c.location.y) else { continue };
+        let Some(row) = row_of(c.location.y) else {
+            continue;
+        };
         let step = row.step_x.max(1);
         let dx = (cx - x) * strength * (1.0 - d / radius);
         let target = c.location.x as f64 + dx;
-        let snapped = row.origin.x + ((target - row.origin.x as f64) / step as f64).round() as i64 * step;
+        let snapped =
+            row.origin.x + ((target - row.origin.x as f64) / step as f64).round() as i64 * step;
         let x_new = snapped.clamp(row.bbox.lo.x, (row.bbox.hi.x - w).max(row.bbox.lo.x));
         def.components[i].location = Point::new(x_new, c.location.y);
     }

@@ -11,7 +11,9 @@ impl Rng {
     }
     /// A generator for a named sub-stream, so each variant's draws do not depend on the others.
     pub fn derive(seed: u64, label: &str) -> Rng {
-        let h = label.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let h = label.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
         Rng(seed ^ h)
     }
     pub fn next_u64(&mut self) -> u64 {

@@ -32,18 +32,29 @@ pub fn to_frame(rows: &[SampleRow], channel_names: &[&str]) -> PolarsResult<Data
         Column::new("split".into(), text(|r| r.split)),
         Column::new("nx".into(), rows.iter().map(|r| r.nx).collect::<Vec<i32>>()),
         Column::new("ny".into(), rows.iter().map(|r| r.ny).collect::<Vec<i32>>()),
-        Column::new("gcell_um".into(), rows.iter().map(|r| r.gcell_um).collect::<Vec<f64>>()),
+        Column::new(
+            "gcell_um".into(),
+            rows.iter().map(|r| r.gcell_um).collect::<Vec<f64>>(),
+        ),
     ];
     for (k, name) in channel_names.iter().enumerate() {
-        let lists: Vec<Series> = rows.iter().map(|r| Series::new("".into(), r.channels[k].as_slice())).collect();
-        let col = Series::new((*name).into(), lists).cast(&DataType::List(Box::new(DataType::Float32)))?;
+        let lists: Vec<Series> = rows
+            .iter()
+            .map(|r| Series::new("".into(), r.channels[k].as_slice()))
+            .collect();
+        let col = Series::new((*name).into(), lists)
+            .cast(&DataType::List(Box::new(DataType::Float32)))?;
         cols.push(col.into());
     }
     DataFrame::new(rows.len(), cols)
 }
 
 /// Writes the samples as one Parquet file, atomically.
-pub fn write_parquet(rows: &[SampleRow], channel_names: &[&str], path: &Path) -> anyhow::Result<()> {
+pub fn write_parquet(
+    rows: &[SampleRow],
+    channel_names: &[&str],
+    path: &Path,
+) -> anyhow::Result<()> {
     let mut df = to_frame(rows, channel_names)?;
     let mut buf: Vec<u8> = Vec::new();
     ParquetWriter::new(&mut buf).finish(&mut df)?;

@@ -8,7 +8,7 @@
 use super::*;
 use crate::geom::Transform;
 use crate::lefdef::def::{self, Def};
-use crate::lefdef::lef::{self, Geom, Lef, LayerType};
+use crate::lefdef::lef::{self, Geom, LayerType, Lef};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -32,7 +32,10 @@ pub struct BuildOptions {
 /// Reads the files (LEFs in parallel with each other and with the DEF) and builds the design.
 pub fn load(input: &DesignInput) -> Result<Design, Error> {
     if input.lefs.is_empty() {
-        return Err(Error::Resolve { file: input.def.clone(), message: "no LEF file given".into() });
+        return Err(Error::Resolve {
+            file: input.def.clone(),
+            message: "no LEF file given".into(),
+        });
     }
     let (lefs, def) = rayon::join(
         || {
@@ -66,9 +69,15 @@ pub fn from_parsed(
     options: BuildOptions,
 ) -> Result<Design, Error> {
     let dbu = def.dbu_per_micron as i64;
-    let err = |file: &Path, message: String| Error::Resolve { file: file.to_path_buf(), message };
+    let err = |file: &Path, message: String| Error::Resolve {
+        file: file.to_path_buf(),
+        message,
+    };
     if dbu <= 0 {
-        return Err(err(def_path, "the DEF has no positive UNITS DISTANCE MICRONS".into()));
+        return Err(err(
+            def_path,
+            "the DEF has no positive UNITS DISTANCE MICRONS".into(),
+        ));
     }
     let to_dbu = |v: f64| (v * dbu as f64).round() as Dbu;
     let mut warnings = Vec::new();
@@ -79,12 +88,19 @@ pub fn from_parsed(
     for (path, lef) in lefs {
         for l in &lef.layers {
             if all_layers.contains_key(l.name.as_str()) {
-                warnings.push(format!("{}: layer '{}' is defined again; the first definition is kept", path.display(), l.name));
+                warnings.push(format!(
+                    "{}: layer '{}' is defined again; the first definition is kept",
+                    path.display(),
+                    l.name
+                ));
                 continue;
             }
             let id = if l.kind == LayerType::Routing {
                 if layers.len() >= LayerId::MAX as usize {
-                    return Err(err(path, format!("too many routing layers (at most {})", LayerId::MAX)));
+                    return Err(err(
+                        path,
+                        format!("too many routing layers (at most {})", LayerId::MAX),
+                    ));
                 }
                 let direction = l.direction.unwrap_or(if layers.len() % 2 == 0 {
                     lef::Direction::Horizontal
@@ -110,12 +126,13 @@ pub fn from_parsed(
         }
     }
     // Resolves a layer name: Ok(Some(id)) for a routing layer, Ok(None) for another known layer.
-    let resolve_layer = |name: &str, file: &Path, user: &dyn Fn() -> String| -> Result<Option<LayerId>, Error> {
-        all_layers
-            .get(name)
-            .copied()
-            .ok_or_else(|| err(file, format!("unknown layer '{name}' used by {}", user())))
-    };
+    let resolve_layer =
+        |name: &str, file: &Path, user: &dyn Fn() -> String| -> Result<Option<LayerId>, Error> {
+            all_layers
+                .get(name)
+                .copied()
+                .ok_or_else(|| err(file, format!("unknown layer '{name}' used by {}", user())))
+        };
 
     // Vias (LEF and DEF) as metal shapes, for special-net wiring.
     let mut via_shapes: HashMap<&str, Vec<(LayerId, Rect)>> = HashMap::new();
@@ -148,7 +165,11 @@ pub fn from_parsed(
     for (path, lef) in lefs {
         for m in &lef.macros {
             if master_index.contains_key(&m.name) {
-                warnings.push(format!("{}: macro '{}' is defined again; the first definition is kept", path.display(), m.name));
+                warnings.push(format!(
+                    "{}: macro '{}' is defined again; the first definition is kept",
+                    path.display(),
+                    m.name
+                ));
                 continue;
             }
             let (w, h) = (to_dbu(m.size.0), to_dbu(m.size.1));
@@ -156,7 +177,9 @@ pub fn from_parsed(
                 return Err(err(path, format!("macro '{}' has a negative SIZE", m.name)));
             }
             let (ox, oy) = (to_dbu(m.origin.0), to_dbu(m.origin.1));
-            let shapes_of = |shapes: &[lef::Shape], what: &dyn Fn() -> String| -> Result<Vec<(LayerId, Rect)>, Error> {
+            let shapes_of = |shapes: &[lef::Shape],
+                             what: &dyn Fn() -> String|
+             -> Result<Vec<(LayerId, Rect)>, Error> {
                 let mut out = Vec::new();
                 for s in shapes {
                     if let Geom::Via { name, at } = &s.geom {
@@ -167,7 +190,11 @@ pub fn from_parsed(
                         continue;
                     }
                     if let Some(id) = resolve_layer(&s.layer, path, what)? {
-                        out.extend(geom_rects(&s.geom, to_dbu).into_iter().map(|r| (id, r.translate(ox, oy))));
+                        out.extend(
+                            geom_rects(&s.geom, to_dbu)
+                                .into_iter()
+                                .map(|r| (id, r.translate(ox, oy))),
+                        );
                     }
                 }
                 Ok(out)
@@ -176,9 +203,16 @@ pub fn from_parsed(
             for p in &m.pins {
                 let mut shapes = Vec::new();
                 for port in &p.ports {
-                    shapes.extend(shapes_of(&port.shapes, &|| format!("pin '{}' of macro '{}'", p.name, m.name))?);
+                    shapes.extend(shapes_of(&port.shapes, &|| {
+                        format!("pin '{}' of macro '{}'", p.name, m.name)
+                    })?);
                 }
-                pins.push(MasterPin { name: p.name.clone(), direction: p.direction.clone(), use_: p.use_.clone(), shapes });
+                pins.push(MasterPin {
+                    name: p.name.clone(),
+                    direction: p.direction.clone(),
+                    use_: p.use_.clone(),
+                    shapes,
+                });
             }
             let obs = shapes_of(&m.obs, &|| format!("OBS of macro '{}'", m.name))?;
             master_index.insert(m.name.clone(), masters.len() as u32);
@@ -203,10 +237,13 @@ pub fn from_parsed(
             Some(&i) => i,
             None => {
                 if options.missing_masters == MissingMasters::Error {
-                    return Err(err(def_path, format!(
-                        "component '{}' uses master '{}', which no LEF file defines",
-                        c.name, c.master
-                    )));
+                    return Err(err(
+                        def_path,
+                        format!(
+                            "component '{}' uses master '{}', which no LEF file defines",
+                            c.name, c.master
+                        ),
+                    ));
                 }
                 missing.push(c.master.clone());
                 let i = masters.len() as u32;
@@ -253,7 +290,9 @@ pub fn from_parsed(
     for p in &def.pins {
         let mut shapes = Vec::new();
         for port in &p.ports {
-            let (at, orient) = port.placement.map_or((Point::default(), Orient::N), |(_, at, o)| (at, o));
+            let (at, orient) = port
+                .placement
+                .map_or((Point::default(), Orient::N), |(_, at, o)| (at, o));
             let t = Transform::new(at, orient, 0, 0);
             let user = || format!("pin '{}'", p.name);
             for (layer, r) in &port.layer_shapes {
@@ -268,7 +307,10 @@ pub fn from_parsed(
                 }
             }
         }
-        if shapes.iter().any(|(_, r)| r.intersection(&die_box).is_none()) {
+        if shapes
+            .iter()
+            .any(|(_, r)| r.intersection(&die_box).is_none())
+        {
             outside += 1;
         }
         io_index.insert(p.name.as_str(), io_pins.len() as u32);
@@ -281,12 +323,19 @@ pub fn from_parsed(
         });
     }
     if outside > 0 {
-        warnings.push(format!("{}: {outside} IO pin(s) lie at least partly outside the die area", def_path.display()));
+        warnings.push(format!(
+            "{}: {outside} IO pin(s) lie at least partly outside the die area",
+            def_path.display()
+        ));
     }
 
     // Nets: resolve every connection to an instance pin or an IO pin.
-    let comp_index: HashMap<&str, u32> =
-        def.components.iter().enumerate().map(|(i, c)| (c.name.as_str(), i as u32)).collect();
+    let comp_index: HashMap<&str, u32> = def
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i as u32))
+        .collect();
     let mut nets = Vec::with_capacity(def.nets.len());
     let mut net_pins = Vec::with_capacity(def.nets.iter().map(|n| n.connections.len()).sum());
     for (ni, n) in def.nets.iter().enumerate() {
@@ -294,14 +343,26 @@ pub fn from_parsed(
         for c in &n.connections {
             if c.is_io() {
                 let Some(&pi) = io_index.get(c.pin.as_str()) else {
-                    return Err(err(def_path, format!("net '{}' connects to IO pin '{}', which PINS does not define", n.name, c.pin)));
+                    return Err(err(
+                        def_path,
+                        format!(
+                            "net '{}' connects to IO pin '{}', which PINS does not define",
+                            n.name, c.pin
+                        ),
+                    ));
                 };
                 io_pins[pi as usize].net = Some(ni as u32);
                 net_pins.push(NetPin::Io(pi));
                 continue;
             }
             let Some(&ci) = comp_index.get(c.component.as_str()) else {
-                return Err(err(def_path, format!("net '{}' connects to component '{}', which COMPONENTS does not define", n.name, c.component)));
+                return Err(err(
+                    def_path,
+                    format!(
+                        "net '{}' connects to component '{}', which COMPONENTS does not define",
+                        n.name, c.component
+                    ),
+                ));
             };
             let mi = instances[ci as usize].master as usize;
             let m = &mut masters[mi];
@@ -342,7 +403,10 @@ pub fn from_parsed(
         })
         .collect();
     for (l, rect) in per_instance.into_iter().flatten() {
-        obstructions[l as usize].push(Obstruction { rect, source: ObstructionSource::MacroObs });
+        obstructions[l as usize].push(Obstruction {
+            rect,
+            source: ObstructionSource::MacroObs,
+        });
     }
     for sn in &def.special_nets {
         let user = || format!("special net '{}'", sn.name);
@@ -350,20 +414,29 @@ pub fn from_parsed(
             let id = resolve_layer(&w.layer, def_path, &user)?;
             if let Some(id) = id {
                 for r in path_rects(&w.points, w.width.max(layers[id as usize].width)) {
-                    obstructions[id as usize].push(Obstruction { rect: r, source: ObstructionSource::SpecialWiring });
+                    obstructions[id as usize].push(Obstruction {
+                        rect: r,
+                        source: ObstructionSource::SpecialWiring,
+                    });
                 }
             }
             for (via, at) in &w.vias {
                 if let Some(vs) = via_shapes.get(via.as_str()) {
                     for (l, r) in vs {
-                        obstructions[*l as usize].push(Obstruction { rect: r.translate(at.x, at.y), source: ObstructionSource::SpecialWiring });
+                        obstructions[*l as usize].push(Obstruction {
+                            rect: r.translate(at.x, at.y),
+                            source: ObstructionSource::SpecialWiring,
+                        });
                     }
                 }
             }
         }
         for (layer, r) in &sn.shapes {
             if let Some(id) = resolve_layer(layer, def_path, &user)? {
-                obstructions[id as usize].push(Obstruction { rect: *r, source: ObstructionSource::SpecialWiring });
+                obstructions[id as usize].push(Obstruction {
+                    rect: *r,
+                    source: ObstructionSource::SpecialWiring,
+                });
             }
         }
     }
@@ -375,8 +448,13 @@ pub fn from_parsed(
         }
         match &b.layer {
             Some(layer) => {
-                if let Some(id) = resolve_layer(layer, def_path, &|| "a routing blockage".to_string())? {
-                    obstructions[id as usize].extend(rects.into_iter().map(|rect| Obstruction { rect, source: ObstructionSource::RoutingBlockage }));
+                if let Some(id) =
+                    resolve_layer(layer, def_path, &|| "a routing blockage".to_string())?
+                {
+                    obstructions[id as usize].extend(rects.into_iter().map(|rect| Obstruction {
+                        rect,
+                        source: ObstructionSource::RoutingBlockage,
+                    }));
                 }
             }
             None => placement_blockages.extend(rects),
@@ -387,7 +465,11 @@ pub fn from_parsed(
     for t in &def.tracks {
         for layer in &t.layers {
             if let Some(id) = resolve_layer(layer, def_path, &|| "TRACKS".to_string())? {
-                let pat = TrackPattern { start: t.start, num: t.num, step: t.step };
+                let pat = TrackPattern {
+                    start: t.start,
+                    num: t.num,
+                    step: t.step,
+                };
                 match t.axis {
                     def::Axis::X => layers[id as usize].tracks_x.push(pat),
                     def::Axis::Y => layers[id as usize].tracks_y.push(pat),
@@ -400,19 +482,39 @@ pub fn from_parsed(
     let mut sites: HashMap<&str, (Dbu, Dbu)> = HashMap::new();
     for (_, lef) in lefs {
         for s in &lef.sites {
-            sites.entry(s.name.as_str()).or_insert((to_dbu(s.size.0), to_dbu(s.size.1)));
+            sites
+                .entry(s.name.as_str())
+                .or_insert((to_dbu(s.size.0), to_dbu(s.size.1)));
         }
     }
     let mut rows = Vec::with_capacity(def.rows.len());
     for r in &def.rows {
         let Some(&(sw, sh)) = sites.get(r.site.as_str()) else {
-            return Err(err(def_path, format!("row '{}' uses site '{}', which no LEF file defines", r.name, r.site)));
+            return Err(err(
+                def_path,
+                format!(
+                    "row '{}' uses site '{}', which no LEF file defines",
+                    r.name, r.site
+                ),
+            ));
         };
-        let (site_w, site_h) = if r.orient.swaps_axes() { (sh, sw) } else { (sw, sh) };
+        let (site_w, site_h) = if r.orient.swaps_axes() {
+            (sh, sw)
+        } else {
+            (sw, sh)
+        };
         let nx = r.num_x.max(1);
         let ny = r.num_y.max(1);
-        let w = if nx > 1 { (nx - 1).saturating_mul(r.step_x).saturating_add(site_w) } else { site_w };
-        let h = if ny > 1 { (ny - 1).saturating_mul(r.step_y).saturating_add(site_h) } else { site_h };
+        let w = if nx > 1 {
+            (nx - 1).saturating_mul(r.step_x).saturating_add(site_w)
+        } else {
+            site_w
+        };
+        let h = if ny > 1 {
+            (ny - 1).saturating_mul(r.step_y).saturating_add(site_h)
+        } else {
+            site_h
+        };
         rows.push(Row {
             name: r.name.clone(),
             site: r.site.clone(),
@@ -428,7 +530,11 @@ pub fn from_parsed(
 
     let gcell_grid = gcell_grid(&def.gcell_grid);
     let die = die_box;
-    let core = rows.iter().map(|r| r.bbox).reduce(|a, b| a.union(&b)).unwrap_or(die);
+    let core = rows
+        .iter()
+        .map(|r| r.bbox)
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or(die);
     Ok(Design {
         name: def.design.clone(),
         dbu_per_micron: dbu,
@@ -469,9 +575,17 @@ fn gcell_grid(lines: &[def::GCellGridLine]) -> Option<DefGCellGrid> {
 /// Rectangles of a LEF shape (a via reference has none of its own).
 fn geom_rects(g: &Geom, to_dbu: impl Fn(f64) -> Dbu) -> Vec<Rect> {
     match g {
-        Geom::Rect([x0, y0, x1, y1]) => vec![Rect::new(to_dbu(*x0), to_dbu(*y0), to_dbu(*x1), to_dbu(*y1))],
+        Geom::Rect([x0, y0, x1, y1]) => vec![Rect::new(
+            to_dbu(*x0),
+            to_dbu(*y0),
+            to_dbu(*x1),
+            to_dbu(*y1),
+        )],
         Geom::Polygon(pts) => {
-            let pts: Vec<Point> = pts.iter().map(|&(x, y)| Point::new(to_dbu(x), to_dbu(y))).collect();
+            let pts: Vec<Point> = pts
+                .iter()
+                .map(|&(x, y)| Point::new(to_dbu(x), to_dbu(y)))
+                .collect();
             polygon::to_rects(&pts)
         }
         Geom::Via { .. } => Vec::new(),
@@ -485,13 +599,22 @@ pub(crate) fn path_rects(points: &[Point], width: Dbu) -> Vec<Rect> {
     let h = width / 2;
     points
         .windows(2)
-        .map(|w| Rect::new(w[0].x.min(w[1].x) - h, w[0].y.min(w[1].y) - h, w[0].x.max(w[1].x) + h, w[0].y.max(w[1].y) + h))
+        .map(|w| {
+            Rect::new(
+                w[0].x.min(w[1].x) - h,
+                w[0].y.min(w[1].y) - h,
+                w[0].x.max(w[1].x) + h,
+                w[0].y.max(w[1].y) + h,
+            )
+        })
         .collect()
 }
 
 /// Classifies a LEF macro class.
 fn master_kind(class: Option<&str>) -> MasterKind {
-    let Some(class) = class else { return MasterKind::Other };
+    let Some(class) = class else {
+        return MasterKind::Other;
+    };
     let mut words = class.split_whitespace().map(|w| w.to_ascii_uppercase());
     match (words.next().as_deref(), words.next().as_deref()) {
         (Some("CORE"), None | Some("TIEHIGH") | Some("TIELOW")) => MasterKind::Core,
@@ -519,16 +642,32 @@ mod tests {
 
     #[test]
     fn paths_are_widened_and_extended() {
-        let r = path_rects(&[Point::new(0, 0), Point::new(100, 0), Point::new(100, 50)], 10);
-        assert_eq!(r, vec![Rect::new(-5, -5, 105, 5), Rect::new(95, -5, 105, 55)]);
+        let r = path_rects(
+            &[Point::new(0, 0), Point::new(100, 0), Point::new(100, 50)],
+            10,
+        );
+        assert_eq!(
+            r,
+            vec![Rect::new(-5, -5, 105, 5), Rect::new(95, -5, 105, 55)]
+        );
         // A lone point carries only its via.
         assert!(path_rects(&[Point::new(7, 7)], 300).is_empty());
     }
 
     #[test]
     fn gcell_grid_lines_merge_per_axis() {
-        let l = |axis, start, num, step| def::GCellGridLine { axis, start, num, step };
-        let g = gcell_grid(&[l(def::Axis::X, 0, 3, 10), l(def::Axis::X, 25, 1, 0), l(def::Axis::Y, 0, 2, 7)]).unwrap();
+        let l = |axis, start, num, step| def::GCellGridLine {
+            axis,
+            start,
+            num,
+            step,
+        };
+        let g = gcell_grid(&[
+            l(def::Axis::X, 0, 3, 10),
+            l(def::Axis::X, 25, 1, 0),
+            l(def::Axis::Y, 0, 2, 7),
+        ])
+        .unwrap();
         assert_eq!(g.x_lines, vec![0, 10, 20, 25]);
         assert_eq!(g.y_lines, vec![0, 7]);
     }

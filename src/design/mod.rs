@@ -33,7 +33,11 @@ pub struct DesignInput {
 
 impl DesignInput {
     pub fn new(lefs: Vec<PathBuf>, def: PathBuf) -> Self {
-        DesignInput { lefs, def, options: BuildOptions::default() }
+        DesignInput {
+            lefs,
+            def,
+            options: BuildOptions::default(),
+        }
     }
 }
 
@@ -227,7 +231,10 @@ pub struct Design {
 impl Design {
     /// Looks up a routing layer by name.
     pub fn layer_id(&self, name: &str) -> Option<LayerId> {
-        self.layers.iter().position(|l| l.name == name).map(|i| i as LayerId)
+        self.layers
+            .iter()
+            .position(|l| l.name == name)
+            .map(|i| i as LayerId)
     }
 
     /// The pins of net `n`.
@@ -244,7 +251,11 @@ impl Design {
                 let inst = &self.instances[inst as usize];
                 let m = &self.masters[inst.master as usize];
                 let t = crate::geom::Transform::new(inst.location, inst.orient, m.width, m.height);
-                m.pins[pin as usize].shapes.iter().map(|(l, r)| (*l, t.apply_rect(r))).collect()
+                m.pins[pin as usize]
+                    .shapes
+                    .iter()
+                    .map(|(l, r)| (*l, t.apply_rect(r)))
+                    .collect()
             }
         }
     }

@@ -13,8 +13,9 @@ pub fn to_rects(points: &[Point]) -> Vec<Rect> {
     let mut ys: Vec<Dbu> = points.iter().map(|p| p.y).collect();
     ys.sort_unstable();
     ys.dedup();
-    let edges: Vec<(Point, Point)> =
-        (0..points.len()).map(|i| (points[i], points[(i + 1) % points.len()])).collect();
+    let edges: Vec<(Point, Point)> = (0..points.len())
+        .map(|i| (points[i], points[(i + 1) % points.len()]))
+        .collect();
     let mut out = Vec::new();
     let mut xs: Vec<f64> = Vec::new();
     for w in ys.windows(2) {
@@ -57,11 +58,24 @@ mod tests {
 
     #[test]
     fn a_u_shape_has_two_intervals_in_its_upper_slab() {
-        let u = pts(&[(0, 0), (9, 0), (9, 9), (6, 9), (6, 3), (3, 3), (3, 9), (0, 9)]);
+        let u = pts(&[
+            (0, 0),
+            (9, 0),
+            (9, 9),
+            (6, 9),
+            (6, 3),
+            (3, 3),
+            (3, 9),
+            (0, 9),
+        ]);
         let r = to_rects(&u);
         assert_eq!(
             r,
-            vec![Rect::new(0, 0, 9, 3), Rect::new(0, 3, 3, 9), Rect::new(6, 3, 9, 9)]
+            vec![
+                Rect::new(0, 0, 9, 3),
+                Rect::new(0, 3, 3, 9),
+                Rect::new(6, 3, 9, 9)
+            ]
         );
     }
 

@@ -32,7 +32,10 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
         bus_bit_chars: def.bus_bit_chars.clone(),
         design: format!("{}_tiled_{nx}x{ny}", def.design),
         dbu_per_micron: def.dbu_per_micron,
-        die_area: vec![die.lo, Point::new(die.lo.x + w * nx as i64, die.lo.y + h * ny as i64)],
+        die_area: vec![
+            die.lo,
+            Point::new(die.lo.x + w * nx as i64, die.lo.y + h * ny as i64),
+        ],
         vias: def.vias.clone(),
         ndrs: def.ndrs.clone(),
         ..Def::default()
@@ -46,7 +49,10 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
                 crate::lefdef::def::Axis::Y => h * (ny as i64 - 1),
             };
             let extra = if t.step > 0 { span / t.step } else { 0 };
-            Tracks { num: t.num + extra, ..t.clone() }
+            Tracks {
+                num: t.num + extra,
+                ..t.clone()
+            }
         })
         .collect();
     out.special_nets = def
@@ -84,7 +90,11 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
                 out.pins.extend(def.pins.iter().map(|pin| {
                     let mut pin = pin.clone();
                     pin.name = p(&pin.name);
-                    pin.net = if pin.special { pin.net.clone() } else { p(&pin.net) };
+                    pin.net = if pin.special {
+                        pin.net.clone()
+                    } else {
+                        p(&pin.net)
+                    };
                     for port in &mut pin.ports {
                         if let Some((_, at, _)) = &mut port.placement {
                             *at = mv(*at);
@@ -93,7 +103,10 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
                     pin
                 }));
             }
-            let rename = |c: &Connection| Connection { component: p(&c.component), pin: c.pin.clone() };
+            let rename = |c: &Connection| Connection {
+                component: p(&c.component),
+                pin: c.pin.clone(),
+            };
             out.nets.extend(def.nets.iter().map(|n| {
                 let mut n = n.clone();
                 n.name = p(&n.name);
@@ -101,7 +114,16 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
                     .connections
                     .iter()
                     .filter(|c| io == IoPins::Keep || !c.is_io())
-                    .map(|c| if c.is_io() { Connection { component: "PIN".into(), pin: p(&c.pin) } } else { rename(c) })
+                    .map(|c| {
+                        if c.is_io() {
+                            Connection {
+                                component: "PIN".into(),
+                                pin: p(&c.pin),
+                            }
+                        } else {
+                            rename(c)
+                        }
+                    })
                     .collect();
                 for wire in &mut n.wiring {
                     shift_wire(wire, dx, dy);
@@ -110,13 +132,19 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
             }));
             for (k, s) in def.special_nets.iter().enumerate() {
                 let t = &mut out.special_nets[k];
-                t.connections.extend(s.connections.iter().filter(|c| c.component != "*" && !c.is_io()).map(rename));
+                t.connections.extend(
+                    s.connections
+                        .iter()
+                        .filter(|c| c.component != "*" && !c.is_io())
+                        .map(rename),
+                );
                 t.wiring.extend(s.wiring.iter().map(|wire| {
                     let mut wire = wire.clone();
                     shift_wire(&mut wire, dx, dy);
                     wire
                 }));
-                t.shapes.extend(s.shapes.iter().map(|(l, r)| (l.clone(), mv_rect(r))));
+                t.shapes
+                    .extend(s.shapes.iter().map(|(l, r)| (l.clone(), mv_rect(r))));
             }
             out.blockages.extend(def.blockages.iter().map(|b| {
                 let mut b = b.clone();

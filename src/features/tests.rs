@@ -585,7 +585,11 @@ fn default_gcell_size_is_fifteen_tracks_of_the_third_layer() {
     m3.pitch = (14, 14);
     t.d.layers.push(m3.clone());
     assert_eq!(default_gcell_size(&t.d), 210);
-    t.d.layers[2].tracks_x.push(crate::design::TrackPattern { start: 0, num: 10, step: 16 });
+    t.d.layers[2].tracks_x.push(crate::design::TrackPattern {
+        start: 0,
+        num: 10,
+        step: 16,
+    });
     assert_eq!(default_gcell_size(&t.d), 240);
     assert_eq!(min_track_pitch(&t.d, &GCellGrid::uniform(t.d.die, 240)), 10);
 }

@@ -27,7 +27,11 @@ pub struct PError<'a> {
 
 impl<'a> PError<'a> {
     pub fn new(at: &'a str, message: impl Into<Cow<'static, str>>) -> Self {
-        PError { at, message: message.into(), context: Vec::new() }
+        PError {
+            at,
+            message: message.into(),
+            context: Vec::new(),
+        }
     }
 
     /// Converts into a user-facing [`super::SyntaxError`], computing line and column in `whole`.
@@ -36,7 +40,13 @@ impl<'a> PError<'a> {
         let (line, column) = super::line_column(whole, offset);
         let mut context = self.context;
         context.reverse();
-        super::SyntaxError { path: path.to_path_buf(), line, column, context, message: self.message.into_owned() }
+        super::SyntaxError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            context,
+            message: self.message.into_owned(),
+        }
     }
 }
 
@@ -136,7 +146,10 @@ pub fn token(s: &str) -> PResult<'_, &str> {
         }
     };
     // `end` always lands on a char boundary: it stops before an ASCII byte or at the end.
-    let end = (0..=end).rev().find(|&e| s.is_char_boundary(e)).unwrap_or(0);
+    let end = (0..=end)
+        .rev()
+        .find(|&e| s.is_char_boundary(e))
+        .unwrap_or(0);
     Ok((&s[end..], &s[..end]))
 }
 
@@ -206,7 +219,12 @@ pub fn int(s: &str) -> PResult<'_, i64> {
         Ok(v) => v,
         Err(_) => match t.parse::<f64>() {
             Ok(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 => v as i64,
-            _ => return fail(sp(s), format!("expected an integer, found '{}'", shorten(t))),
+            _ => {
+                return fail(
+                    sp(s),
+                    format!("expected an integer, found '{}'", shorten(t)),
+                )
+            }
         },
     };
     if v.unsigned_abs() > MAX_MAGNITUDE as u64 {

@@ -26,7 +26,11 @@ impl GCellGrid {
             v.push(hi.max(lo + 1));
             v
         };
-        GCellGrid { x_lines: lines(area.lo.x, area.hi.x), y_lines: lines(area.lo.y, area.hi.y), gcell_size: size }
+        GCellGrid {
+            x_lines: lines(area.lo.x, area.hi.x),
+            y_lines: lines(area.lo.y, area.hi.y),
+            gcell_size: size,
+        }
     }
 
     pub fn nx(&self) -> usize {
@@ -37,7 +41,12 @@ impl GCellGrid {
     }
     /// The box of GCell `(i, j)`.
     pub fn cell(&self, i: usize, j: usize) -> Rect {
-        Rect::new(self.x_lines[i], self.y_lines[j], self.x_lines[i + 1], self.y_lines[j + 1])
+        Rect::new(
+            self.x_lines[i],
+            self.y_lines[j],
+            self.x_lines[i + 1],
+            self.y_lines[j + 1],
+        )
     }
     /// Column holding x (clamped to the grid).
     pub fn col(&self, x: Dbu) -> usize {

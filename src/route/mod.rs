@@ -48,7 +48,10 @@ impl LayerSel {
     pub fn parse(name: &str) -> Result<LayerSel, String> {
         if name == "*" {
             Ok(LayerSel::All)
-        } else if let Some((lo, hi)) = name.split_once('-').filter(|(x, y)| !x.is_empty() && !y.is_empty()) {
+        } else if let Some((lo, hi)) = name
+            .split_once('-')
+            .filter(|(x, y)| !x.is_empty() && !y.is_empty())
+        {
             Ok(LayerSel::Range(lo.to_string(), hi.to_string()))
         } else if name.is_empty() {
             Err("empty layer name".into())
@@ -68,11 +71,15 @@ pub fn parse_layer_range(s: &str) -> Result<(String, String), String> {
 
 /// Parses one layer adjustment `NAME=FRACTION` (`--layer-adjust`), NAME a layer, a range or `*`.
 pub fn parse_layer_adjust(s: &str) -> Result<(LayerSel, f32), String> {
-    let (name, f) = s.split_once('=').ok_or_else(|| format!("'{s}': expected NAME=FRACTION"))?;
+    let (name, f) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}': expected NAME=FRACTION"))?;
     let sel = LayerSel::parse(name).map_err(|e| format!("'{s}': {e}"))?;
     match f.trim().parse::<f32>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok((sel, x)),
-        _ => Err(format!("'{s}': fraction '{f}' is not a number between 0 and 1")),
+        _ => Err(format!(
+            "'{s}': fraction '{f}' is not a number between 0 and 1"
+        )),
     }
 }
 
@@ -221,12 +228,17 @@ impl RouteResult {
     /// edge to its right for H, above it for V; the last column/row repeats the one before): the
     /// same edges [`Maps`] reports, so `overflow / cap` is CircuitNet's congestion label.
     pub fn overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        let g = pattern::Grid2 { nx: self.grid.nx, ny: self.grid.ny };
+        let g = pattern::Grid2 {
+            nx: self.grid.nx,
+            ny: self.grid.ny,
+        };
         per_gcell(g, |e| {
             self.edge_capacity
                 .iter()
                 .zip(&self.edge_usage)
-                .fold(0.0, |sum, (cap, used)| sum + (used[e] - cap[e]).max(0) as f32)
+                .fold(0.0, |sum, (cap, used)| {
+                    sum + (used[e] - cap[e]).max(0) as f32
+                })
         })
     }
 
@@ -234,8 +246,13 @@ impl RouteResult {
     /// the 2-D pattern-stage solution on the GCell's edge (same edges as [`Maps`]). This is
     /// what the router knows before any rip-up and reroute, as an early global router reports it.
     pub fn pattern_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        let g = pattern::Grid2 { nx: self.grid.nx, ny: self.grid.ny };
-        per_gcell(g, |e| (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32)
+        let g = pattern::Grid2 {
+            nx: self.grid.nx,
+            ny: self.grid.ny,
+        };
+        per_gcell(g, |e| {
+            (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32
+        })
     }
 
     /// CircuitNet's congestion per GCell: `overflow_h / cap_h + overflow_v / cap_v` (a term is 0
@@ -251,7 +268,11 @@ impl RouteResult {
 /// CircuitNet's congestion of one direction, per GCell: `overflow / capacity`, 0 where the
 /// capacity is 0. The dataset's labels and early-routing features, and `mpgd features`, use it.
 pub fn overflow_ratio(overflow: &[f32], capacity: &[f32]) -> Vec<f32> {
-    overflow.iter().zip(capacity).map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 }).collect()
+    overflow
+        .iter()
+        .zip(capacity)
+        .map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 })
+        .collect()
 }
 
 /// Per GCell and direction, `f` of the edge that stands for the GCell: the edge to its right (H)
@@ -432,10 +453,16 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         });
     }
     // Maps: per GCell, summed over the layers.
-    let layer_sum = |per_layer: &[Vec<i32>], e: usize| per_layer.iter().fold(0.0, |sum, l| sum + l[e] as f32);
+    let layer_sum =
+        |per_layer: &[Vec<i32>], e: usize| per_layer.iter().fold(0.0, |sum, l| sum + l[e] as f32);
     let (cap_h, cap_v) = per_gcell(g, |e| layer_sum(&cap3, e));
     let (demand_h, demand_v) = per_gcell(g, |e| layer_sum(&usage3, e));
-    let maps = Maps { cap_h, cap_v, demand_h, demand_v };
+    let maps = Maps {
+        cap_h,
+        cap_v,
+        demand_h,
+        demand_v,
+    };
     let dbu = design.dbu_per_micron.max(1);
     Ok(RouteResult {
         layers,

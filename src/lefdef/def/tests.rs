@@ -220,14 +220,23 @@ fn vias() {
     let p = d.vias[1].rule.as_ref().expect("via rule parameters");
     assert_eq!(p.rule, "M1M2_PR");
     assert_eq!(p.layers, ["met1".to_string(), "via".into(), "met2".into()]);
-    assert_eq!((p.cut_size, p.cut_spacing, p.enclosure), ((150, 150), (170, 170), [85, 170, 55, 85]));
+    assert_eq!(
+        (p.cut_size, p.cut_spacing, p.enclosure),
+        ((150, 150), (170, 170), [85, 170, 55, 85])
+    );
     assert_eq!(p.rowcol, Some((1, 15)));
     // 15 cuts of 150 with 170 spacing: 4630 wide, 150 high, centred; grown by the enclosures.
     assert_eq!(
         p.metal_rects(),
         [
-            ("met1".to_string(), Rect::new(-2315 - 85, -75 - 170, 2315 + 85, 75 + 170)),
-            ("met2".to_string(), Rect::new(-2315 - 55, -75 - 85, 2315 + 55, 75 + 85)),
+            (
+                "met1".to_string(),
+                Rect::new(-2315 - 85, -75 - 170, 2315 + 85, 75 + 170)
+            ),
+            (
+                "met2".to_string(),
+                Rect::new(-2315 - 55, -75 - 85, 2315 + 55, 75 + 85)
+            ),
         ]
     );
     assert!(d.vias[0].rule.is_none());
@@ -250,8 +259,14 @@ fn generated_via_origin_and_offset() {
     assert_eq!(
         p.metal_rects(),
         [
-            ("m1".to_string(), Rect::new(-150 - 10 + 6, -150 - 20 - 3, 150 + 10 + 6, 150 + 20 - 3)),
-            ("m2".to_string(), Rect::new(-150 - 30 + 8, -150 - 40 - 1, 150 + 30 + 8, 150 + 40 - 1)),
+            (
+                "m1".to_string(),
+                Rect::new(-150 - 10 + 6, -150 - 20 - 3, 150 + 10 + 6, 150 + 20 - 3)
+            ),
+            (
+                "m2".to_string(),
+                Rect::new(-150 - 30 + 8, -150 - 40 - 1, 150 + 30 + 8, 150 + 40 - 1)
+            ),
         ]
     );
     roundtrip(&d);

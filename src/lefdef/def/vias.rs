@@ -2,9 +2,7 @@
 //! parameters are kept in [`ViaRuleParams`] (the design model builds their metal from them).
 
 use super::parse::Ctx;
-use super::tokens::{
-    layer_and_mask, name, num, polygon_points, rect, tok, unknown_option, upper,
-};
+use super::tokens::{layer_and_mask, name, num, polygon_points, rect, tok, unknown_option, upper};
 use super::{DefVia, ViaRuleParams};
 use crate::geom::Rect;
 use crate::lefdef::lex::{context, cut_fail, shorten, sp, PResult};

@@ -395,7 +395,13 @@ pub(super) fn run_block<T>(
         }
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
             let e = e.into_syntax_error(text, std::path::Path::new("t.lef"));
-            Err(format!("{}:{}: {} ({})", e.line, e.column, e.message, e.context.join(" > ")))
+            Err(format!(
+                "{}:{}: {} ({})",
+                e.line,
+                e.column,
+                e.message,
+                e.context.join(" > ")
+            ))
         }
         Err(e) => Err(format!("{e:?}")),
     }
