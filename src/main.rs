@@ -25,13 +25,23 @@ fn main() {
                     },
                 );
             }
-            // clap's message spans several lines (usage, tips): keep the sentence that matters.
+            // clap's message spans several lines (usage, tips): keep the sentence that matters,
+            // with the list it introduces ("required arguments were not provided:") on one line.
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments");
-            eprintln!("mpgd: {}", first.trim_start_matches("error: "));
+            let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+            let mut msg = lines
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            if msg.ends_with(':') {
+                let items: Vec<&str> = lines
+                    .take_while(|l| l.starts_with(' '))
+                    .map(str::trim)
+                    .collect();
+                msg = format!("{} {}", msg, items.join(", "));
+            }
+            eprintln!("mpgd: {msg}");
             std::process::exit(1);
         }
     };

@@ -151,6 +151,9 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
         ),
         (&["--gcell-um", "0"], "--gcell-um"),
         (&["--steer", "/nonexistent/hot.csv"], "--steer"),
+        (&["--clock-layers", "metal7"], "--clock-layers"),
+        (&["--clock-layers", "metal9-metal4"], "metal9-metal4"),
+        (&["--clock-layers", "metal4-metal99"], "metal99"),
     ];
     for (flags, must) in cases {
         let mut a: Vec<&str> = flags.to_vec();
@@ -222,4 +225,50 @@ fn early_route_maps_are_the_pattern_stage_before_negotiation() {
         assert_eq!(h[y * nx + x], over(eh), "H at ({x}, {y})");
         assert_eq!(v[y * nx + x], over(ev), "V at ({x}, {y})");
     }
+}
+
+/// `mpgd route --gr`: a hand-written ISPD 2008 case where two nets must share a one-track row
+/// (no vertical capacity, the other row adjusted to 0, so a detour costs more overflow), reported
+/// in eval2008's units (overflow in capacity units, wirelength = edges + vias).
+#[test]
+fn ispd2008_gr_benchmarks_route_from_the_command_line() {
+    let dir = Dir::new();
+    let gr = dir.write(
+        "two.gr",
+        b"grid 3 2 2\nvertical capacity 0 0\nhorizontal capacity 2 0\nminimum width 1 1\n\
+          minimum spacing 1 1\nvia spacing 1 1\n0 0 10 10\nnum net 2\nA 0 2 1\n5 5 1\n25 5 1\n\
+          B 1 2 1\n5 5 1\n25 5 1\n2\n0 1 1 1 1 1 0\n1 1 1 2 1 1 0\n",
+    );
+    let json = dir.path("two.json");
+    let out = mpgd([
+        "route",
+        "--gr",
+        gr.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    // Each of the two edges carries two one-track wires against 2 units of capacity, a wire
+    // costing width + spacing = 2 units: 2 units over on each edge.
+    assert_eq!(j["total_overflow"], 4);
+    assert_eq!(j["max_overflow"], 2);
+    assert_eq!(j["wirelength"], 4);
+    assert_eq!(j["vias"], 0);
+
+    // Truncated: one line naming the file and the line, nothing written.
+    let bad = dir.write("bad.gr", b"grid 3 1 2\nvertical capacity 0 0\n");
+    let json2 = dir.path("bad.json");
+    let out = mpgd([
+        "route",
+        "--gr",
+        bad.to_str().unwrap(),
+        "--json",
+        json2.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "bad.gr:line");
+    assert!(!json2.exists());
+    // --gr with design flags is refused.
+    let out = mpgd(["route", "--gr", gr.to_str().unwrap(), "--layers", "a-b"]);
+    assert_user_error(&out, "--gr");
 }

@@ -158,6 +158,7 @@ fn case(name: &str) -> (&'static Design, RouteConfig, Reference) {
             sky130(),
             RouteConfig {
                 layer_range: Some(("met1".into(), "met5".into())),
+                clock_layer_range: Some(("met3".into(), "met5".into())),
                 layer_adjust: adj(&[("met1", 0.8), ("met2", 0.7), ("*", 0.5)]),
                 ..Default::default()
             },
@@ -223,6 +224,43 @@ fn grt0053_congestion7() {
 #[test]
 fn grt0053_pin_access2() {
     check_resources("pin_access2");
+}
+
+/// pin_access2 routes its non-leaf clock nets on met3-met5 (`set_routing_layers -clock`): grt
+/// finds `clk` and `clknet_0_clk` (the four `clknet_2_*` nets drive flop clock pins).
+#[test]
+fn pin_access2_non_leaf_clock_nets_stay_in_the_clock_range() {
+    let (d, cfg, _) = case("pin_access2");
+    let s = setup::build(d, &cfg).expect("setup");
+    let (met1, met3, met5) = (
+        d.layer_id("met1").unwrap() as usize,
+        d.layer_id("met3").unwrap() as usize,
+        d.layer_id("met5").unwrap() as usize,
+    );
+    let mut clock: Vec<&str> = s
+        .nets
+        .iter()
+        .filter(|n| n.layers.1 == met5 && n.layers.0 == met3)
+        .map(|n| n.name.as_str())
+        .collect();
+    clock.sort_unstable();
+    assert_eq!(clock, ["clk", "clknet_0_clk"]);
+    let leaf = s.nets.iter().find(|n| n.name == "clknet_2_0__leaf_clk");
+    assert_eq!(leaf.map(|n| n.layers.0), Some(met1));
+    let res = super::run(d, &cfg).expect("route");
+    for r in res
+        .routes
+        .iter()
+        .filter(|r| clock.contains(&r.name.as_str()))
+    {
+        assert!(!r.wires.is_empty(), "{} has wires", r.name);
+        assert!(
+            r.wires.iter().all(|w| (met3..=met5).contains(&w.0)),
+            "{}: {:?}",
+            r.name,
+            r.wires
+        );
+    }
 }
 
 fn check_route(name: &str) {

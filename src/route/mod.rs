@@ -115,6 +115,8 @@ pub enum Steer {
 pub struct RouteConfig {
     /// Routing layer range by name (`metal2`, `metal10`).
     pub layer_range: Option<(String, String)>,
+    /// Layer range of non-leaf clock nets (OpenROAD's `set_routing_layers -clock`).
+    pub clock_layer_range: Option<(String, String)>,
     pub layer_adjust: Vec<(LayerSel, f32)>,
     pub region_adjust: Vec<RegionAdjustment>,
     /// GCell size in DBU.
@@ -128,6 +130,7 @@ impl Default for RouteConfig {
     fn default() -> Self {
         RouteConfig {
             layer_range: None,
+            clock_layer_range: None,
             layer_adjust: Vec::new(),
             region_adjust: Vec::new(),
             gcell_size: None,
@@ -338,8 +341,8 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
     let pins2: Vec<Vec<usize>> = s
         .nets
         .iter()
-        .map(|(_, _, p)| {
-            let mut v: Vec<usize> = p.iter().map(|&(x, y, _)| g.node(x, y)).collect();
+        .map(|n| {
+            let mut v: Vec<usize> = n.pins.iter().map(|&(x, y, _)| g.node(x, y)).collect();
             let first = v.first().copied();
             let mut seen = std::collections::HashSet::new();
             v.retain(|n| seen.insert(*n));
@@ -375,14 +378,14 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
     let pin3: Vec<Vec<(usize, usize)>> = s
         .nets
         .iter()
-        .map(|(_, _, p)| p.iter().map(|&(x, y, l)| (g.node(x, y), l)).collect())
+        .map(|n| n.pins.iter().map(|&(x, y, l)| (g.node(x, y), l)).collect())
         .collect();
     let inputs: Vec<assign::NetInput> = (0..s.nets.len())
         .map(|i| assign::NetInput {
             pins: &pin3[i],
             edges: &sol.routes[i],
-            lmin: s.lmin,
-            lmax: s.lmax,
+            lmin: s.nets[i].layers.0,
+            lmax: s.nets[i].layers.1,
         })
         .collect();
     let mut order: Vec<usize> = (0..s.nets.len())
@@ -439,7 +442,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         }
         vias += a.vias() as i64;
         routes.push(NetRoute {
-            name: s.nets[i].1.clone(),
+            name: s.nets[i].name.clone(),
             wires: a
                 .runs
                 .iter()

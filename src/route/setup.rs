@@ -15,9 +15,22 @@ pub const PITCHES_IN_TILE: i64 = 15;
 /// Largest grid we accept (about 2 GB of edge data at 10 layers).
 pub const MAX_GCELLS: usize = 16_000_000;
 
+/// One routable net as the engine sees it.
+pub struct SetupNet {
+    /// Index into `Design::nets`.
+    pub design_net: usize,
+    pub name: String,
+    /// Pins as (gx, gy, connection layer).
+    pub pins: Vec<(usize, usize, usize)>,
+    /// The layers its wires may use, grt's `getNetLayerRange`: the signal range (the clock
+    /// range for a non-leaf clock net), its bottom raised to the lowest pin's layer.
+    pub layers: (usize, usize),
+}
+
 /// What the engine needs, built from the design.
 pub struct Setup {
     pub grid: GridSpec,
+    /// The layers that carry capacity: the signal range joined with the clock range.
     pub lmin: usize,
     pub lmax: usize,
     /// After obstructions, before user adjustments (grt's "Original").
@@ -27,9 +40,43 @@ pub struct Setup {
     pub derated: Capacity,
     /// After region adjustments and steering too: what the router routes against.
     pub adjusted: Capacity,
-    /// Routable nets: design net index, name, pins as (gx, gy, layer).
-    pub nets: Vec<(usize, String, Vec<(usize, usize, usize)>)>,
+    /// Routable nets.
+    pub nets: Vec<SetupNet>,
     pub warnings: Vec<String>,
+}
+
+/// grt's `isNonLeafClock`: a clock net (DEF `USE CLOCK`; OpenROAD also marks the nets its timer
+/// finds from `create_clock`) none of whose pins is a register clock pin. Without Liberty, a
+/// register clock pin is a LEF pin with `USE CLOCK` (flop `CLK`, latch `GATE`).
+fn is_non_leaf_clock(d: &Design, net: usize) -> bool {
+    if !d.nets[net]
+        .use_
+        .as_deref()
+        .is_some_and(|u| u.eq_ignore_ascii_case("CLOCK"))
+    {
+        return false;
+    }
+    !d.pins_of(net).iter().any(|p| match *p {
+        NetPin::Inst { inst, pin } => {
+            let m = &d.masters[d.instances[inst as usize].master as usize];
+            m.pins[pin as usize]
+                .use_
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case("CLOCK"))
+        }
+        NetPin::Io(_) => false,
+    })
+}
+
+/// A `LO-HI` layer range by names, checked to run upwards.
+fn named_range(d: &Design, a: &str, b: &str, what: &str) -> Result<(usize, usize), RouteError> {
+    let (a, b) = (layer_index(d, a, what)?, layer_index(d, b, what)?);
+    if a > b {
+        return Err(RouteError::BadRange {
+            range: format!("{}-{}", d.layers[a].name, d.layers[b].name),
+        });
+    }
+    Ok((a, b))
 }
 
 fn layer_index(d: &Design, name: &str, what: &str) -> Result<usize, RouteError> {
@@ -89,18 +136,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     let mut warnings = Vec::new();
     // Layer range: the configured one, else grt's default (every layer that has tracks).
     let (lmin, lmax) = match &cfg.layer_range {
-        Some((a, b)) => {
-            let (a, b) = (
-                layer_index(d, a, "--layers")?,
-                layer_index(d, b, "--layers")?,
-            );
-            if a > b {
-                return Err(RouteError::BadRange {
-                    range: format!("{}-{}", d.layers[a].name, d.layers[b].name),
-                });
-            }
-            (a, b)
-        }
+        Some((a, b)) => named_range(d, a, b, "--layers")?,
         None => {
             let last = (0..nl)
                 .take_while(|&l| preferred_tracks(d, l).is_some())
@@ -109,6 +145,13 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             (0, last)
         }
     };
+    // grt's clock range (`set_routing_layers -clock`) for non-leaf clock nets; capacities and
+    // adjustments cover both ranges (`getMinMaxLayer`), obstructions only the signal range.
+    let clock = match &cfg.clock_layer_range {
+        Some((a, b)) => Some(named_range(d, a, b, "--clock-layers")?),
+        None => None,
+    };
+    let (cmin, cmax) = clock.map_or((lmin, lmax), |(a, b)| (lmin.min(a), lmax.max(b)));
     let tile = match cfg.gcell_size {
         Some(t) if t > 0 => t,
         Some(t) => return Err(RouteError::BadGCell { dbu: t }),
@@ -140,7 +183,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         })
         .collect();
     let mut cap = Capacity::zero(grid, &names);
-    for l in lmin..=lmax {
+    for l in cmin..=cmax {
         match preferred_tracks(d, l) {
             Some(t) => cap.set_from_tracks(l, &t),
             None => warnings.push(format!(
@@ -222,13 +265,13 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         }
     }
     if let Some(g) = global {
-        for x in adj.iter_mut().take(lmax + 1).skip(lmin) {
+        for x in adj.iter_mut().take(cmax + 1).skip(cmin) {
             if *x == 0.0 {
                 *x = g;
             }
         }
     }
-    for (l, &a) in adj.iter().enumerate().take(lmax + 1) {
+    for (l, &a) in adj.iter().enumerate().take(cmax + 1) {
         cap.adjust_layer(l, a);
     }
     let derated = cap.clone();
@@ -341,12 +384,22 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             };
             out.push((cell.0, cell.1, layer));
         }
-        nets.push((ni, net.name.clone(), out));
+        let (lo, hi) = match clock {
+            Some(range) if is_non_leaf_clock(d, ni) => range,
+            _ => (lmin, lmax),
+        };
+        let lowest_pin = out.iter().map(|p| p.2).min().unwrap_or(lo);
+        nets.push(SetupNet {
+            design_net: ni,
+            name: net.name.clone(),
+            pins: out,
+            layers: (lo.max(lowest_pin).min(hi), hi),
+        });
     }
     Ok(Setup {
         grid,
-        lmin,
-        lmax,
+        lmin: cmin,
+        lmax: cmax,
         original,
         derated,
         adjusted: cap,
