@@ -8,11 +8,7 @@
 # Usage: scripts/bench-route.sh [--quick]   (--quick skips the tiled designs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-D="${MPGD_DESIGNS:-$(cd .. && pwd)/shared/designs}"
-B=target/bench
-mkdir -p "$B"
-cargo build --quiet --release --bin mpgd
-M=target/release/mpgd
+source scripts/bench-env.sh
 quick=${1:-}
 
 N="$D/nangate45/gcd"

@@ -8,11 +8,7 @@
 # Figures go to docs/performance.md by hand, with the date and machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-D="${MPGD_DESIGNS:-$(cd .. && pwd)/shared/designs}"
-B=target/bench
-mkdir -p "$B"
-cargo build --quiet --release --bin mpgd
-M=target/release/mpgd
+source scripts/bench-env.sh
 cp "$D/nangate45/gcd/Nangate45.lef" "$B/"
 cp "$D"/gf180mcu/efuse_ctrl/*.lef "$B/"
 [ -f "$B/ibex_core.def" ] || zcat "$D/nangate45/ibex_core/ibex_core_replace.def.gz" > "$B/ibex_core.def"

@@ -89,26 +89,22 @@ fn labels_follow_their_definition() {
 #[test]
 fn a_bad_config_is_one_line_with_its_position() {
     let dir = Dir::new();
+    let out = dir.path("o");
+    let dataset = |cfg: &std::path::Path| {
+        mpgd([
+            "dataset",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
     let cfg = dir.write(
         "bad.toml",
         b"seed = 1\nwindow = \"big\"\n[[design]]\nname = \"x\"\n",
     );
-    let o = mpgd([
-        "dataset",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        dir.path("o").to_str().unwrap(),
-    ]);
-    assert_user_error(&o, "bad.toml:2:10:");
+    assert_user_error(&dataset(&cfg), "bad.toml:2:10:");
     assert!(!dir.path("o").exists(), "nothing may be written");
     let cfg = dir.write("split.toml", b"[[design]]\nname = \"g\"\ntechnology = \"n\"\nlefs = [\"nangate45/gcd/Nangate45.lef\"]\ndef = \"nangate45/gcd/gcd.def\"\nsplit = \"valid\"\n");
-    let o = mpgd([
-        "dataset",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        dir.path("o").to_str().unwrap(),
-    ]);
-    assert_user_error(&o, "split must be \"train\" or \"test\"");
+    assert_user_error(&dataset(&cfg), "split must be \"train\" or \"test\"");
 }

@@ -239,14 +239,17 @@ fn ispd2008_gr_benchmarks_route_from_the_command_line() {
           minimum spacing 1 1\nvia spacing 1 1\n0 0 10 10\nnum net 2\nA 0 2 1\n5 5 1\n25 5 1\n\
           B 1 2 1\n5 5 1\n25 5 1\n2\n0 1 1 1 1 1 0\n1 1 1 2 1 1 0\n",
     );
+    let route_gr = |gr: &std::path::Path, json: &std::path::Path| {
+        mpgd([
+            "route",
+            "--gr",
+            gr.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ])
+    };
     let json = dir.path("two.json");
-    let out = mpgd([
-        "route",
-        "--gr",
-        gr.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let out = route_gr(&gr, &json);
     assert!(out.status.success(), "{out:?}");
     let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     // Each of the two edges carries two one-track wires against 2 units of capacity, a wire
@@ -259,14 +262,7 @@ fn ispd2008_gr_benchmarks_route_from_the_command_line() {
     // Truncated: one line naming the file and the line, nothing written.
     let bad = dir.write("bad.gr", b"grid 3 1 2\nvertical capacity 0 0\n");
     let json2 = dir.path("bad.json");
-    let out = mpgd([
-        "route",
-        "--gr",
-        bad.to_str().unwrap(),
-        "--json",
-        json2.to_str().unwrap(),
-    ]);
-    assert_user_error(&out, "bad.gr:line");
+    assert_user_error(&route_gr(&bad, &json2), "bad.gr:line");
     assert!(!json2.exists());
     // --gr with design flags is refused.
     let out = mpgd(["route", "--gr", gr.to_str().unwrap(), "--layers", "a-b"]);
