@@ -152,6 +152,10 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
         (&["--gcell-um", "0"], "--gcell-um"),
         (&["--steer", "/nonexistent/hot.csv"], "--steer"),
         (&["--clock-layers", "metal7"], "--clock-layers"),
+        (
+            &["--gcell-from-def"],
+            "--gcell-from-def: the DEF has no GCELLGRID",
+        ),
         (&["--clock-layers", "metal9-metal4"], "metal9-metal4"),
         (&["--clock-layers", "metal4-metal99"], "metal99"),
     ];
@@ -267,4 +271,30 @@ fn ispd2008_gr_benchmarks_route_from_the_command_line() {
     // --gr with design flags is refused.
     let out = mpgd(["route", "--gr", gr.to_str().unwrap(), "--layers", "a-b"]);
     assert_user_error(&out, "--gr");
+}
+
+/// OpenROAD wrote the GCELLGRID of the sky130hd DEFs after global routing, with its default tile:
+/// our default GCell size and counts must equal it, and `--gcell-from-def` reads the same size.
+/// (nangate45/gcd_routed is left out: its grid, 4200 DBU = 15 x the metal3 Y pitch, comes from an
+/// older flow; today's grt takes the X pitch, 5700 DBU, as the gcd.ok log's GRT-0053 confirms.)
+#[test]
+fn default_gcells_equal_the_gcellgrid_openroad_wrote() {
+    use mpgd::design::{Design, DesignInput};
+    let mut checked = 0;
+    for c in cases() {
+        let name = c.def.to_string_lossy().to_string();
+        let small = ["gcd_cts", "tempsense"];
+        if !small.iter().any(|s| name.contains(s)) {
+            continue;
+        }
+        let d = Design::load(&DesignInput::new(c.lefs.clone(), c.def.clone())).unwrap();
+        let g = d.gcell_grid.as_ref().expect("a GCELLGRID");
+        let tile = mpgd::route::setup::default_tile(&d).unwrap();
+        assert_eq!(mpgd::route::setup::def_gcell_size(&d), Ok(tile), "{name}");
+        let grid = mpgd::route::gcell_grid(&d, None).unwrap();
+        assert_eq!(grid.x_lines.len() - 1, g.x_lines.len(), "{name}: columns");
+        assert_eq!(grid.y_lines.len() - 1, g.y_lines.len(), "{name}: rows");
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "sky130hd gcd_cts and tempsense");
 }

@@ -13,7 +13,7 @@ pub struct Args {
     pub design: Option<super::DesignArgs>,
     /// Route an ISPD 2008 contest benchmark (`.gr`, `.gz` is fine) instead of a LEF/DEF design;
     /// prints eval2008's numbers (overflow in capacity units, wirelength with via cost 1).
-    #[arg(long, value_name = "FILE.gr", conflicts_with_all = ["lefs", "def", "layers", "clock_layers", "layer_adjust", "region_adjust", "gcell_um", "steer", "guide", "maps"])]
+    #[arg(long, value_name = "FILE.gr", conflicts_with_all = ["lefs", "def", "layers", "clock_layers", "layer_adjust", "region_adjust", "gcell_um", "gcell_from_def", "steer", "guide", "maps"])]
     pub gr: Option<PathBuf>,
     /// Routing layer range, e.g. `metal2-metal10` (default: every layer with tracks).
     #[arg(long, value_name = "LO-HI")]
@@ -35,6 +35,10 @@ pub struct Args {
     /// GCell size in µm (default: 15 track pitches, as OpenROAD).
     #[arg(long = "gcell-um", value_name = "UM")]
     pub gcell_um: Option<f64>,
+    /// Take the GCell size from the DEF's GCELLGRID (one a router wrote: square, evenly spaced,
+    /// from the die's lower-left corner) instead of 15 track pitches.
+    #[arg(long = "gcell-from-def", conflicts_with = "gcell_um")]
+    pub gcell_from_def: bool,
     /// Rip-up and reroute rounds (OpenROAD's -congestion_iterations).
     #[arg(long, default_value_t = 50)]
     pub iterations: usize,
@@ -187,7 +191,12 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         bail!("give the design (--lef ... --def ...) or an ISPD 2008 benchmark (--gr FILE.gr)");
     };
     let design = design.load()?;
-    let cfg = config(a, design.dbu_per_micron)?;
+    let mut cfg = config(a, design.dbu_per_micron)?;
+    if a.gcell_from_def {
+        let size = crate::route::setup::def_gcell_size(&design)
+            .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;
+        cfg.gcell_size = Some(size);
+    }
     let r = crate::route::run(&design, &cfg).context("routing failed")?;
     for w in &r.warnings {
         eprintln!("mpgd: warning: {w}");

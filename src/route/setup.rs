@@ -45,6 +45,41 @@ pub struct Setup {
     pub warnings: Vec<String>,
 }
 
+/// The GCell size of the DEF's GCELLGRID, for `--gcell-from-def`. grt's grid is square and starts
+/// at the die's lower-left corner (the GCELLGRID OpenROAD writes has that shape), so the DEF's
+/// grid must too: lines from the die's lower-left, one step on both axes (the last gap of an
+/// axis may differ, as grt's last GCell absorbs the remainder).
+pub fn def_gcell_size(d: &Design) -> Result<Dbu, String> {
+    let g = d
+        .gcell_grid
+        .as_ref()
+        .ok_or("the DEF has no GCELLGRID with at least two lines per axis")?;
+    let step = |lines: &[Dbu], lo: Dbu, axis: &str| -> Result<Dbu, String> {
+        if lines[0] != lo {
+            return Err(format!(
+                "its {axis} lines start at {} DBU, not at the die's edge {lo}",
+                lines[0]
+            ));
+        }
+        let s = lines[1] - lines[0];
+        let gaps = lines.windows(2).map(|w| w[1] - w[0]);
+        if gaps.take(lines.len().saturating_sub(2)).any(|x| x != s) {
+            return Err(format!("its {axis} lines are not evenly spaced"));
+        }
+        Ok(s)
+    };
+    let (sx, sy) = (
+        step(&g.x_lines, d.die.lo.x, "X")?,
+        step(&g.y_lines, d.die.lo.y, "Y")?,
+    );
+    if sx != sy {
+        return Err(format!(
+            "its X step {sx} and Y step {sy} differ (grt's GCells are square)"
+        ));
+    }
+    Ok(sx)
+}
+
 /// grt's `isNonLeafClock`: a clock net (DEF `USE CLOCK`; OpenROAD also marks the nets its timer
 /// finds from `create_clock`) none of whose pins is a register clock pin. Without Liberty, a
 /// register clock pin is a LEF pin with `USE CLOCK` (flop `CLK`, latch `GATE`).
