@@ -12,6 +12,10 @@
 //! than 2) through an overflowed edge is removed, which splits the tree in two, and the maze
 //! reconnects the two parts. The best solution seen (least overflow, then least wire) is kept, as
 //! FastRoute keeps its best, so more iterations never make the result worse.
+//!
+//! Branch reroutes cannot change a tree's topology, so after negotiation every net still on an
+//! overflowed edge is rebuilt whole as a maze Steiner tree priced by the overflow it would add
+//! ([`rebuild_net`], kept only when it adds less), before wire recovery straightens detours.
 
 use super::maze::{self, Box2};
 use super::pattern::{self, Grid2};
@@ -271,6 +275,15 @@ pub fn run(p: &Problem) -> Solution {
             st.usage[e] += 1;
         }
     }
+    // Topology repair: rebuild every net on an overflowed edge as a maze Steiner tree priced by
+    // the overflow it adds (two passes; each accepted rebuild lowers overflow or wire).
+    for _ in 0..2 {
+        for i in order.iter().copied() {
+            if st.routes[i].iter().any(|&e| st.usage[e] > p.cap[e]) {
+                rebuild_net(&mut st, i, 2);
+            }
+        }
+    }
     // Wire recovery: negotiation leaves detours behind; reroute every bent branch with a price
     // of length + bends + a prohibitive price for new overflow. The old branch is always one of
     // the candidates, so neither overflow nor wire can grow.
@@ -353,6 +366,81 @@ fn refine_net(st: &mut State, i: usize) {
         }
         reroute_edges(st, i, &br, 2, true);
     }
+}
+
+/// Largest net [`rebuild_net`] rebuilds (each pin costs one maze search over the net's box).
+const REBUILD_MAX_PINS: usize = 32;
+
+/// Price of one edge for a net being rebuilt or refined: its length, plus a flat 1000 when
+/// using it adds one unit of overflow (the objective's true marginal cost, with no history and no
+/// present-congestion ramp), plus any steering cost.
+fn marginal_cost(st: &State, f: usize) -> f64 {
+    let over = st.usage[f] + 1 > st.p.cap[f];
+    1.0 + if over { 1000.0 } else { 0.0 } + st.p.extra.map_or(0.0, |x| x[f] as f64)
+}
+
+/// Rebuilds net `i` from scratch as a maze Steiner tree (Prim's order: the cheapest path from
+/// the tree so far to any pin not yet on it, again and again) priced by [`marginal_cost`], and
+/// keeps it when it adds less overflow, or as much with less wire; otherwise the old route
+/// stays. Branch reroutes cannot change a tree's topology: this can. On a layer set with no
+/// horizontal capacity it finds the horizontal-trunk trees whose horizontal wire is the pins'
+/// x-span, the least any tree can have.
+fn rebuild_net(st: &mut State, i: usize, margin: usize) {
+    let g = st.p.grid;
+    let pins = &st.p.pins[i];
+    if pins.len() < 2 || pins.len() > REBUILD_MAX_PINS {
+        return;
+    }
+    let old = std::mem::take(&mut st.routes[i]);
+    for &f in &old {
+        st.usage[f] -= 1;
+    }
+    // What the old route costs against everyone else: overflow it adds, wire.
+    let old_over = old.iter().filter(|&&f| st.usage[f] >= st.p.cap[f]).count();
+    let b = bbox(&g, pins);
+    let bx = Box2 {
+        x0: b.x0.saturating_sub(margin),
+        y0: b.y0.saturating_sub(margin),
+        x1: (b.x1 + margin).min(g.nx - 1),
+        y1: (b.y1 + margin).min(g.ny - 1),
+    };
+    let mut tree: Vec<usize> = vec![pins[0]];
+    let mut left: Vec<usize> = pins[1..].to_vec();
+    let mut new_over = 0usize;
+    let mut ok = true;
+    while !left.is_empty() {
+        let path = {
+            let cost = |f: usize| marginal_cost(st, f);
+            maze::route(&g, bx, &tree, &left, &cost, BEND)
+        };
+        let Some(path) = path else {
+            ok = false;
+            break;
+        };
+        for &f in &path {
+            if st.usage[f] >= st.p.cap[f] {
+                new_over += 1;
+            }
+            let (a, b) = g.ends(f);
+            tree.push(g.node(a.0, a.1));
+            tree.push(g.node(b.0, b.1));
+        }
+        st.add(i, &path);
+        tree.sort_unstable();
+        tree.dedup();
+        left.retain(|n| tree.binary_search(n).is_err());
+        if new_over > old_over {
+            ok = false;
+            break;
+        }
+    }
+    if ok && (new_over, st.routes[i].len()) < (old_over, old.len()) {
+        return;
+    }
+    for &f in &std::mem::take(&mut st.routes[i]) {
+        st.usage[f] -= 1;
+    }
+    st.add(i, &old);
 }
 
 /// Rips up the branch of net `i` through edge `e` and reconnects the two parts with the maze.
@@ -469,9 +557,7 @@ fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refi
     let path = {
         let cost = |f: usize| {
             if refine {
-                // Flat per overflowed edge: each such edge adds exactly one unit of overflow.
-                let over = st.usage[f] + 1 > st.p.cap[f];
-                1.0 + if over { 1000.0 } else { 0.0 } + st.p.extra.map_or(0.0, |x| x[f] as f64)
+                marginal_cost(st, f)
             } else {
                 st.cost(f)
             }
