@@ -356,7 +356,7 @@ fn expand(v: &RawVariants, seed: u64, design: &str) -> Result<Vec<Variant>, Stri
             }
         }
     }
-    if v.gcell_pitches.iter().any(|&g| g == 0) {
+    if v.gcell_pitches.contains(&0) {
         return Err("gcell_pitches must be positive".into());
     }
     let mut out = Vec::new();

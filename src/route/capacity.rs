@@ -420,13 +420,13 @@ impl Blockages {
                     if iv[j].1 <= hi {
                         hi = hi.max(iv[j].2);
                     } else {
-                        blocked += (hi - lo) as i64;
+                        blocked += hi - lo;
                         lo = iv[j].1;
                         hi = iv[j].2;
                     }
                     j += 1;
                 }
-                blocked += (hi - lo) as i64;
+                blocked += hi - lo;
                 let reduce = (blocked as f32 / pitch).ceil() as i32;
                 let c = if e < nh {
                     &mut layer.h[e]
