@@ -161,9 +161,23 @@ pub fn route(
     // Monotonic routing (FastRoute's `routeMonotonic`): the cheapest staircase from a to b over
     // every monotone path of the box, by dynamic programming. It contains every L and Z, so it
     // is never dearer; it is taken only when it saves more than MONOTONIC_MIN_GAIN.
-    if let Some((c, path)) = monotonic(g, a, b, (x0, y0, w, hgt), &hcost, &vcost, bend) {
-        if c < best.0 - MONOTONIC_MIN_GAIN {
-            return path;
+    // No monotone path costs less than |dx| cheapest H edges, |dy| cheapest V edges and one
+    // bend: when the best L / Z is within the gain of that bound, the search cannot pay.
+    let min_of = |v: &[f64], skip: &dyn Fn(usize) -> bool| {
+        v.iter()
+            .enumerate()
+            .filter(|&(k, _)| !skip(k))
+            .map(|(_, &c)| c)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let min_h = min_of(&hcost, &|k| k % w == w - 1);
+    let min_v = min_of(&vcost, &|k| k % hgt == hgt - 1);
+    let bound = (w - 1) as f64 * min_h + (hgt - 1) as f64 * min_v + bend;
+    if best.0 - bound > MONOTONIC_MIN_GAIN {
+        if let Some((c, path)) = monotonic(g, a, b, (x0, y0, w, hgt), &hcost, &vcost, bend) {
+            if c < best.0 - MONOTONIC_MIN_GAIN {
+                return path;
+            }
         }
     }
     match best.1 {
