@@ -175,6 +175,16 @@ fn bbox(g: &Grid2, nodes: &[usize]) -> Box2 {
     b
 }
 
+/// A box grown by `margin` GCells on every side, clipped to the grid.
+fn grown(g: &Grid2, b: Box2, margin: usize) -> Box2 {
+    Box2 {
+        x0: b.x0.saturating_sub(margin),
+        y0: b.y0.saturating_sub(margin),
+        x1: (b.x1 + margin).min(g.nx - 1),
+        y1: (b.y1 + margin).min(g.ny - 1),
+    }
+}
+
 /// Routes all nets. Deterministic: nets are handled in a fixed order and every tie is broken by
 /// index.
 pub fn run(p: &Problem) -> Solution {
@@ -397,13 +407,7 @@ fn rebuild_net(st: &mut State, i: usize, margin: usize) {
     }
     // What the old route costs against everyone else: overflow it adds, wire.
     let old_over = old.iter().filter(|&&f| st.usage[f] >= st.p.cap[f]).count();
-    let b = bbox(&g, pins);
-    let bx = Box2 {
-        x0: b.x0.saturating_sub(margin),
-        y0: b.y0.saturating_sub(margin),
-        x1: (b.x1 + margin).min(g.nx - 1),
-        y1: (b.y1 + margin).min(g.ny - 1),
-    };
+    let bx = grown(&g, bbox(&g, pins), margin);
     let mut tree: Vec<usize> = vec![pins[0]];
     let mut left: Vec<usize> = pins[1..].to_vec();
     let mut new_over = 0usize;
@@ -547,13 +551,7 @@ fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refi
     // The box holds the old branch too, so the old branch stays a candidate.
     let mut nodes: Vec<usize> = bdeg.keys().copied().collect();
     nodes.sort_unstable();
-    let b = bbox(&g, &nodes);
-    let bx = Box2 {
-        x0: b.x0.saturating_sub(margin),
-        y0: b.y0.saturating_sub(margin),
-        x1: (b.x1 + margin).min(g.nx - 1),
-        y1: (b.y1 + margin).min(g.ny - 1),
-    };
+    let bx = grown(&g, bbox(&g, &nodes), margin);
     let path = {
         let cost = |f: usize| {
             if refine {

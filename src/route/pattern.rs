@@ -100,16 +100,22 @@ pub fn route(
     let hgt = y1 - y0 + 1;
     // hcost[j * w + i]: H edge (x0+i, y0+j)-(x0+i+1, y0+j); vcost[i * hgt + j]: V edge
     // (x0+i, y0+j)-(x0+i, y0+j+1).
+    // min_h / min_v: the cheapest edge of each direction, for the monotonic search's bound.
+    let (mut min_h, mut min_v) = (f64::INFINITY, f64::INFINITY);
     let mut hcost = vec![0.0f64; hgt * w];
     for j in 0..hgt {
         for i in 0..w - 1 {
-            hcost[j * w + i] = cost(g.h(x0 + i, y0 + j));
+            let c = cost(g.h(x0 + i, y0 + j));
+            hcost[j * w + i] = c;
+            min_h = min_h.min(c);
         }
     }
     let mut vcost = vec![0.0f64; w * hgt];
     for i in 0..w {
         for j in 0..hgt - 1 {
-            vcost[i * hgt + j] = cost(g.v(x0 + i, y0 + j));
+            let c = cost(g.v(x0 + i, y0 + j));
+            vcost[i * hgt + j] = c;
+            min_v = min_v.min(c);
         }
     }
     // hp[j][i]: cost of H edges in row y0+j from x0 to x0+i.
@@ -163,21 +169,11 @@ pub fn route(
     // is never dearer; it is taken only when it saves more than MONOTONIC_MIN_GAIN.
     // No monotone path costs less than |dx| cheapest H edges, |dy| cheapest V edges and one
     // bend: when the best L / Z is within the gain of that bound, the search cannot pay.
-    let min_of = |v: &[f64], skip: &dyn Fn(usize) -> bool| {
-        v.iter()
-            .enumerate()
-            .filter(|&(k, _)| !skip(k))
-            .map(|(_, &c)| c)
-            .fold(f64::INFINITY, f64::min)
-    };
-    let min_h = min_of(&hcost, &|k| k % w == w - 1);
-    let min_v = min_of(&vcost, &|k| k % hgt == hgt - 1);
     let bound = (w - 1) as f64 * min_h + (hgt - 1) as f64 * min_v + bend;
     if best.0 - bound > MONOTONIC_MIN_GAIN {
-        if let Some((c, path)) = monotonic(g, a, b, (x0, y0, w, hgt), &hcost, &vcost, bend) {
-            if c < best.0 - MONOTONIC_MIN_GAIN {
-                return path;
-            }
+        let (c, path) = monotonic(g, a, b, (x0, y0, w, hgt), &hcost, &vcost, bend);
+        if c < best.0 - MONOTONIC_MIN_GAIN {
+            return path;
         }
     }
     match best.1 {
@@ -199,7 +195,7 @@ pub fn route(
 
 /// The cheapest monotone path from `a` to `b` (each step toward `b`), with `bend` per change of
 /// direction, over the box `(x0, y0, w, h)` whose edge costs are `hcost` / `vcost` (laid out as
-/// in [`route`]). Returns its cost and edges; `None` only for an empty box.
+/// in [`route`]). Returns its cost and edges.
 fn monotonic(
     g: &Grid2,
     a: (usize, usize),
@@ -208,7 +204,7 @@ fn monotonic(
     hcost: &[f64],
     vcost: &[f64],
     bend: f64,
-) -> Option<(f64, Vec<usize>)> {
+) -> (f64, Vec<usize>) {
     let (dx, dy) = (a.0.abs_diff(b.0), a.1.abs_diff(b.1));
     // Step i along x and j along y from a; the GCell reached.
     let at = |i: usize, j: usize| {
@@ -226,9 +222,6 @@ fn monotonic(
         vcost[(x - x0) * hgt + ya.min(yb) - y0]
     };
     let n = (dx + 1) * (dy + 1);
-    if n == 0 {
-        return None;
-    }
     // dp[(j * (dx + 1) + i) * 2 + d]: cheapest cost to reach step (i, j) arriving along d
     // (0 horizontally, 1 vertically).
     let mut dp = vec![f64::INFINITY; 2 * n];
@@ -277,7 +270,7 @@ fn monotonic(
             j -= 1;
         }
     }
-    Some((cost, path))
+    (cost, path)
 }
 
 #[cfg(test)]
