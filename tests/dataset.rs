@@ -38,7 +38,7 @@ fn smoke_dataset_is_identical_for_one_and_two_threads() {
     assert_eq!(m["summary"]["samples"], 12);
     assert_eq!(m["summary"]["train"], 6);
     assert_eq!(m["summary"]["test"], 6);
-    assert_eq!(m["features"].as_array().unwrap().len(), 10);
+    assert_eq!(m["features"].as_array().unwrap().len(), 14);
     // The derated variants congest gcd: some GCells overflow.
     assert!(m["summary"]["congested_fraction"].as_f64().unwrap() > 0.0);
 }
@@ -76,6 +76,18 @@ fn labels_follow_their_definition() {
         for k in 0..c.len() {
             assert!(h[k] >= 0.0 && v[k] >= 0.0);
             assert!((c[k] - (h[k] + v[k])).abs() < 1e-6);
+        }
+        // A label is overflow over the capacity column: where it is positive, so is the capacity.
+        let (cap_h, cap_v) = (col("capacity_h", row), col("capacity_v", row));
+        for k in 0..c.len() {
+            assert!(
+                h[k] == 0.0 || cap_h[k] > 0.0,
+                "row {row}: H overflow without capacity"
+            );
+            assert!(
+                v[k] == 0.0 || cap_v[k] > 0.0,
+                "row {row}: V overflow without capacity"
+            );
         }
         max_congestion = max_congestion.max(c.iter().copied().fold(0.0, f32::max));
         assert!(

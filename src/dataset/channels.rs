@@ -10,13 +10,23 @@
 //! early-global-routing features and the labels need is made once, and only when a requested
 //! channel needs it: `egr_*` channels come from its pattern stage, labels from its final routes
 //! after `cfg.iterations` rounds.
+//!
+//! The routing-resource channels need no routing run: `capacity_h` / `capacity_v` are the
+//! router's capacity model ([`route::capacity_maps`], tracks per GCell edge after obstructions,
+//! layer range and derating: the denominators of the labels), and the demand-over-capacity
+//! channels divide RUDY and pin RUDY by them with consistent units. RUDY is µm of wire per µm² of
+//! GCell (both directions together); a GCell of side `g` µm whose edges carry `c_h + c_v` tracks
+//! holds `(c_h + c_v) · g` µm of wire, so
+//! `rudy_over_capacity = rudy · g / (c_h + c_v)` (1 = RUDY's wire fills every track of the GCell;
+//! 0 where the GCell has no capacity), and `rudy_pin_over_capacity = rudy_pin · g / (c_h + c_v)`
+//! the same for pin RUDY (per-pin sums of `W_k`, also 1/µm).
 
 use crate::design::Design;
 use crate::features::{self, FeatureConfig};
 use crate::route::{self, grid::GCellGrid, RouteConfig, RouteError, RouteResult};
 
 /// Feature channels, in dataset column order.
-pub const FEATURES: [&str; 10] = [
+pub const FEATURES: [&str; 14] = [
     "macro_region",
     "cell_density",
     "rudy",
@@ -27,6 +37,18 @@ pub const FEATURES: [&str; 10] = [
     "pin_density",
     "egr_overflow_h",
     "egr_overflow_v",
+    "capacity_h",
+    "capacity_v",
+    "rudy_over_capacity",
+    "rudy_pin_over_capacity",
+];
+
+/// Channels made from the router's capacity model (no routing run needed).
+const RESOURCE: [&str; 4] = [
+    "capacity_h",
+    "capacity_v",
+    "rudy_over_capacity",
+    "rudy_pin_over_capacity",
 ];
 
 /// Label channels, in dataset column order.
@@ -100,7 +122,13 @@ pub fn is_known(name: &str) -> bool {
 
 /// Whether the channel needs a routing run (early-global-routing features and labels do).
 fn needs_route(name: &str) -> bool {
-    features::Channel::from_name(name).is_none()
+    features::Channel::from_name(name).is_none() && !RESOURCE.contains(&name)
+}
+
+/// Whether the channel needs the geometric features (RUDY and friends).
+fn needs_geometry(name: &str) -> bool {
+    features::Channel::from_name(name).is_some()
+        || matches!(name, "rudy_over_capacity" | "rudy_pin_over_capacity")
 }
 
 /// Computes the named channels of `design`, routed (when needed) with `cfg`.
@@ -122,11 +150,23 @@ pub fn compute(
     };
     let geometric = names
         .iter()
-        .any(|n| !needs_route(n))
+        .any(|n| needs_geometry(n))
         .then(|| features::extract(design, &grid, &FeatureConfig::default()));
     let gcell_um = match &routed {
         Some(r) => r.gcell_um,
         None => grid.gcell_size as f64 / design.dbu_per_micron.max(1) as f64,
+    };
+    let capacity = match (names.iter().find(|n| RESOURCE.contains(n)), &routed) {
+        (None, _) => None,
+        (Some(_), Some(r)) => Some((r.maps.cap_h.clone(), r.maps.cap_v.clone())),
+        (Some(first), None) => {
+            Some(
+                route::capacity_maps(design, cfg).map_err(|source| ChannelError::Route {
+                    channel: first.to_string(),
+                    source,
+                })?,
+            )
+        }
     };
     let maps = names
         .iter()
@@ -135,6 +175,14 @@ pub fn compute(
                 .as_ref()
                 .map(|f| f.get(c).data.clone())
                 .unwrap_or_default(),
+            None if RESOURCE.contains(&name) => match (&capacity, &geometric) {
+                (Some(cap), Some(f)) => resource_channel(name, cap, f, gcell_um),
+                (Some((h, v)), None) => match name {
+                    "capacity_h" => h.clone(),
+                    _ => v.clone(),
+                },
+                _ => Vec::new(),
+            },
             None => routed
                 .as_ref()
                 .map(|r| routed_channel(r, name))
@@ -170,6 +218,37 @@ fn route_on(
         });
     }
     Ok(r)
+}
+
+/// A routing-resource channel: capacity per direction, or demand over the GCell's capacity
+/// (`demand · gcell_um / (cap_h + cap_v)`, 0 without capacity; see the module documentation).
+fn resource_channel(
+    name: &str,
+    (cap_h, cap_v): &(Vec<f32>, Vec<f32>),
+    f: &features::FeatureMaps,
+    gcell_um: f64,
+) -> Vec<f32> {
+    let over = |demand: &[f32]| -> Vec<f32> {
+        demand
+            .iter()
+            .zip(cap_h.iter().zip(cap_v))
+            .map(|(&d, (&h, &v))| {
+                let c = h + v;
+                if c > 0.0 {
+                    (d as f64 * gcell_um / c as f64) as f32
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    };
+    match name {
+        "capacity_h" => cap_h.clone(),
+        "capacity_v" => cap_v.clone(),
+        "rudy_over_capacity" => over(&f.get(features::Channel::Rudy).data),
+        "rudy_pin_over_capacity" => over(&f.get(features::Channel::RudyPin).data),
+        _ => unreachable!("'{name}' is not a resource channel"),
+    }
 }
 
 /// A channel taken from a routing run: early-routing overflow (pattern stage) or a label
@@ -242,5 +321,111 @@ mod tests {
         for k in 0..s.len() {
             assert_eq!(s[k], h[k] + v[k]);
         }
+    }
+
+    /// Layers metal5 (horizontal, tracks every 560 DBU from y = 140) and metal6 (vertical, every
+    /// 560 DBU from x = 190) carry no pin, obstruction or special wire in gcd, so their capacity
+    /// follows from the TRACKS lines alone: a 5700-DBU GCell holds 10 or 11 tracks, and each of
+    /// the 360 metal5 tracks (358 metal6 tracks) lies in exactly one GCell row (column).
+    fn upper_pair(adjust: Option<f32>) -> RouteConfig {
+        RouteConfig {
+            layer_range: Some(("metal5".into(), "metal6".into())),
+            layer_adjust: adjust
+                .map(|f| vec![(route::LayerSel::All, f)])
+                .unwrap_or_default(),
+            ..RouteConfig::default()
+        }
+    }
+
+    #[test]
+    fn capacity_counts_the_tracks_of_the_layer_range() {
+        let c = compute(&gcd(), &upper_pair(None), &["capacity_h", "capacity_v"]).unwrap();
+        assert!(c.route.is_none(), "capacity needs no routing run");
+        let (nx, ny) = (c.nx(), c.ny());
+        assert_eq!((nx, ny), (35, 35));
+        let (h, v) = (&c.maps[0], &c.maps[1]);
+        for j in 0..ny - 1 {
+            for i in 0..nx - 1 {
+                let k = j * nx + i;
+                assert!(
+                    h[k] == 10.0 || h[k] == 11.0,
+                    "capacity_h({i}, {j}) = {}",
+                    h[k]
+                );
+                assert!(
+                    v[k] == 10.0 || v[k] == 11.0,
+                    "capacity_v({i}, {j}) = {}",
+                    v[k]
+                );
+            }
+        }
+        let column: f32 = (0..ny).map(|j| h[j * nx + 3]).sum();
+        let row: f32 = (0..nx).map(|i| v[3 * nx + i]).sum();
+        assert_eq!((column, row), (360.0, 358.0));
+    }
+
+    #[test]
+    fn derating_halves_capacity_and_leaves_rudy_alone() {
+        let names = ["capacity_h", "capacity_v", "rudy", "rudy_over_capacity"];
+        let d = gcd();
+        let full = compute(&d, &upper_pair(None), &names).unwrap();
+        let half = compute(&d, &upper_pair(Some(0.5)), &names).unwrap();
+        // floor(10 * 0.5) = floor(11 * 0.5) = 5 tracks per layer edge.
+        for j in 0..full.ny() - 1 {
+            for i in 0..full.nx() - 1 {
+                let k = j * full.nx() + i;
+                assert_eq!(
+                    (half.maps[0][k], half.maps[1][k]),
+                    (5.0, 5.0),
+                    "GCell ({i}, {j})"
+                );
+            }
+        }
+        assert_eq!(full.maps[2], half.maps[2], "RUDY does not see derating");
+        let k = 17 * full.nx() + 17;
+        assert!(full.maps[2][k] > 0.0, "gcd's centre has wire demand");
+        assert!(
+            half.maps[3][k] > 1.9 * full.maps[3][k],
+            "demand over capacity roughly doubles"
+        );
+    }
+
+    #[test]
+    fn demand_over_capacity_is_rudy_times_the_gcell_side_over_tracks() {
+        let names = [
+            "rudy",
+            "rudy_pin",
+            "capacity_h",
+            "capacity_v",
+            "rudy_over_capacity",
+            "rudy_pin_over_capacity",
+        ];
+        let c = compute(&gcd(), &upper_pair(None), &names).unwrap();
+        assert_eq!(c.gcell_um, 2.85);
+        let m = &c.maps;
+        let k = 17 * c.nx() + 17;
+        let tracks = (m[2][k] + m[3][k]) as f64; // 20 to 22 tracks
+        let expect = |demand: f32| (demand as f64 * 2.85 / tracks) as f32;
+        assert_eq!(m[4][k], expect(m[0][k]));
+        assert_eq!(m[5][k], expect(m[1][k]));
+        // With every layer, the same wire fills a smaller share of a GCell's tracks.
+        let all = compute(&gcd(), &RouteConfig::default(), &names).unwrap();
+        assert!(all.maps[4][k] < m[4][k]);
+    }
+
+    #[test]
+    fn capacity_without_routing_is_the_routers_label_denominator() {
+        let cfg = RouteConfig {
+            iterations: 1,
+            layer_adjust: vec![(route::LayerSel::All, 0.3)],
+            ..RouteConfig::default()
+        };
+        let d = gcd();
+        let alone = compute(&d, &cfg, &["capacity_h", "capacity_v"]).unwrap();
+        let routed = compute(&d, &cfg, &["capacity_h", "capacity_v", "congestion"]).unwrap();
+        let r = routed.route.as_ref().expect("labels route");
+        assert_eq!(alone.maps[0], r.maps.cap_h);
+        assert_eq!(alone.maps[1], r.maps.cap_v);
+        assert_eq!(routed.maps[0], r.maps.cap_h);
     }
 }

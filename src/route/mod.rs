@@ -310,6 +310,33 @@ pub fn gcell_grid(design: &Design, gcell_size: Option<Dbu>) -> Option<grid::GCel
     Some(capacity::GridSpec::new(design.die, tile).gcell_grid())
 }
 
+/// The capacity per GCell and direction that [`run`] routes against, without routing: per
+/// GCell, the tracks on its edge (to the right for H, above for V; the last column/row repeats
+/// the edge before it) summed over the layers of that direction, after obstructions, layer range
+/// and adjustments. Equal to [`RouteResult::maps`]' `cap_h` / `cap_v`, the labels' denominators.
+pub fn capacity_maps(
+    design: &Design,
+    cfg: &RouteConfig,
+) -> Result<(Vec<f32>, Vec<f32>), RouteError> {
+    let s = setup::build(design, cfg)?;
+    let g = pattern::Grid2 {
+        nx: s.grid.nx,
+        ny: s.grid.ny,
+    };
+    let cap3 = flat_capacity(&s.adjusted);
+    Ok(per_gcell(g, |e| {
+        cap3.iter().fold(0.0, |sum, l| sum + l[e] as f32)
+    }))
+}
+
+/// Per-layer capacity on 2-D edge ids (horizontal edges first, as [`pattern::Grid2`] numbers them).
+fn flat_capacity(c: &capacity::Capacity) -> Vec<Vec<i32>> {
+    c.layers
+        .iter()
+        .map(|l| l.h.iter().chain(l.v.iter()).copied().collect())
+        .collect()
+}
+
 /// Routes a design.
 pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError> {
     let t0 = std::time::Instant::now();
@@ -322,14 +349,8 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
     let ne = g.n_edges();
     let nh = g.n_h();
     // Per-layer capacity on 2-D edge ids.
-    let flat = |c: &capacity::Capacity| -> Vec<Vec<i32>> {
-        c.layers
-            .iter()
-            .map(|l| l.h.iter().chain(l.v.iter()).copied().collect())
-            .collect()
-    };
-    let cap3 = flat(&s.adjusted);
-    let real3 = flat(&s.derated);
+    let cap3 = flat_capacity(&s.adjusted);
+    let real3 = flat_capacity(&s.derated);
     let mut cap2 = vec![0i32; ne];
     for l in cap3.iter().take(s.lmax + 1).skip(s.lmin) {
         for (e, c) in l.iter().enumerate() {

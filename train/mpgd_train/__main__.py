@@ -35,7 +35,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     device = pick_device(args.device or "")
     model, norm, cfg, _ = load_checkpoint(args.checkpoint, device)
     dataset = args.dataset or cfg.dataset
-    samples = load_samples(dataset, cfg.task, None if args.split == "all" else args.split)
+    samples = load_samples(dataset, cfg.resolved_task(), None if args.split == "all" else args.split)
     data = [norm.apply(s.x, s.y) for s in samples]
     _print({"checkpoint": args.checkpoint, "dataset": dataset, "split": args.split, "metrics": evaluate(model, data, device, cfg.task)})
     return 0
@@ -49,7 +49,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     dataset = args.dataset or cfg.dataset
     summary = export_trained(model, norm, cfg, dataset, args.out)
     if args.card:
-        write_model_card(summary, cfg, dataset, _command(args), Path(args.out).with_suffix(".md"))
+        baselines = None
+        if args.baselines:
+            from .study import baseline_scores
+
+            baselines = baseline_scores(dataset, norm.label_scale)
+        write_model_card(summary, cfg, dataset, _command(args), Path(args.out).with_suffix(".md"), baselines)
     _print({k: v for k, v in summary.items() if k != "metadata"})
     return 0
 
@@ -73,6 +78,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_study(args: argparse.Namespace) -> int:
+    from .study import baseline_scores, run_ablation, run_seeds
+
+    base = config_from_args(args)
+    if args.what == "baselines":
+        _print(baseline_scores(base.dataset, base.label_scale))
+    elif args.what == "ablation":
+        sets = dict(item.split("=", 1) for item in args.input_sets.split(";") if item)
+        _print(run_ablation(base, sets, args.results_dir, args.runs_dir, _command(args)))
+    else:
+        seeds = [int(v) for v in args.seeds.split(",") if v]
+        lams = [float(v) for v in args.sweep_lambdas.split(",") if v]
+        _print(run_seeds(base, seeds, args.results_dir, args.runs_dir, lams, _command(args)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m mpgd_train", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -93,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--dataset", help="default: the checkpoint's dataset (for the hash, metrics and parity)")
     x.add_argument("--out", required=True, help="the .onnx file to write")
     x.add_argument("--card", action="store_true", help="also write a model card (.md beside the .onnx)")
+    x.add_argument("--baselines", action="store_true", help="with --card: score the egr and RUDY maps beside the model")
     x.set_defaults(func=cmd_export)
 
     r = sub.add_parser("report", help="train MSE, shrinkage and MPGD alike and compare them")
@@ -104,6 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--sweep-per-sample", action="store_true", help="also run MPGD with the other selection mode")
     r.add_argument("--export-dir", default=None, help="export the MSE and MPGD models (ONNX + model card) here")
     r.set_defaults(func=cmd_report)
+
+    s = sub.add_parser("study", help="baselines, an input ablation, or MSE vs MPGD over seeds")
+    add_config_flags(s)
+    s.add_argument("what", choices=["baselines", "ablation", "seeds"])
+    s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=... (empty inputs: the task's)")
+    s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
+    s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")
+    s.add_argument("--results-dir", default="docs/results")
+    s.add_argument("--runs-dir", default="out/study")
+    s.set_defaults(func=cmd_study)
     return p
 
 

@@ -23,6 +23,7 @@ class TrainConfig:
     dataset: str = ""
     task: str = "congestion"  # congestion (GPDL) | drv (RouteNet)
     model: str = ""  # empty: the task's model
+    inputs: str = ""  # input channels joined by commas; empty: the task's (GPDL: macro_region,rudy,rudy_pin)
     norm: str = "fixed"  # fixed (scales from the training split) | minmax (CircuitNet per-sample)
     feature_stat: str = "max"  # statistic for the fixed feature scales: max | pNN.N
     label_scale: float = 0.0  # fixed label scale (labels / scale, clipped to [0, 1]); 0: the training maximum
@@ -58,6 +59,11 @@ class TrainConfig:
 
         return self.model or get_task(self.task).model
 
+    def resolved_task(self):
+        from .data import get_task
+
+        return get_task(self.task, self.inputs)
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -65,7 +71,8 @@ class TrainConfig:
 FIELD_HELP = {
     "dataset": "the dataset Parquet file",
     "task": "congestion (GPDL) or drv (RouteNet)",
-    "model": "gpdl or routenet (default: the task's model)",
+    "model": "gpdl, routenet or fcn (default: the task's model)",
+    "inputs": "input channels joined by commas (default: the task's)",
     "norm": "fixed (per-channel scales from the training split) or minmax (CircuitNet per-sample)",
     "feature_stat": "statistic of the fixed feature scales: max or a percentile such as p99.9",
     "label_scale": "fixed label scale; 0 = the training maximum",

@@ -7,7 +7,9 @@ the bottom (`FEATURE_CHANNELS`, `LABEL_CHANNELS`; `drv` is optional). Values are
 
 Tasks (`TASKS`):
 * `congestion` (GPDL): inputs `macro_region`, `rudy`, `rudy_pin` (CircuitNet: macro_region, RUDY, RUDY_pin);
-  label `congestion` (= congestion_h + congestion_v).
+  label `congestion` (= congestion_h + congestion_v). `TrainConfig.inputs` replaces the inputs by any
+  dataset feature columns, e.g. the routing resources `capacity_h`, `capacity_v`, `rudy_over_capacity`,
+  `rudy_pin_over_capacity` and the early-routing maps `egr_overflow_h`, `egr_overflow_v`.
 * `drv` (RouteNet): 9 inputs in CircuitNet's order, mapped to our channel names:
     macro_region                       -> macro_region
     cell_density                       -> cell_density
@@ -68,6 +70,10 @@ FEATURE_CHANNELS: tuple[str, ...] = (
     "pin_density",
     "egr_overflow_h",
     "egr_overflow_v",
+    "capacity_h",
+    "capacity_v",
+    "rudy_over_capacity",
+    "rudy_pin_over_capacity",
 )
 LABEL_CHANNELS: tuple[str, ...] = ("congestion_h", "congestion_v", "congestion", "drv")
 META_COLUMNS: tuple[str, ...] = ("id", "design", "technology", "variant", "split", "nx", "ny", "gcell_um")
@@ -102,11 +108,19 @@ TASKS: dict[str, Task] = {
 }
 
 
-def get_task(name: str) -> Task:
+def get_task(name: str, inputs: str | Sequence[str] = "") -> Task:
+    """The task `name`; `inputs` (a list, or names joined by commas) replaces its input channels."""
     try:
-        return TASKS[name]
+        task = TASKS[name]
     except KeyError:
         raise ValueError(f"unknown task {name!r}; choose one of {sorted(TASKS)}") from None
+    names = [c.strip() for c in inputs.split(",") if c.strip()] if isinstance(inputs, str) else list(inputs)
+    if not names:
+        return task
+    unknown = [c for c in names if c not in FEATURE_CHANNELS]
+    if unknown:
+        raise ValueError(f"unknown input channel(s) {unknown}; choose from {list(FEATURE_CHANNELS)}")
+    return Task(task.name, task.model, tuple(names), task.label)
 
 
 @dataclass
@@ -290,7 +304,7 @@ def _blur(a: np.ndarray, sigma: float) -> np.ndarray:
     return gaussian_filter(a, sigma, mode="nearest")
 
 
-def _synthetic_maps(rng: np.random.Generator, ny: int, nx: int, with_drv: bool) -> dict[str, np.ndarray]:
+def _synthetic_maps(rng: np.random.Generator, ny: int, nx: int, with_drv: bool, gcell_um: float = 2.0) -> dict[str, np.ndarray]:
     macro = np.zeros((ny, nx), np.float32)
     for _ in range(int(rng.integers(0, 4))):
         h, w = int(rng.integers(ny // 8 + 1, ny // 3 + 2)), int(rng.integers(nx // 8 + 1, nx // 3 + 2))
@@ -320,7 +334,12 @@ def _synthetic_maps(rng: np.random.Generator, ny: int, nx: int, with_drv: bool) 
     cong_v = np.maximum(0.0, demand_v - cap) / cap
     egr_h = np.maximum(0.0, 0.9 * demand_h - cap) / cap
     egr_v = np.maximum(0.0, 0.9 * demand_v - cap) / cap
+    cap_tracks = 20.0 * cap / 0.07
     maps = {
+        "capacity_h": cap_tracks,
+        "capacity_v": cap_tracks,
+        "rudy_over_capacity": rudy * gcell_um / (2 * cap_tracks),
+        "rudy_pin_over_capacity": rudy_pin * gcell_um / (2 * cap_tracks),
         "macro_region": macro,
         "cell_density": cell_density,
         "rudy": rudy,
@@ -370,7 +389,7 @@ def make_synthetic(
         design = designs[i % len(designs)]
         ny, nx = int(rng.integers(lo, hi + 1)), int(rng.integers(lo, hi + 1))
         variant = {"seed": int(i), "derate": round(float(rng.uniform(0.0, 0.3)), 3)}
-        maps = _synthetic_maps(rng, ny, nx, with_drv)
+        maps = _synthetic_maps(rng, ny, nx, with_drv, gcell_um)
         rows["id"].append(f"{design}-{i:04d}")
         rows["design"].append(design)
         rows["technology"].append(technology)

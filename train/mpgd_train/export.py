@@ -130,10 +130,10 @@ def export_trained(model: nn.Module, normalizer, cfg, dataset: str | Path, path:
     """Export a trained model with its metadata; parity is checked on up to `max_check` test samples (train
     samples when the test split is empty). Evaluates on the test split when `metrics` is None. Returns a
     summary dict (path, parity, metrics, metadata)."""
-    from .data import file_sha256, get_task, load_samples
+    from .data import file_sha256, load_samples
     from .train import evaluate
 
-    task = get_task(cfg.task)
+    task = cfg.resolved_task()
     samples = load_samples(dataset, task, "test") or load_samples(dataset, task, "train")
     data = [normalizer.apply(s.x, s.y) for s in samples]
     if metrics is None:
@@ -147,10 +147,27 @@ def export_trained(model: nn.Module, normalizer, cfg, dataset: str | Path, path:
     return {"path": str(path), "parity_max_abs_diff": parity, "metrics": metrics, "metadata": meta}
 
 
-def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path: str | Path) -> None:
+def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path: str | Path, baselines: dict | None = None) -> None:
+    """The model card; with `baselines` (`study.baseline_scores`), each metric beside the free maps' and a
+    line saying whether the model beats the early-global-routing map on the test split."""
     meta = summary["metadata"]
     m = summary["metrics"]
-    rows = "\n".join(f"| {k} | {v:.6g} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in m.items())
+    names = list(baselines or {})
+
+    def cell(v) -> str:
+        return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+    rows = "\n".join(f"| {k} | {cell(v)} |" + "".join(f" {cell(baselines[b].get(k, ''))} |" for b in names) for k, v in m.items())
+    head = "| metric | value |" + "".join(f" {b} map |" for b in names) + "\n|---|---|" + "---|" * len(names)
+    verdict = ""
+    if baselines and "egr" in baselines:
+        e = baselines["egr"]
+        wins = m.get("pearson", 0) > e.get("pearson", 1) and m.get("top5_overlap", 0) > e.get("top5_overlap", 1)
+        verdict = (
+            f"\nAgainst the egr map on the test split: Pearson {m.get('pearson', float('nan')):.4f} vs {e.get('pearson', float('nan')):.4f}, "
+            f"top-5% overlap {m.get('top5_overlap', float('nan')):.4f} vs {e.get('top5_overlap', float('nan')):.4f}: "
+            f"the model {'beats' if wins else 'does NOT beat'} the egr baseline on both.\n"
+        )
     text = f"""# {Path(summary['path']).name}
 
 | | |
@@ -168,8 +185,7 @@ def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path
 Command: `{command}`
 
 ## Test-split metrics
-| metric | value |
-|---|---|
+{head}
 {rows}
-"""
+{verdict}"""
     Path(path).write_text(text)

@@ -24,7 +24,12 @@ Two families, kept apart and named as such:
     the percentages (the definition of hayaseyuukaa/CircuitNet-ML, reference/ml.md 2.5).
   - `r2`: 1 - SS_res / SS_tot over all pixels given (pool the test set to get the test-set R^2).
   - `pearson`: Pearson correlation of one sample's maps (0 when either is constant); averaged per image
-    as CircuitFormer reports it.
+    as CircuitFormer reports it, over the samples whose target is not constant (`mean_pearson`: a clean
+    sample has no correlation to find).
+  - `top_overlap` (top 5 %, k = ceil(0.05 N) per sample): the true top GCells T as in `hotspot_counts`
+    (at least the k-th largest target and positive), the predicted top P the k largest predictions
+    (ties by index); the sample's overlap is |P & T| / |T|, the share of the true top-5% GCells among the
+    predicted top 5%. `mean_top_overlap` averages it over the samples with a positive target.
   - `hotspot_counts` / `hotspot_precision_recall` (top 5 % GCells, k = ceil(0.05 N) per sample): the true
     hotspots T are the GCells whose target is at least the k-th largest target value (ties included) and
     positive (a sample with fewer than k congested GCells has only those); the predicted hotspots P are the
@@ -55,6 +60,9 @@ __all__ = [
     "PEAK_PERCENTS",
     "r2",
     "pearson",
+    "mean_pearson",
+    "top_overlap",
+    "mean_top_overlap",
     "hotspot_counts",
     "hotspot_precision_recall",
 ]
@@ -267,6 +275,23 @@ def pearson(target: np.ndarray, pred: np.ndarray) -> float:
     tc, pc = t - t.mean(), p - p.mean()
     denom = math.sqrt(float(np.sum(tc * tc)) * float(np.sum(pc * pc)))
     return float(np.sum(tc * pc)) / denom if denom > 0 else 0.0
+
+
+def mean_pearson(targets: Iterable[np.ndarray], preds: Iterable[np.ndarray]) -> float:
+    """Mean per-sample Pearson over the samples whose target is not constant (nan when none is)."""
+    vals = [pearson(t, p) for t, p in zip(targets, preds) if np.ptp(np.asarray(t, dtype=np.float64)) > 0]
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def top_overlap(target: np.ndarray, pred: np.ndarray, top: float = 0.05) -> float | None:
+    """|P & T| / |T| of one sample (see the module documentation); None without a positive target."""
+    hit, _, n_true = hotspot_counts(target, pred, top)
+    return hit / n_true if n_true else None
+
+
+def mean_top_overlap(targets: Iterable[np.ndarray], preds: Iterable[np.ndarray], top: float = 0.05) -> float:
+    vals = [v for v in (top_overlap(t, p, top) for t, p in zip(targets, preds)) if v is not None]
+    return float(np.mean(vals)) if vals else float("nan")
 
 
 def hotspot_counts(target: np.ndarray, pred: np.ndarray, top: float = 0.05) -> tuple[int, int, int]:

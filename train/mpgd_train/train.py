@@ -29,7 +29,7 @@ from .data import CropBatcher, Normalizer, Sample, file_sha256, get_task, load_s
 from .losses import build_loss
 from .models import build_model
 
-__all__ = ["seed_everything", "pick_device", "cosine_lr", "train", "evaluate", "predict", "load_checkpoint", "TrainResult"]
+__all__ = ["seed_everything", "pick_device", "cosine_lr", "train", "evaluate", "score", "predict", "load_checkpoint", "TrainResult"]
 
 
 def seed_everything(seed: int) -> None:
@@ -70,10 +70,16 @@ def evaluate(
     fast: bool = False,
 ) -> dict[str, float]:
     """Metrics on normalised (x, y) pairs. `fast` computes only NRMS and peakNRMSE (learning curves)."""
+    targets = [y[0] for _, y in samples]
+    preds = [predict(model, x, device) for x, _ in samples]
+    return score(targets, preds, task, fast)
+
+
+def score(targets: Sequence[np.ndarray], preds: Sequence[np.ndarray], task: str = "congestion", fast: bool = False) -> dict[str, float]:
+    """The metrics of predicted maps against targets, both on the [0, 1] model scale (a model's output, or
+    a baseline map scaled alike): the same numbers for models and baselines."""
     nrms, ssim, emd, peak, ts, ps = [], [], [], [], [], []
-    for x, y in samples:
-        p = predict(model, x, device)
-        t = y[0]
+    for t, p in zip(targets, preds):
         nrms.append(M.circuitnet_nrms(t, p))
         peak.append(M.peak_nrmse(t, p))
         if not fast:
@@ -81,6 +87,9 @@ def evaluate(
             emd.append(M.circuitnet_emd(t, p))
             ts.append(t)
             ps.append(p)
+    # A constant target predicted exactly has NRMS 0/0 (nan, as in CircuitNet); such a sample (a clean
+    # map and a baseline that is 0 there too) is left out of the mean instead of making it nan.
+    nrms = [v for v in nrms if not math.isnan(v)]
     out = {"nrms": M.circuitnet_average(nrms), "peak_nrmse": float(np.mean(peak)) if peak else float("nan")}
     if fast:
         return out
@@ -89,7 +98,8 @@ def evaluate(
         ssim=M.circuitnet_average(ssim),
         emd=M.circuitnet_average(emd),
         r2=M.r2(np.concatenate([t.ravel() for t in ts]), np.concatenate([p.ravel() for p in ps])) if ts else float("nan"),
-        pearson=float(np.mean([M.pearson(t, p) for t, p in zip(ts, ps)])) if ts else float("nan"),
+        pearson=M.mean_pearson(ts, ps),
+        top5_overlap=M.mean_top_overlap(ts, ps),
         hotspot_precision=precision,
         hotspot_recall=recall,
         samples=len(ts),
@@ -119,7 +129,7 @@ def _normalised(samples: Sequence[Sample], norm: Normalizer) -> list[tuple[np.nd
 def train(cfg: TrainConfig) -> TrainResult:
     if not cfg.dataset:
         raise ValueError("no dataset given (--dataset FILE.parquet)")
-    task = get_task(cfg.task)
+    task = cfg.resolved_task()
     run_dir = Path(cfg.out)
     run_dir.mkdir(parents=True, exist_ok=True)
     save_config(cfg, run_dir / "config.yaml")
@@ -219,7 +229,7 @@ def load_checkpoint(path: str | Path, device: torch.device | None = None) -> tup
     device = device or torch.device("cpu")
     ck = torch.load(path, map_location=device, weights_only=False)
     cfg = TrainConfig(**ck["config"])
-    task = get_task(ck["task"])
+    task = get_task(ck["task"], cfg.inputs)
     model = build_model(cfg.resolved_model(), in_channels=len(task.inputs)).to(device)
     model.load_state_dict(ck["model"])
     model.eval()

@@ -181,3 +181,34 @@ def test_hotspot_ties_and_sparse_targets():
 @pytest.mark.parametrize("t, p, expected", [([1, 2, 3], [2, 4, 6], 1.0), ([1, 2, 3], [3, 2, 1], -1.0), ([1, 1, 1], [1, 2, 3], 0.0), ([1, 2, 3, 4], [1, 3, 2, 4], 0.8)])
 def test_pearson(t, p, expected):
     assert M.pearson(np.array(t, float), np.array(p, float)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_top_overlap_hand_computed():
+    # 40 GCells: k = ceil(0.05 * 40) = 2. True top 2: indices 3 (0.9) and 7 (0.8).
+    t = np.zeros(40)
+    t[3], t[7], t[9] = 0.9, 0.8, 0.1
+    p = np.zeros(40)
+    p[3], p[9] = 0.5, 0.4  # predicted top 2: 3 and 9 -> one of the two true top GCells
+    assert M.top_overlap(t, p) == 0.5
+    p2 = np.zeros(40)
+    p2[7], p2[3] = 2.0, 1.0
+    assert M.top_overlap(t, p2) == 1.0
+    # A sample with a single congested GCell: T = {it}; the prediction's top 2 holds it.
+    t3 = np.zeros(40)
+    t3[5] = 0.3
+    p3 = np.zeros(40)
+    p3[5], p3[6] = 0.1, 0.2
+    assert M.top_overlap(t3, p3) == 1.0
+    assert M.top_overlap(np.zeros(40), p3) is None
+    # Averaged over the samples with congestion only: (0.5 + 1.0) / 2.
+    assert M.mean_top_overlap([t, np.zeros(40), t3], [p, p3, p3]) == pytest.approx((0.5 + 1.0) / 2)
+
+
+def test_mean_pearson_skips_constant_targets():
+    t1 = np.array([0.0, 1.0, 2.0, 3.0])
+    p1 = np.array([0.0, 2.0, 4.0, 6.0])  # r = 1
+    t2 = np.array([3.0, 2.0, 1.0, 0.0])
+    p2 = np.array([0.0, 1.0, 2.0, 3.0])  # r = -1
+    assert M.mean_pearson([t1, np.zeros(4), t2], [p1, p1, p2]) == pytest.approx(0.0)
+    assert M.mean_pearson([t1, np.zeros(4)], [p1, p2]) == pytest.approx(1.0)
+    assert math.isnan(M.mean_pearson([np.zeros(4)], [p1]))

@@ -20,7 +20,7 @@ def test_norm_layers_differ_as_in_circuitnet():
     assert isinstance(g.decoder.conv3[1], nn.Sigmoid)
 
 
-@pytest.mark.parametrize("name, cin", [("gpdl", 3), ("routenet", 9)])
+@pytest.mark.parametrize("name, cin", [("gpdl", 3), ("routenet", 9), ("fcn", 8)])
 @pytest.mark.parametrize("hw", [(32, 32), (30, 42), (33, 41), (4, 8)])
 def test_any_grid_size_gives_a_same_sized_map_in_0_1(name, cin, hw, device):
     model = build_model(name, cin).to(device).eval()
@@ -60,4 +60,17 @@ def test_init_is_normal_002_with_zero_bias():
 def test_unknown_model_names_the_choices():
     with pytest.raises(ValueError, match="gpdl"):
         build_model("unet", 3)
-    assert set(MODELS) == {"gpdl", "routenet"}
+    assert set(MODELS) == {"gpdl", "routenet", "fcn"}
+
+
+def test_fcn_has_no_normalisation_and_keeps_absolute_scale():
+    # 3x3 stem + 8 dilated 3x3 convs (32 -> 32) + 1x1 head over 32 + C channels: for C = 8,
+    # 32*8*9+32 + 8*(32*32*9+32) + (40*32+32) + (32+1) = 2336 + 73984 + 1312 + 33 = 77,665.
+    m = build_model("fcn", 8)
+    assert count_parameters(m) == 77_665
+    assert all(not isinstance(x, (nn.InstanceNorm2d, nn.BatchNorm2d)) for x in m.modules())
+    # Unlike an instance-normalised net, a uniform input at two levels gives two different outputs.
+    with torch.no_grad():
+        lo = m(torch.full((1, 8, 16, 16), 0.2))
+        hi = m(torch.full((1, 8, 16, 16), 0.9))
+    assert float((hi - lo).abs().max()) > 0

@@ -5,12 +5,13 @@ from __future__ import annotations
 import torch.nn as nn
 
 from ._blocks import HotspotNet, count_parameters, init_weights
+from .fcn import FCN
 from .gpdl import GPDL
 from .routenet import RouteNet
 
-__all__ = ["GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
+__all__ = ["FCN", "GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
 
-MODELS: dict[str, type[HotspotNet]] = {"gpdl": GPDL, "routenet": RouteNet}
+MODELS: dict[str, type[nn.Module]] = {"gpdl": GPDL, "routenet": RouteNet, "fcn": FCN}
 
 
 def build_model(name: str, in_channels: int, out_channels: int = 1) -> nn.Module:

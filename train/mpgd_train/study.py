@@ -1,0 +1,207 @@
+"""Studies on one dataset: the free baselines, an input ablation, and MSE against MPGD over seeds.
+
+* `baselines`: maps that cost nothing beyond the dataset, scored with the metrics the models get, on the
+  same samples. `egr` is `egr_overflow_h + egr_overflow_v` (the early global route's overflow, what the
+  router knows before it negotiates); `rudy` is RUDY. Each map is multiplied by one factor fitted on the
+  training split by least squares against the normalised label (`a = sum(b y) / sum(b b)`), so that the
+  scale-dependent metrics (NRMS, SSIM, peakNRMSE, R^2) see the map on the label's scale; Pearson and the
+  top-5% overlap do not depend on that factor.
+* `ablation`: one model per input set (same model, loss, seed and budget), with the baselines as rows.
+* `seeds`: MSE and MPGD, same model, data and budget, `seeds` seeds each; `seeds.json` holds one object
+  per run; `seeds.md` the means, standard deviations and a paired t-test per metric (runs paired by seed).
+  An MPGD λ sweep (seed 0) rides along.
+
+Every number comes from `train.train` and `train.score`; nothing here tunes on the test split.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .config import TrainConfig
+from .data import Normalizer, Task, load_samples
+from .report import steps_to_reach
+from .train import TrainResult, score, train
+
+__all__ = ["BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+
+BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
+
+SEED_KEYS = (
+    "loss", "seed", "nrms", "ssim", "peak_nrmse", "r2", "pearson", "top5_overlap",
+    "hotspot_precision", "hotspot_recall", "steps_to_mse_final_nrms",
+)
+METRICS = ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "top5_overlap", "hotspot_precision", "hotspot_recall")
+LOWER_IS_BETTER = {"nrms", "peak_nrmse", "emd"}
+
+
+def _baseline_maps(dataset: str, name: str, split: str, label_scale: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    task = Task("baseline", "", BASELINES[name], "congestion")
+    samples = load_samples(dataset, task, split)
+    maps = [s.x.sum(axis=0) for s in samples]
+    targets = [np.clip(s.y[0] / np.float32(label_scale), 0.0, 1.0) for s in samples]
+    return maps, targets
+
+
+def baseline_scores(dataset: str, label_scale: float = 0.0) -> dict[str, dict]:
+    """Test-split metrics of every baseline; `label_scale` 0: the training maximum, as the models use."""
+    if label_scale <= 0:
+        train = load_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train")
+        label_scale = max(float(s.y.max()) for s in train) or 1.0
+    out = {}
+    for name in BASELINES:
+        b_train, y_train = _baseline_maps(dataset, name, "train", label_scale)
+        num = sum(float(np.sum(b.astype(np.float64) * y)) for b, y in zip(b_train, y_train))
+        den = sum(float(np.sum(b.astype(np.float64) ** 2)) for b in b_train)
+        factor = num / den if den > 0 else 1.0
+        b_test, y_test = _baseline_maps(dataset, name, "test", label_scale)
+        m = score(y_test, [(factor * b).astype(np.float32) for b in b_test])
+        m.update(factor=factor, label_scale=label_scale)
+        out[name] = m
+    return out
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "never"
+    if isinstance(v, float):
+        return "nan" if math.isnan(v) else f"{v:.4f}"
+    return str(v)
+
+
+def _table(rows: list[dict], first: str, cols: Sequence[str]) -> str:
+    head = f"| {first} | " + " | ".join(cols) + " |\n|---|" + "---|" * len(cols) + "\n"
+    return head + "".join(f"| {r[first]} | " + " | ".join(_fmt(r[c]) if c in r else "–" for c in cols) + " |\n" for r in rows)
+
+
+def run_ablation(base: TrainConfig, input_sets: dict[str, str], results_dir: str | Path, runs_dir: str | Path, command: str = "") -> list[dict]:
+    """One model per input set; writes `ablation.json` and `ablation.md` into `results_dir`."""
+    results_dir, runs_dir = Path(results_dir), Path(runs_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, inputs in baseline_scores(base.dataset, base.label_scale).items():
+        rows.append({"inputs": f"baseline: {name} map", **inputs})
+    for name, inputs in input_sets.items():
+        cfg = dataclasses.replace(base, inputs=inputs, out=str(runs_dir / name))
+        res = train(cfg)
+        rows.append({"inputs": f"{name}: {inputs or ','.join(cfg.resolved_task().inputs)}", **res.metrics, "dataset_sha256": res.dataset_sha256})
+        (results_dir / "ablation.json").write_text(json.dumps(rows, indent=2))
+    cols = ["pearson", "r2", "top5_overlap", "peak_nrmse", "nrms", "ssim", "hotspot_precision", "hotspot_recall", "train_seconds"]
+    text = f"""# Input ablation (test split)
+
+Model {base.resolved_model()}, loss {base.loss}{f' (λ {base.lam})' if base.loss == 'mpgd' else ''}, seed {base.seed},
+{base.steps} steps of {base.batch_size} crops of {base.crop}x{base.crop} GCells, lr {base.lr}; dataset `{base.dataset}`
+(sha256 `{rows[-1].get('dataset_sha256', '')}`). Baselines: the free maps scored the same way (`mpgd_train/study.py`).
+
+Command: `{command}`
+
+{_table(rows, 'inputs', cols)}"""
+    (results_dir / "ablation.md").write_text(text)
+    (results_dir / "ablation.json").write_text(json.dumps(rows, indent=2))
+    return rows
+
+
+def paired_stats(a: Sequence[float], b: Sequence[float]) -> dict:
+    """Mean and sample standard deviation of each list, and the paired t-test of a - b (two-sided)."""
+    from scipy import stats
+
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    d = a - b
+    if len(d) > 1 and np.std(d) > 0:
+        t, p = stats.ttest_rel(a, b)
+        t, p = float(t), float(p)
+    else:
+        t, p = float("nan"), float("nan")
+    return {
+        "mean_a": float(a.mean()), "sd_a": float(a.std(ddof=1)) if len(a) > 1 else float("nan"),
+        "mean_b": float(b.mean()), "sd_b": float(b.std(ddof=1)) if len(b) > 1 else float("nan"),
+        "mean_diff": float(d.mean()), "t": t, "p": p,
+    }
+
+
+def _selected_fraction(res: TrainResult, last: int = 100) -> float:
+    tail = [r["selected_fraction"] for r in res.steps[-last:]]
+    return float(np.mean(tail)) if tail else float("nan")
+
+
+def run_seeds(
+    base: TrainConfig,
+    seeds: Sequence[int],
+    results_dir: str | Path,
+    runs_dir: str | Path,
+    sweep_lambdas: Sequence[float] = (),
+    command: str = "",
+) -> list[dict]:
+    """MSE and MPGD on each seed; writes `seeds.json`, `seeds_sweep.json` and `seeds.md`."""
+    results_dir, runs_dir = Path(results_dir), Path(runs_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    runs: list[dict] = []
+    for seed in seeds:
+        res = {}
+        for loss in ("mse", "mpgd"):
+            cfg = dataclasses.replace(base, loss=loss, seed=seed, out=str(runs_dir / f"{loss}_s{seed}"))
+            res[loss] = train(cfg)
+        target = res["mse"].evals[-1]["nrms"] if res["mse"].evals else None
+        for loss, r in res.items():
+            row = {k: r.metrics.get(k) for k in METRICS}
+            row.update(loss=loss, seed=seed, steps_to_mse_final_nrms=steps_to_reach(r.evals, target) if target is not None else None)
+            row["selected_fraction"] = _selected_fraction(r)
+            row["train_seconds"] = r.metrics.get("train_seconds")
+            row["dataset_sha256"] = r.dataset_sha256
+            runs.append({k: row[k] for k in (*SEED_KEYS, "selected_fraction", "train_seconds", "dataset_sha256")})
+        (results_dir / "seeds.json").write_text(json.dumps(runs, indent=2))
+    sweep = []
+    for lam in sweep_lambdas:
+        cfg = dataclasses.replace(base, loss="mpgd", lam=lam, seed=seeds[0], out=str(runs_dir / f"mpgd_lam{lam:g}"))
+        r = train(cfg)
+        sweep.append({"lam": lam, "seed": seeds[0], **{k: r.metrics.get(k) for k in METRICS}, "selected_fraction": _selected_fraction(r)})
+        (results_dir / "seeds_sweep.json").write_text(json.dumps(sweep, indent=2))
+    (results_dir / "seeds.md").write_text(_seeds_markdown(runs, sweep, base, command))
+    return runs
+
+
+def _seeds_markdown(runs: list[dict], sweep: list[dict], base: TrainConfig, command: str) -> str:
+    by = {(r["loss"], r["seed"]): r for r in runs}
+    seeds = sorted({r["seed"] for r in runs if ("mse", r["seed"]) in by and ("mpgd", r["seed"]) in by})
+    lines = ["| metric | MSE mean ± sd | MPGD mean ± sd | MPGD − MSE | paired t | p | better |", "|---|---|---|---|---|---|---|"]
+    for m in (*METRICS, "steps_to_mse_final_nrms"):
+        a = [by[("mpgd", s)][m] for s in seeds]
+        b = [by[("mse", s)][m] for s in seeds]
+        if any(v is None for v in a + b):
+            lines.append(f"| {m} | {', '.join(_fmt(v) for v in b)} | {', '.join(_fmt(v) for v in a)} | | | | |")
+            continue
+        st = paired_stats(a, b)
+        lower = m in LOWER_IS_BETTER or m == "steps_to_mse_final_nrms"
+        better = "MPGD" if (st["mean_diff"] < 0) == lower else "MSE"
+        if st["mean_diff"] == 0:
+            better = "tie"
+        sig = " (p < 0.05)" if st["p"] < 0.05 else ""
+        lines.append(
+            f"| {m} | {st['mean_b']:.4f} ± {st['sd_b']:.4f} | {st['mean_a']:.4f} ± {st['sd_a']:.4f} | {st['mean_diff']:+.4f} "
+            f"| {_fmt(st['t'])} | {_fmt(st['p'])} | {better}{sig} |"
+        )
+    sel = [by[("mpgd", s)]["selected_fraction"] for s in seeds]
+    text = f"""# MSE vs MPGD over seeds (test split)
+
+Model {base.resolved_model()} on inputs `{base.inputs or 'the task default'}`, {base.steps} steps of {base.batch_size} crops of
+{base.crop}x{base.crop} GCells, lr {base.lr}, seeds {seeds}; MPGD λ {base.lam} ({'per sample' if base.per_sample else 'whole batch'}).
+Dataset `{base.dataset}` (sha256 `{runs[0]['dataset_sha256'] if runs else ''}`). Paired t-test over seeds
+(same seed = same initial weights and crops for both losses). MPGD's |S|/N (mean of the last 100 steps):
+{', '.join(f'{v:.3f}' for v in sel)}.
+
+Command: `{command}`
+
+{chr(10).join(lines)}
+
+Per run: `seeds.json`.
+"""
+    if sweep:
+        text += "\n## MPGD λ sweep (seed " + str(sweep[0]["seed"]) + ")\n\n" + _table(sweep, "lam", [*METRICS, "selected_fraction"])
+    return text
