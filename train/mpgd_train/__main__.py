@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("study", help="baselines, an input ablation, or MSE vs MPGD over seeds")
     add_config_flags(s)
     s.add_argument("what", choices=["baselines", "ablation", "seeds"])
-    s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=... (empty inputs: the task's)")
+    s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=model:ch1,... (empty inputs: the task's)")
     s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
     s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")
     s.add_argument("--results-dir", default="docs/results")

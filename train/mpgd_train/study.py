@@ -6,7 +6,8 @@
   training split by least squares against the normalised label (`a = sum(b y) / sum(b b)`), so that the
   scale-dependent metrics (NRMS, SSIM, peakNRMSE, R^2) see the map on the label's scale; Pearson and the
   top-5% overlap do not depend on that factor.
-* `ablation`: one model per input set (same model, loss, seed and budget), with the baselines as rows.
+* `ablation`: one model per input set (same loss, seed and budget; `model:` before the inputs picks another
+  model than the base one), with the baselines as rows.
 * `seeds`: MSE and MPGD, same model, data and budget, `seeds` seeds each; `seeds.json` holds one object
   per run; `seeds.md` the means, standard deviations and a paired t-test per metric (runs paired by seed).
   An MPGD λ sweep (seed 0) rides along.
@@ -87,10 +88,12 @@ def run_ablation(base: TrainConfig, input_sets: dict[str, str], results_dir: str
     rows = []
     for name, inputs in baseline_scores(base.dataset, base.label_scale).items():
         rows.append({"inputs": f"baseline: {name} map", **inputs})
-    for name, inputs in input_sets.items():
-        cfg = dataclasses.replace(base, inputs=inputs, out=str(runs_dir / name))
+    for name, spec in input_sets.items():
+        model, _, inputs = spec.rpartition(":")  # "fcn:a,b" trains the FCN on a, b; "a,b" the base model
+        cfg = dataclasses.replace(base, inputs=inputs, model=model or base.model, out=str(runs_dir / name))
         res = train(cfg)
-        rows.append({"inputs": f"{name}: {inputs or ','.join(cfg.resolved_task().inputs)}", **res.metrics, "dataset_sha256": res.dataset_sha256})
+        label = f"{name} ({cfg.resolved_model()}): {','.join(cfg.resolved_task().inputs)}"
+        rows.append({"inputs": label, **res.metrics, "dataset_sha256": res.dataset_sha256})
         (results_dir / "ablation.json").write_text(json.dumps(rows, indent=2))
     cols = ["pearson", "r2", "top5_overlap", "peak_nrmse", "nrms", "ssim", "hotspot_precision", "hotspot_recall", "train_seconds"]
     text = f"""# Input ablation (test split)

@@ -64,13 +64,13 @@ def test_unknown_model_names_the_choices():
 
 
 def test_fcn_has_no_normalisation_and_keeps_absolute_scale():
-    # 3x3 stem + 8 dilated 3x3 convs (32 -> 32) + 1x1 head over 32 + C channels: for C = 8,
-    # 32*8*9+32 + 8*(32*32*9+32) + (40*32+32) + (32+1) = 2336 + 73984 + 1312 + 33 = 77,665.
-    m = build_model("fcn", 8)
-    assert count_parameters(m) == 77_665
+    # 3x3 stem + 8 dilated 3x3 convs (16 -> 16) + 1x1 head over 16 + C channels: for C = 9,
+    # 16*9*9+16 + 8*(16*16*9+16) + (25*16+16) + (16+1) = 1312 + 18560 + 416 + 17 = 20,305.
+    m = build_model("fcn", 9)
+    assert count_parameters(m) == 20_305
     assert all(not isinstance(x, (nn.InstanceNorm2d, nn.BatchNorm2d)) for x in m.modules())
     # Unlike an instance-normalised net, a uniform input at two levels gives two different outputs.
     with torch.no_grad():
-        lo = m(torch.full((1, 8, 16, 16), 0.2))
-        hi = m(torch.full((1, 8, 16, 16), 0.9))
+        lo = m(torch.full((1, 9, 16, 16), 0.2))
+        hi = m(torch.full((1, 9, 16, 16), 0.9))
     assert float((hi - lo).abs().max()) > 0
