@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The issue-11 study on the default dataset, as run for docs/results (2 streams of 1 thread each):
 #   stream A: the input ablation, then the MPGD lambda sweep; stream B: MSE vs MPGD over 5 seeds.
+# STEPS (default 250) sets every run's budget; EXPORT_DIR exports seed 0 of each loss with model cards.
 # Usage: train/run_study.sh DATASET RESULTS_DIR RUNS_DIR
 set -euo pipefail
+DATA=$(realpath "$1"); RES=$(realpath -m "$2"); RUNS=$(realpath -m "$3"); mkdir -p "$RES" "$RUNS/sweep"
+EXPORT_DIR=${EXPORT_DIR:+$(realpath -m "$EXPORT_DIR")}
 cd "$(dirname "$0")"
-DATA=$1; RES=$2; RUNS=$3
 PY="${PYTHON:-../.venv/bin/python}"
 export OMP_NUM_THREADS=1 PYTHONPATH=.
 COMMON=(--dataset "$DATA" --crop 32 --batch-size 8 --steps "${STEPS:-250}" --eval-every 50 --eval-max-samples 16
@@ -19,6 +21,12 @@ nice -n 5 "$PY" -m mpgd_train study seeds "${COMMON[@]}" --inputs "$ALL" --seeds
 B=$!
 wait $A
 echo ablation done
+# MPGD lambda sweep on seed 0 (lambda is an absolute error on the normalised label; the default is 0.007).
+for lam in ${LAMBDAS:-0.002 0.02}; do
+  nice -n 5 "$PY" -m mpgd_train train "${COMMON[@]}" --inputs "$ALL" --loss mpgd --lam "$lam" --seed 0 \
+    --out "$RUNS/sweep/lam$lam" > "$RUNS/sweep_lam$lam.log" 2>&1
+done
+echo sweep done
 wait $B
 echo seeds done
 # The shipped models: seed 0 of each loss (fixed in advance, not picked on the test split).
