@@ -28,3 +28,4 @@ pub mod lefdef;
 pub mod npy;
 pub mod output;
 pub mod route;
+pub mod steer;

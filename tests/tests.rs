@@ -16,3 +16,5 @@ mod features;
 mod route;
 // `mpgd dataset`: Parquet columns, label definitions, determinism, bad configs.
 mod dataset;
+// Steering: legaliser, checker, prior, `mpgd compare`.
+mod steer;
