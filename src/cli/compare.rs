@@ -183,8 +183,8 @@ fn write(runs: &[Run], design: &Design, def_path: &Path, out: &Path) -> anyhow::
     if runs.iter().any(|r| r.locations.is_some()) {
         let (def, _) = crate::lefdef::read_def(def_path)?;
         for r in runs {
-            if let Some(loc) = &r.locations {
-                let d = crate::steer::padding::with_locations(&def, design, loc);
+            if let Some((loc, removed)) = &r.locations {
+                let d = crate::steer::padding::with_locations(&def, design, loc, removed);
                 let name = r.name.replace(['/', '\\'], "_");
                 files.push((
                     out.join(format!("{name}.def")),

@@ -93,7 +93,8 @@ pub struct Run {
     pub congestion: Vec<f32>,
     /// Padding only: mean and largest legaliser displacement (µm), and the new placement.
     pub displacement_um: Option<(f64, f64)>,
-    pub locations: Option<Vec<Point>>,
+    /// Padding only: the new placement and the fillers taken out.
+    pub locations: Option<(Vec<Point>, Vec<usize>)>,
 }
 
 /// A RUDY-threshold heuristic hotspot map: RUDY relative to its 90th percentile, minus one,
@@ -200,7 +201,7 @@ fn steered(
         Mode::Padding => {
             let (d, l, _) = padded_placement(design, &grid, map, &s.padding)?;
             displacement = Some((l.mean_displacement_um, l.max_displacement_um));
-            locations = Some(l.locations);
+            locations = Some((l.locations, l.removed));
             moved_design = Some(d);
         }
     }

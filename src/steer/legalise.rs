@@ -37,6 +37,9 @@ pub struct Legalised {
     pub moved: usize,
     /// Cells whose padding was reduced because their segment could not hold it.
     pub padding_reduced: usize,
+    /// Filler cells (class `CORE SPACER`, not fixed), taken out: they only fill empty sites, and
+    /// a flow puts them back after legalising.
+    pub removed: Vec<usize>,
 }
 
 /// A placement the legaliser cannot handle.
@@ -94,6 +97,15 @@ fn site_rows(d: &Design) -> Vec<SiteRow> {
     out
 }
 
+/// True for a filler the legaliser takes out: class `CORE SPACER`, not fixed.
+fn is_filler(d: &Design, inst: &Instance) -> bool {
+    inst.status == PlacementStatus::Placed
+        && d.masters[inst.master as usize]
+            .class
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_uppercase().contains("SPACER"))
+}
+
 /// True for an instance the legaliser may move: placed (not fixed), a core cell, one row high.
 fn movable(d: &Design, inst: &Instance, rows: &[SiteRow]) -> Option<usize> {
     let m = &d.masters[inst.master as usize];
@@ -131,7 +143,10 @@ fn segments(d: &Design, rows: &[SiteRow], is_movable: &[Option<usize>]) -> Vec<S
         }
     };
     for (i, inst) in d.instances.iter().enumerate() {
-        if is_movable[i].is_none() && inst.status != PlacementStatus::Unplaced {
+        if is_movable[i].is_none()
+            && inst.status != PlacementStatus::Unplaced
+            && !is_filler(d, inst)
+        {
             block(&inst.bbox);
         }
     }
@@ -329,7 +344,19 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
         max_displacement_um: moves.iter().copied().fold(0.0, f64::max),
         locations,
         padding_reduced,
+        removed: (0..d.instances.len())
+            .filter(|&i| is_filler(d, &d.instances[i]))
+            .collect(),
     })
+}
+
+/// `d` after legalising: instances moved as [`moved`], fillers taken out (left unplaced).
+pub fn apply(d: &Design, l: &Legalised) -> Design {
+    let mut out = moved(d, &l.locations);
+    for &i in &l.removed {
+        out.instances[i].status = PlacementStatus::Unplaced;
+    }
+    out
 }
 
 /// `d` with its instances at `locations`: boxes and macro obstructions follow.

@@ -6,7 +6,7 @@
 //! [`super::legalise`] with the padding, giving the design to route.
 
 use super::hotspots::{select, Selection, SelectionError};
-use super::legalise::{legalise, moved, LegaliseError, Legalised, Padding};
+use super::legalise::{apply, legalise, LegaliseError, Legalised, Padding};
 use crate::design::{Design, MasterKind};
 use crate::geom::Point;
 use crate::lefdef::def::{Def, PlacementStatus};
@@ -105,12 +105,16 @@ pub fn padded_placement(
         };
     }
     let l = legalise(d, &pad)?;
-    Ok((moved(d, &l.locations), l, ids.len()))
+    Ok((apply(d, &l), l, ids.len()))
 }
 
-/// `def` with the components of `d` moved to `locations` (matched by name); for writing the
-/// legalised placement back as DEF.
-pub fn with_locations(def: &Def, d: &Design, locations: &[Point]) -> Def {
+/// `def` with the components of `d` moved to `locations` (matched by name) and the `removed`
+/// ones (fillers) left out; for writing the legalised placement back as DEF.
+pub fn with_locations(def: &Def, d: &Design, locations: &[Point], removed: &[usize]) -> Def {
+    let gone: std::collections::HashSet<&str> = removed
+        .iter()
+        .map(|&i| d.instances[i].name.as_str())
+        .collect();
     let at: HashMap<&str, Point> = d
         .instances
         .iter()
@@ -118,6 +122,7 @@ pub fn with_locations(def: &Def, d: &Design, locations: &[Point]) -> Def {
         .map(|(i, &p)| (i.name.as_str(), p))
         .collect();
     let mut out = def.clone();
+    out.components.retain(|c| !gone.contains(c.name.as_str()));
     for c in out.components.iter_mut() {
         if let Some(&p) = at.get(c.name.as_str()) {
             c.location = p;
