@@ -106,7 +106,8 @@ fn is_filler(d: &Design, inst: &Instance) -> bool {
             .is_some_and(|c| c.to_ascii_uppercase().contains("SPACER"))
 }
 
-/// True for an instance the legaliser may move: placed (not fixed), a core cell, one row high.
+/// The row of an instance the legaliser may move (placed, not fixed; a core cell; one row high,
+/// on a row); `None` for the others.
 fn movable(d: &Design, inst: &Instance, rows: &[SiteRow]) -> Option<usize> {
     let m = &d.masters[inst.master as usize];
     if inst.status != PlacementStatus::Placed || m.kind != MasterKind::Core || m.missing {
