@@ -75,10 +75,11 @@ pub fn parse_layer_adjust(s: &str) -> Result<(LayerSel, f32), String> {
         .split_once('=')
         .ok_or_else(|| format!("'{s}': expected NAME=FRACTION"))?;
     let sel = LayerSel::parse(name).map_err(|e| format!("'{s}': {e}"))?;
+    // grt takes any number (`sta::check_float`): a negative one adds capacity.
     match f.trim().parse::<f32>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok((sel, x)),
+        Ok(x) if x.is_finite() && x <= 1.0 => Ok((sel, x)),
         _ => Err(format!(
-            "'{s}': fraction '{f}' is not a number between 0 and 1"
+            "'{s}': fraction '{f}' is not a number of at most 1 (a negative one adds capacity)"
         )),
     }
 }
