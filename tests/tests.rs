@@ -16,3 +16,5 @@ mod features;
 mod route;
 // `mpgd dataset`: Parquet columns, label definitions, determinism, bad configs.
 mod dataset;
+// `mpgd dataset --shard I/N` and `--merge`: byte-identical to one process; bad shards refused.
+mod shard;
