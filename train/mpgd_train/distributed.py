@@ -48,15 +48,16 @@ class TaskFailed(RuntimeError):
 
 
 def find_mpgd(explicit: str | None = None) -> str:
-    """The `mpgd` binary: --mpgd, else $MPGD_BIN, else target/release/mpgd, target/debug/mpgd of
-    this repository, else `mpgd` on PATH."""
-    candidates = [explicit, os.environ.get("MPGD_BIN")]
-    candidates += [str(REPO / "target" / p / "mpgd") for p in ("release", "debug")]
-    for c in candidates:
-        if c and Path(c).is_file() and os.access(c, os.X_OK):
-            return str(Path(c).resolve())
-        if c and c in (explicit, os.environ.get("MPGD_BIN")):
-            raise RunnerError(f"{c}: no such executable (the mpgd binary)")
+    """The `mpgd` binary: --mpgd, else $MPGD_BIN (either must exist), else target/release/mpgd or
+    target/debug/mpgd of this repository, else `mpgd` on PATH."""
+    for given in (explicit, os.environ.get("MPGD_BIN")):
+        if given:
+            if Path(given).is_file() and os.access(given, os.X_OK):
+                return str(Path(given).resolve())
+            raise RunnerError(f"{given}: no such executable (the mpgd binary)")
+    for built in (REPO / "target" / "release" / "mpgd", REPO / "target" / "debug" / "mpgd"):
+        if built.is_file():
+            return str(built)
     found = shutil.which("mpgd")
     if not found:
         raise RunnerError("mpgd binary not found: pass --mpgd PATH, set MPGD_BIN, or run `cargo build --release`")
