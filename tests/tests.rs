@@ -18,3 +18,5 @@ mod route;
 mod dataset;
 // Steering: legaliser, checker, prior, `mpgd compare`.
 mod steer;
+// `mpgd dataset --shard I/N` and `--merge`: byte-identical to one process; bad shards refused.
+mod shard;
