@@ -12,5 +12,7 @@ else
 fi
 if [ -f train/pyproject.toml ]; then
   ./scripts/python-env.sh
+  # The Ray runner's tests drive the real mpgd binary: the one cargo just built for the tests above.
+  export MPGD_BIN="${MPGD_BIN:-$PWD/target/debug/mpgd}"
   .venv/bin/python -m pytest -q train/tests
 fi

@@ -138,3 +138,83 @@ fn k_seed(s: &str) -> u64 {
     s.bytes()
         .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
 }
+
+/// A section count that differs from the items that follow is read on with a warning naming the
+/// section and both numbers, as OpenDB's reader does (issue 14); the items read are the same.
+#[test]
+fn wrong_section_counts_are_warnings() {
+    let (_, def_path) = gcd();
+    let text = lefdef::read_text(&def_path).unwrap();
+    let (orig, _) = def::parse(&text, Path::new("m.def")).unwrap();
+    for (kw, found) in [
+        ("COMPONENTS", orig.components.len()),
+        ("PINS", orig.pins.len()),
+        ("NETS", orig.nets.len()),
+    ] {
+        for declared in [found + 1, found.saturating_sub(1), 3 * found] {
+            let from = format!("\n{kw} {found} ;");
+            assert!(text.contains(&from), "{kw} count in gcd.def");
+            let m = text.replacen(&from, &format!("\n{kw} {declared} ;"), 1);
+            let (d, ws) = def::parse(&m, Path::new("m.def"))
+                .unwrap_or_else(|e| panic!("{kw} {declared}: {e}"));
+            assert_eq!(d.components.len(), orig.components.len());
+            assert_eq!(d.pins.len(), orig.pins.len());
+            assert_eq!(d.nets.len(), orig.nets.len());
+            let want = format!("{kw} section declares {declared} items but holds {found}");
+            assert!(
+                ws.iter().any(|w| w.message.starts_with(&want)),
+                "{kw} {declared}: no warning '{want}' in {ws:?}"
+            );
+        }
+    }
+}
+
+/// The design-level leniency: a net naming an IO pin absent from PINS loads with a warning
+/// (OpenDB makes a terminal without shapes); a net naming an absent component still fails.
+#[test]
+fn a_net_naming_an_absent_io_pin_is_a_warning() {
+    let (lefs, def_path) = gcd();
+    let lib = lefdef::read_lef(&lefs[0]).unwrap().0;
+    let text = lefdef::read_text(&def_path).unwrap();
+    let (mut d, _) = def::parse(&text, Path::new("m.def")).unwrap();
+    let io = d
+        .nets
+        .iter()
+        .position(|n| n.connections.iter().any(|c| c.is_io()));
+    let io = io.expect("gcd has a net with an IO pin");
+    let c = d.nets[io]
+        .connections
+        .iter_mut()
+        .find(|c| c.is_io())
+        .unwrap();
+    c.pin = "no_such_pin".into();
+    let design = mpgd::design::from_parsed(
+        &[(lefs[0].as_path(), &lib)],
+        &d,
+        Path::new("m.def"),
+        Default::default(),
+    )
+    .expect("loads with a warning");
+    assert!(
+        design
+            .warnings
+            .iter()
+            .any(|w| w.contains("IO pin 'no_such_pin', which PINS does not define")),
+        "{:?}",
+        design.warnings
+    );
+    let c = d.nets[io]
+        .connections
+        .iter_mut()
+        .find(|c| c.is_io())
+        .unwrap();
+    c.component = "no_such_component".into();
+    c.pin = "A".into();
+    assert!(mpgd::design::from_parsed(
+        &[(lefs[0].as_path(), &lib)],
+        &d,
+        Path::new("m.def"),
+        Default::default(),
+    )
+    .is_err());
+}

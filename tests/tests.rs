@@ -16,3 +16,7 @@ mod features;
 mod route;
 // `mpgd dataset`: Parquet columns, label definitions, determinism, bad configs.
 mod dataset;
+// Steering: legaliser, checker, prior, `mpgd compare`.
+mod steer;
+// `mpgd dataset --shard I/N` and `--merge`: byte-identical to one process; bad shards refused.
+mod shard;

@@ -1,18 +1,21 @@
-//! `mpgd demo`: the main job on the bundled nangate45/gcd, with no arguments, so a fresh clone
+//! `mpgd demo`: the whole loop on the bundled nangate45/gcd, with no arguments, so a fresh clone
 //! shows what mpgd does in one command: read the design, extract its CircuitNet feature maps,
-//! route it twice (OpenROAD's default capacity, then OpenROAD's `congestion1` derating: metal2 and
-//! metal3 at 90%, metal4 and up removed), print the GRT-style tables, and write heat maps of features and congestion.
+//! route it in a congested setting (OpenROAD's `congestion1` derating: metal2 and metal3 at 90%,
+//! metal4 and up removed) unsteered, steered by a RUDY heuristic, by the oracle and by the
+//! committed models (when this build has inference), print the comparison and write the
+//! pictures (`mpgd compare`'s library, one call).
 
 use crate::design::{Design, DesignInput};
-use crate::features::{extract, png::heat_map_png, FeatureConfig, Map};
-use crate::route::{parse_layer_adjust, parse_layer_range, run as route, RouteConfig};
+use crate::features::{extract, png::heat_map_png, FeatureConfig};
+use crate::route::{parse_layer_adjust, parse_layer_range, RouteConfig};
+use crate::steer::compare::{table_md, Mode};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Arguments of `mpgd demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder for the demo's pictures.
+    /// Folder for the demo's pictures and tables.
     #[arg(long, default_value = "out/demo")]
     pub out: PathBuf,
 }
@@ -23,58 +26,79 @@ pub fn bundled_gcd() -> (Vec<PathBuf>, PathBuf) {
     (vec![dir.join("Nangate45.lef")], dir.join("gcd.def"))
 }
 
+/// The demo's congested setting: OpenROAD's `congestion1` test.
+pub const SETTING: &str = "metal2=0.9,metal3=0.9,metal4-metal10=1.0";
+
+/// The committed models (`models/*mpgd*.onnx`, then `models/*mse*.onnx`) that exist.
+fn committed_models() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    found.retain(|p| p.extension().is_some_and(|e| e == "onnx"));
+    found.sort();
+    let pick = |key: &str| -> Vec<PathBuf> {
+        found
+            .iter()
+            .filter(|p| p.to_string_lossy().contains(key))
+            .cloned()
+            .collect()
+    };
+    [pick("mpgd"), pick("mse")].concat()
+}
+
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let (lefs, def) = bundled_gcd();
     println!("mpgd demo: nangate45/gcd (bundled, {})", def.display());
     let t = Instant::now();
-    let design = Design::load(&DesignInput::new(lefs, def))?;
+    let design = Design::load(&DesignInput::new(lefs, def.clone()))?;
     let stats = super::stats::Stats::of(&design, t.elapsed().as_secs_f64());
     println!("\n== stats ==");
     print!("{}", stats.table());
 
-    let mut pictures: Vec<(String, Vec<u8>)> = Vec::new();
-    for (title, adjust) in [
-        ("OpenROAD defaults", ""),
-        (
-            "congestion1: metal2=0.9 metal3=0.9 metal4-metal10=1.0",
-            "metal2=0.9,metal3=0.9,metal4-metal10=1.0",
-        ),
-    ] {
-        let mut cfg = RouteConfig {
-            layer_range: Some(parse_layer_range("metal2-metal10").map_err(anyhow::Error::msg)?),
-            ..Default::default()
-        };
-        for item in adjust.split(',').filter(|s| !s.is_empty()) {
-            cfg.layer_adjust
-                .push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
-        }
-        let r = route(&design, &cfg)?;
-        println!("\n== route, {title} ==");
-        print!("{}", crate::route::report::resources_table(&r));
-        print!("{}", crate::route::report::congestion_table(&r));
-        let (nx, ny) = (r.grid.nx, r.grid.ny);
-        let over = r.congestion_map();
-        let name = if adjust.is_empty() {
-            "congestion_default.png"
-        } else {
-            "congestion_congestion1.png"
-        };
-        pictures.push((name.into(), heat_map_png(&Map { nx, ny, data: over })));
-        if adjust.is_empty() {
-            let grid = crate::route::gcell_grid(&design, None)
-                .ok_or_else(|| anyhow::anyhow!("no GCell grid"))?;
-            for (c, m) in extract(&design, &grid, &FeatureConfig::default()).iter() {
-                pictures.push((format!("{}.png", c.name()), heat_map_png(m)));
-            }
-        }
+    let mut cfg = RouteConfig {
+        layer_range: Some(parse_layer_range("metal2-metal10").map_err(anyhow::Error::msg)?),
+        ..Default::default()
+    };
+    for item in SETTING.split(',') {
+        cfg.layer_adjust
+            .push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
     }
-    std::fs::create_dir_all(&a.out)?;
-    for (name, bytes) in &pictures {
-        crate::output::write_atomic(&a.out.join(name), bytes)?;
+    let models = committed_models();
+    let models = match super::compare::model_maps(&models, &design, &cfg) {
+        Ok(_) => models,
+        Err(e) => {
+            println!("\n(model rows skipped: {e:#})");
+            Vec::new()
+        }
+    };
+    println!("\n== compare: {SETTING}, steering mode prior ==");
+    let runs = super::compare::compare_and_write(
+        &design,
+        &def,
+        &cfg,
+        Mode::Prior,
+        &Default::default(),
+        &models,
+        &a.out,
+    )?;
+    if let Some(none) = runs.first() {
+        print!("{}", crate::route::report::resources_table(&none.result));
+        print!("{}", crate::route::report::congestion_table(&none.result));
+    }
+    println!();
+    print!("{}", table_md(&runs));
+
+    let grid =
+        crate::route::gcell_grid(&design, None).ok_or_else(|| anyhow::anyhow!("no GCell grid"))?;
+    let mut n = 0;
+    for (c, m) in extract(&design, &grid, &FeatureConfig::default()).iter() {
+        crate::output::write_atomic(&a.out.join(format!("{}.png", c.name())), &heat_map_png(m))?;
+        n += 1;
     }
     println!(
-        "\nwrote {} heat maps to {}",
-        pictures.len(),
+        "\nwrote compare.json, compare.md, congestion.png (runs left to right: {}) and {n} feature maps to {}",
+        runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "),
         a.out.display()
     );
     Ok(())

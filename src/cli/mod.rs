@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod compare;
 pub mod dataset;
 pub mod demo;
 pub mod features;
@@ -42,6 +43,8 @@ pub enum Command {
     Tile(tile::Args),
     /// Global routing with OpenROAD's capacity model: overflow, wirelength, vias, guides, maps.
     Route(route::Args),
+    /// Route one placement unsteered and steered by RUDY, the oracle and each model; compare.
+    Compare(compare::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -100,5 +103,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(&a),
         Command::Dataset(a) => dataset::run(&a),
         Command::Route(a) => route::run(&a),
+        Command::Compare(a) => compare::run(&a),
     }
 }

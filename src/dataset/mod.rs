@@ -8,6 +8,10 @@
 //! sample. Jobs run in parallel and are collected in configuration order, so the file is
 //! byte-identical for a seed whatever the thread count.
 //!
+//! A build is three steps: [`jobs`] (every design × variant, in configuration order),
+//! [`run_jobs`] (route a list of jobs into sample rows) and [`write_dataset`]. [`shard`] runs a
+//! share of the jobs per process and merges the shares' files with the same last step.
+//!
 //! Labels follow CircuitNet, on an absolute scale: per direction,
 //! `Σ_layers max(0, demand − capacity) / Σ_layers capacity` (0 where the capacity is 0), and
 //! `congestion = congestion_h + congestion_v`.
@@ -17,6 +21,7 @@ pub mod config;
 pub mod drc;
 pub mod perturb;
 pub mod rng;
+pub mod shard;
 pub mod write;
 
 pub use config::{DatasetConfig, Split, Variant};
@@ -55,10 +60,28 @@ pub struct RoutedMaps {
 }
 
 /// A design read once: its LEFs and DEF as parsed, and its unperturbed model.
-struct Loaded {
+pub struct Loaded {
     lefs: Vec<(PathBuf, Lef)>,
     def: Def,
     base: Design,
+}
+
+impl Loaded {
+    /// The design as placed, before any perturbation.
+    pub fn base(&self) -> &Design {
+        &self.base
+    }
+}
+
+/// One unit of work: a design of the configuration routed in one of its variants. `id` is its
+/// position in configuration order (designs in order, each design's variants in order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub id: usize,
+    /// Index into `cfg.designs`.
+    pub design: usize,
+    /// Index into that design's `variants`.
+    pub variant: usize,
 }
 
 /// How a build reports while it runs (stderr only: the output files never depend on it).
@@ -70,11 +93,35 @@ pub struct Progress {
     pub timings: bool,
 }
 
-/// Builds the dataset into `out` (`dataset.parquet`, `manifest.json`).
+/// Builds the dataset into `out` (`dataset.parquet`, `manifest.json`): every job of the
+/// configuration, in one process.
 pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Result<Summary> {
     let start = std::time::Instant::now();
-    let loaded: Vec<Loaded> = cfg
-        .designs
+    let loaded = load_designs(cfg)?;
+    let all = jobs(cfg);
+    let rows = run_jobs(cfg, &loaded, &all, progress)?;
+    let rows: Vec<SampleRow> = rows.into_iter().flatten().collect();
+    write_dataset(cfg, &rows, out, start.elapsed().as_secs_f64())
+}
+
+/// Every job of the configuration, in configuration order (`jobs(cfg)[k].id == k`).
+pub fn jobs(cfg: &DatasetConfig) -> Vec<Job> {
+    cfg.designs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| (0..d.variants.len()).map(move |v| (i, v)))
+        .enumerate()
+        .map(|(id, (design, variant))| Job {
+            id,
+            design,
+            variant,
+        })
+        .collect()
+}
+
+/// Reads every design of the configuration (in parallel), in configuration order.
+pub fn load_designs(cfg: &DatasetConfig) -> anyhow::Result<Vec<Loaded>> {
+    cfg.designs
         .par_iter()
         .map(|d| -> anyhow::Result<Loaded> {
             let lefs = d
@@ -86,20 +133,25 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Res
             let base = build_design(&lefs, &def, &d.def)?;
             Ok(Loaded { lefs, def, base })
         })
-        .collect::<anyhow::Result<_>>()?;
-    let jobs: Vec<(usize, &Variant)> = cfg
-        .designs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| d.variants.iter().map(move |v| (i, v)))
-        .collect();
+        .collect()
+}
+
+/// Routes the given jobs in parallel; returns each job's samples (its windows), in the order of
+/// `jobs`, whatever the thread count. `loaded` is [`load_designs`]' result.
+pub fn run_jobs(
+    cfg: &DatasetConfig,
+    loaded: &[Loaded],
+    jobs: &[Job],
+    progress: Progress,
+) -> anyhow::Result<Vec<Vec<SampleRow>>> {
     let bar = progress_bar(progress.bar, jobs.len() as u64);
-    let results: Vec<Vec<SampleRow>> = jobs
+    let results = jobs
         .par_iter()
-        .map(|&(i, v)| -> anyhow::Result<Vec<SampleRow>> {
-            let entry = &cfg.designs[i];
+        .map(|job| -> anyhow::Result<Vec<SampleRow>> {
+            let entry = &cfg.designs[job.design];
+            let v = &entry.variants[job.variant];
             let job_start = std::time::Instant::now();
-            let l = &loaded[i];
+            let l = &loaded[job.design];
             let mut def = l.def.clone();
             perturb::apply(v.perturb, &l.base, &mut def);
             let design = build_design(&l.lefs, &def, &entry.def)?;
@@ -142,14 +194,24 @@ pub fn build(cfg: &DatasetConfig, out: &Path, progress: Progress) -> anyhow::Res
                 })
                 .collect())
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<anyhow::Result<_>>();
     bar.finish_and_clear();
-    let rows: Vec<SampleRow> = results.into_iter().flatten().collect();
+    results
+}
+
+/// Writes the samples of every job, in configuration order, as `out/dataset.parquet` and
+/// `out/manifest.json`; the summary is computed from `rows`.
+pub fn write_dataset(
+    cfg: &DatasetConfig,
+    rows: &[SampleRow],
+    out: &Path,
+    seconds: f64,
+) -> anyhow::Result<Summary> {
     let names: Vec<&str> = FEATURES.iter().chain(LABELS.iter()).copied().collect();
-    let summary = summarize(&rows, cfg, jobs.len(), start.elapsed().as_secs_f64());
+    let summary = summarize(rows, cfg, jobs(cfg).len(), seconds);
     std::fs::create_dir_all(out)
         .with_context(|| format!("{}: cannot create the folder", out.display()))?;
-    write::write_parquet(&rows, &names, &out.join("dataset.parquet"))?;
+    write::write_parquet(rows, &names, &out.join("dataset.parquet"))?;
     let manifest = serde_json::json!({
         "config": cfg.path.display().to_string(),
         "seed": cfg.seed,

@@ -61,7 +61,8 @@ pub fn load(input: &DesignInput) -> Result<Design, Error> {
     Ok(design)
 }
 
-/// Builds the design from already parsed files. `def_path` names the DEF in errors.
+/// Builds the design from already parsed files. `def_path` names the DEF in errors. The steps:
+/// layers, vias, masters, instances, IO pins, nets, obstructions, tracks, rows.
 pub fn from_parsed(
     lefs: &[(&Path, &Lef)],
     def: &Def,
@@ -69,20 +70,109 @@ pub fn from_parsed(
     options: BuildOptions,
 ) -> Result<Design, Error> {
     let dbu = def.dbu_per_micron as i64;
-    let err = |file: &Path, message: String| Error::Resolve {
-        file: file.to_path_buf(),
-        message,
-    };
     if dbu <= 0 {
-        return Err(err(
+        return Err(resolve_err(
             def_path,
             "the DEF has no positive UNITS DISTANCE MICRONS".into(),
         ));
     }
-    let to_dbu = |v: f64| (v * dbu as f64).round() as Dbu;
+    let units = Units(dbu);
     let mut warnings = Vec::new();
+    let (names, mut layers) = resolve_layers(lefs, units, &mut warnings)?;
+    let vias = via_shapes(lefs, def, def_path, &names, units)?;
+    let (mut masters, mut master_index) =
+        resolve_masters(lefs, &names, &vias, units, &mut warnings)?;
+    let instances = place_instances(
+        def,
+        def_path,
+        options,
+        &mut masters,
+        &mut master_index,
+        &mut warnings,
+    )?;
+    let die = Rect::bounding(def.die_area.iter().copied()).unwrap_or_default();
+    let (mut io_pins, io_index) = place_io_pins(def, def_path, &names, die, &mut warnings)?;
+    let (nets, net_pins) = resolve_nets(
+        def,
+        def_path,
+        &instances,
+        &mut masters,
+        (&mut io_pins, &io_index),
+        &mut warnings,
+    )?;
+    let (obstructions, placement_blockages) =
+        collect_obstructions(def, def_path, &names, &layers, &instances, &masters, &vias)?;
+    add_tracks(def, def_path, &names, &mut layers)?;
+    let rows = place_rows(lefs, def, def_path, units)?;
+    let core = rows
+        .iter()
+        .map(|r| r.bbox)
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or(die);
+    Ok(Design {
+        name: def.design.clone(),
+        dbu_per_micron: dbu,
+        die,
+        die_polygon: def.die_area.clone(),
+        core,
+        layers,
+        masters,
+        instances,
+        io_pins,
+        nets,
+        net_pins,
+        obstructions,
+        rows,
+        gcell_grid: gcell_grid(&def.gcell_grid),
+        placement_blockages,
+        special_net_count: def.special_nets.len(),
+        warnings,
+    })
+}
 
-    // Layers: every LEF layer name is known; routing layers get ids bottom to top.
+/// A name-resolution error in a file.
+fn resolve_err(file: &Path, message: String) -> Error {
+    Error::Resolve {
+        file: file.to_path_buf(),
+        message,
+    }
+}
+
+/// The DEF's database units per micron: LEF microns become DBU with rounding.
+#[derive(Clone, Copy)]
+struct Units(i64);
+
+impl Units {
+    fn dbu(self, v: f64) -> Dbu {
+        (v * self.0 as f64).round() as Dbu
+    }
+}
+
+/// Every LEF layer name: `Some(id)` for a routing layer, `None` for another layer.
+struct LayerNames<'a>(HashMap<&'a str, Option<LayerId>>);
+
+impl LayerNames<'_> {
+    /// `Ok(Some(id))` for a routing layer, `Ok(None)` for another known layer, an error naming
+    /// the user for an unknown one.
+    fn resolve(
+        &self,
+        name: &str,
+        file: &Path,
+        user: &dyn Fn() -> String,
+    ) -> Result<Option<LayerId>, Error> {
+        self.0
+            .get(name)
+            .copied()
+            .ok_or_else(|| resolve_err(file, format!("unknown layer '{name}' used by {}", user())))
+    }
+}
+
+/// Layers: every LEF layer name is known; routing layers get ids bottom to top.
+fn resolve_layers<'a>(
+    lefs: &[(&Path, &'a Lef)],
+    units: Units,
+    warnings: &mut Vec<String>,
+) -> Result<(LayerNames<'a>, Vec<RoutingLayer>), Error> {
     let mut all_layers: HashMap<&str, Option<LayerId>> = HashMap::new();
     let mut layers: Vec<RoutingLayer> = Vec::new();
     for (path, lef) in lefs {
@@ -97,27 +187,12 @@ pub fn from_parsed(
             }
             let id = if l.kind == LayerType::Routing {
                 if layers.len() >= LayerId::MAX as usize {
-                    return Err(err(
+                    return Err(resolve_err(
                         path,
                         format!("too many routing layers (at most {})", LayerId::MAX),
                     ));
                 }
-                let direction = l.direction.unwrap_or(if layers.len() % 2 == 0 {
-                    lef::Direction::Horizontal
-                } else {
-                    lef::Direction::Vertical
-                });
-                let pitch = l.pitch.map_or((0, 0), |(x, y)| (to_dbu(x), to_dbu(y)));
-                layers.push(RoutingLayer {
-                    name: l.name.clone(),
-                    direction,
-                    pitch,
-                    offset: l.offset.map(|(x, y)| (to_dbu(x), to_dbu(y))),
-                    width: l.width.map_or(0, to_dbu),
-                    spacing: l.spacing.map_or(0, to_dbu),
-                    tracks_x: Vec::new(),
-                    tracks_y: Vec::new(),
-                });
+                layers.push(routing_layer(l, layers.len(), units));
                 Some((layers.len() - 1) as LayerId)
             } else {
                 None
@@ -125,23 +200,53 @@ pub fn from_parsed(
             all_layers.insert(l.name.as_str(), id);
         }
     }
-    // Resolves a layer name: Ok(Some(id)) for a routing layer, Ok(None) for another known layer.
-    let resolve_layer =
-        |name: &str, file: &Path, user: &dyn Fn() -> String| -> Result<Option<LayerId>, Error> {
-            all_layers
-                .get(name)
-                .copied()
-                .ok_or_else(|| err(file, format!("unknown layer '{name}' used by {}", user())))
-        };
+    Ok((LayerNames(all_layers), layers))
+}
 
-    // Vias (LEF and DEF) as metal shapes, for special-net wiring.
-    let mut via_shapes: HashMap<&str, Vec<(LayerId, Rect)>> = HashMap::new();
+/// One LEF routing layer in DBU; without a DIRECTION, layers alternate from horizontal.
+fn routing_layer(l: &lef::Layer, index: usize, units: Units) -> RoutingLayer {
+    let direction = l.direction.unwrap_or(if index % 2 == 0 {
+        lef::Direction::Horizontal
+    } else {
+        lef::Direction::Vertical
+    });
+    RoutingLayer {
+        name: l.name.clone(),
+        direction,
+        pitch: l
+            .pitch
+            .map_or((0, 0), |(x, y)| (units.dbu(x), units.dbu(y))),
+        offset: l.offset.map(|(x, y)| (units.dbu(x), units.dbu(y))),
+        width: l.width.map_or(0, |v| units.dbu(v)),
+        spacing: l.spacing.map_or(0, |v| units.dbu(v)),
+        tracks_x: Vec::new(),
+        tracks_y: Vec::new(),
+    }
+}
+
+/// Metal shapes of each via by name.
+type ViaShapes<'a> = HashMap<&'a str, Vec<(LayerId, Rect)>>;
+
+/// Vias (LEF and DEF) as metal shapes, for special-net wiring and LEF via references. A DEF
+/// generated via has the metal its rule parameters give.
+fn via_shapes<'a>(
+    lefs: &[(&Path, &'a Lef)],
+    def: &'a Def,
+    def_path: &Path,
+    names: &LayerNames,
+    units: Units,
+) -> Result<ViaShapes<'a>, Error> {
+    let mut via_shapes: ViaShapes = HashMap::new();
     for (path, lef) in lefs {
         for v in &lef.vias {
             let mut shapes = Vec::new();
             for s in &v.shapes {
-                if let Some(id) = resolve_layer(&s.layer, path, &|| format!("via '{}'", v.name))? {
-                    shapes.extend(geom_rects(&s.geom, to_dbu).into_iter().map(|r| (id, r)));
+                if let Some(id) = names.resolve(&s.layer, path, &|| format!("via '{}'", v.name))? {
+                    shapes.extend(
+                        geom_rects(&s.geom, |x| units.dbu(x))
+                            .into_iter()
+                            .map(|r| (id, r)),
+                    );
                 }
             }
             via_shapes.entry(v.name.as_str()).or_insert(shapes);
@@ -149,17 +254,25 @@ pub fn from_parsed(
     }
     for v in &def.vias {
         let mut shapes = Vec::new();
-        // Generated vias: their metal on the bottom and top layer from the rule parameters.
         let generated = v.rule.as_ref().map(|p| p.metal_rects());
         for (layer, r) in v.shapes.iter().chain(generated.iter().flatten()) {
-            if let Some(id) = resolve_layer(layer, def_path, &|| format!("via '{}'", v.name))? {
+            if let Some(id) = names.resolve(layer, def_path, &|| format!("via '{}'", v.name))? {
                 shapes.push((id, *r));
             }
         }
         via_shapes.insert(v.name.as_str(), shapes);
     }
+    Ok(via_shapes)
+}
 
-    // Masters.
+/// Masters from the LEF macros, the first definition of a name kept.
+fn resolve_masters(
+    lefs: &[(&Path, &Lef)],
+    names: &LayerNames,
+    vias: &ViaShapes,
+    units: Units,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Master>, HashMap<String, u32>), Error> {
     let mut masters: Vec<Master> = Vec::new();
     let mut master_index: HashMap<String, u32> = HashMap::new();
     for (path, lef) in lefs {
@@ -172,64 +285,106 @@ pub fn from_parsed(
                 ));
                 continue;
             }
-            let (w, h) = (to_dbu(m.size.0), to_dbu(m.size.1));
-            if w < 0 || h < 0 {
-                return Err(err(path, format!("macro '{}' has a negative SIZE", m.name)));
-            }
-            let (ox, oy) = (to_dbu(m.origin.0), to_dbu(m.origin.1));
-            let shapes_of = |shapes: &[lef::Shape],
-                             what: &dyn Fn() -> String|
-             -> Result<Vec<(LayerId, Rect)>, Error> {
-                let mut out = Vec::new();
-                for s in shapes {
-                    if let Geom::Via { name, at } = &s.geom {
-                        let at = (to_dbu(at.0) + ox, to_dbu(at.1) + oy);
-                        if let Some(vs) = via_shapes.get(name.as_str()) {
-                            out.extend(vs.iter().map(|(l, r)| (*l, r.translate(at.0, at.1))));
-                        }
-                        continue;
-                    }
-                    if let Some(id) = resolve_layer(&s.layer, path, what)? {
-                        out.extend(
-                            geom_rects(&s.geom, to_dbu)
-                                .into_iter()
-                                .map(|r| (id, r.translate(ox, oy))),
-                        );
-                    }
-                }
-                Ok(out)
-            };
-            let mut pins = Vec::with_capacity(m.pins.len());
-            for p in &m.pins {
-                let mut shapes = Vec::new();
-                for port in &p.ports {
-                    shapes.extend(shapes_of(&port.shapes, &|| {
-                        format!("pin '{}' of macro '{}'", p.name, m.name)
-                    })?);
-                }
-                pins.push(MasterPin {
-                    name: p.name.clone(),
-                    direction: p.direction.clone(),
-                    use_: p.use_.clone(),
-                    shapes,
-                });
-            }
-            let obs = shapes_of(&m.obs, &|| format!("OBS of macro '{}'", m.name))?;
             master_index.insert(m.name.clone(), masters.len() as u32);
-            masters.push(Master {
-                name: m.name.clone(),
-                class: m.class.clone(),
-                kind: master_kind(m.class.as_deref()),
-                width: w,
-                height: h,
-                pins,
-                obs,
-                missing: false,
-            });
+            masters.push(master(m, path, names, vias, units)?);
         }
     }
+    Ok((masters, master_index))
+}
 
-    // Instances.
+/// One LEF macro as a master: size, pins and OBS in DBU relative to its origin.
+fn master(
+    m: &lef::Macro,
+    path: &Path,
+    names: &LayerNames,
+    vias: &ViaShapes,
+    units: Units,
+) -> Result<Master, Error> {
+    let (w, h) = (units.dbu(m.size.0), units.dbu(m.size.1));
+    if w < 0 || h < 0 {
+        return Err(resolve_err(
+            path,
+            format!("macro '{}' has a negative SIZE", m.name),
+        ));
+    }
+    let origin = (units.dbu(m.origin.0), units.dbu(m.origin.1));
+    let mut pins = Vec::with_capacity(m.pins.len());
+    for p in &m.pins {
+        let mut shapes = Vec::new();
+        for port in &p.ports {
+            shapes.extend(macro_shapes(
+                &port.shapes,
+                origin,
+                path,
+                names,
+                vias,
+                units,
+                &|| format!("pin '{}' of macro '{}'", p.name, m.name),
+            )?);
+        }
+        pins.push(MasterPin {
+            name: p.name.clone(),
+            direction: p.direction.clone(),
+            use_: p.use_.clone(),
+            shapes,
+        });
+    }
+    let obs = macro_shapes(&m.obs, origin, path, names, vias, units, &|| {
+        format!("OBS of macro '{}'", m.name)
+    })?;
+    Ok(Master {
+        name: m.name.clone(),
+        class: m.class.clone(),
+        kind: master_kind(m.class.as_deref()),
+        width: w,
+        height: h,
+        pins,
+        obs,
+        missing: false,
+    })
+}
+
+/// The routing-layer rectangles of LEF shapes (via references expanded to their metal), shifted
+/// by the macro's ORIGIN.
+fn macro_shapes(
+    shapes: &[lef::Shape],
+    (ox, oy): (Dbu, Dbu),
+    path: &Path,
+    names: &LayerNames,
+    vias: &ViaShapes,
+    units: Units,
+    what: &dyn Fn() -> String,
+) -> Result<Vec<(LayerId, Rect)>, Error> {
+    let mut out = Vec::new();
+    for s in shapes {
+        if let Geom::Via { name, at } = &s.geom {
+            let at = (units.dbu(at.0) + ox, units.dbu(at.1) + oy);
+            if let Some(vs) = vias.get(name.as_str()) {
+                out.extend(vs.iter().map(|(l, r)| (*l, r.translate(at.0, at.1))));
+            }
+            continue;
+        }
+        if let Some(id) = names.resolve(&s.layer, path, what)? {
+            out.extend(
+                geom_rects(&s.geom, |x| units.dbu(x))
+                    .into_iter()
+                    .map(|r| (id, r.translate(ox, oy))),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Instances from the DEF components; a master no LEF defines is an error, or (when the options
+/// say so) a zero-size black box with a warning.
+fn place_instances(
+    def: &Def,
+    def_path: &Path,
+    options: BuildOptions,
+    masters: &mut Vec<Master>,
+    master_index: &mut HashMap<String, u32>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Instance>, Error> {
     let mut missing: Vec<String> = Vec::new();
     let mut instances = Vec::with_capacity(def.components.len());
     for c in &def.components {
@@ -237,7 +392,7 @@ pub fn from_parsed(
             Some(&i) => i,
             None => {
                 if options.missing_masters == MissingMasters::Error {
-                    return Err(err(
+                    return Err(resolve_err(
                         def_path,
                         format!(
                             "component '{}' uses master '{}', which no LEF file defines",
@@ -281,36 +436,24 @@ pub fn from_parsed(
             missing.join(", ")
         ));
     }
+    Ok(instances)
+}
 
-    // IO pins, absolute shapes: a port's shapes are relative to its placement point and oriented.
+/// IO pins with absolute shapes (a port's shapes are relative to its placement point and
+/// oriented), and their index by name.
+fn place_io_pins<'a>(
+    def: &'a Def,
+    def_path: &Path,
+    names: &LayerNames,
+    die: Rect,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<IoPin>, HashMap<&'a str, u32>), Error> {
     let mut io_pins = Vec::with_capacity(def.pins.len());
     let mut io_index: HashMap<&str, u32> = HashMap::with_capacity(def.pins.len());
-    let die_box = Rect::bounding(def.die_area.iter().copied()).unwrap_or_default();
     let mut outside = 0usize;
     for p in &def.pins {
-        let mut shapes = Vec::new();
-        for port in &p.ports {
-            let (at, orient) = port
-                .placement
-                .map_or((Point::default(), Orient::N), |(_, at, o)| (at, o));
-            let t = Transform::new(at, orient, 0, 0);
-            let user = || format!("pin '{}'", p.name);
-            for (layer, r) in &port.layer_shapes {
-                if let Some(id) = resolve_layer(layer, def_path, &user)? {
-                    shapes.push((id, t.apply_rect(r)));
-                }
-            }
-            for (layer, poly) in &port.polygons {
-                if let Some(id) = resolve_layer(layer, def_path, &user)? {
-                    let placed: Vec<Point> = poly.iter().map(|q| t.apply(*q)).collect();
-                    shapes.extend(polygon::to_rects(&placed).into_iter().map(|r| (id, r)));
-                }
-            }
-        }
-        if shapes
-            .iter()
-            .any(|(_, r)| r.intersection(&die_box).is_none())
-        {
+        let shapes = io_pin_shapes(p, def_path, names)?;
+        if shapes.iter().any(|(_, r)| r.intersection(&die).is_none()) {
             outside += 1;
         }
         io_index.insert(p.name.as_str(), io_pins.len() as u32);
@@ -328,8 +471,46 @@ pub fn from_parsed(
             def_path.display()
         ));
     }
+    Ok((io_pins, io_index))
+}
 
-    // Nets: resolve every connection to an instance pin or an IO pin.
+/// The placed shapes of one DEF pin's ports.
+fn io_pin_shapes(
+    p: &def::Pin,
+    def_path: &Path,
+    names: &LayerNames,
+) -> Result<Vec<(LayerId, Rect)>, Error> {
+    let mut shapes = Vec::new();
+    for port in &p.ports {
+        let (at, orient) = port
+            .placement
+            .map_or((Point::default(), Orient::N), |(_, at, o)| (at, o));
+        let t = Transform::new(at, orient, 0, 0);
+        let user = || format!("pin '{}'", p.name);
+        for (layer, r) in &port.layer_shapes {
+            if let Some(id) = names.resolve(layer, def_path, &user)? {
+                shapes.push((id, t.apply_rect(r)));
+            }
+        }
+        for (layer, poly) in &port.polygons {
+            if let Some(id) = names.resolve(layer, def_path, &user)? {
+                let placed: Vec<Point> = poly.iter().map(|q| t.apply(*q)).collect();
+                shapes.extend(polygon::to_rects(&placed).into_iter().map(|r| (id, r)));
+            }
+        }
+    }
+    Ok(shapes)
+}
+
+/// Nets: every connection resolved to an instance pin or an IO pin.
+fn resolve_nets(
+    def: &Def,
+    def_path: &Path,
+    instances: &[Instance],
+    masters: &mut [Master],
+    (io_pins, io_index): (&mut [IoPin], &HashMap<&str, u32>),
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Net>, Vec<NetPin>), Error> {
     let comp_index: HashMap<&str, u32> = def
         .components
         .iter()
@@ -342,21 +523,24 @@ pub fn from_parsed(
         let start = net_pins.len() as u32;
         for c in &n.connections {
             if c.is_io() {
+                // OpenDB creates a terminal without shapes for such a pin (`definNet::connection`);
+                // nothing can route to it, so it is left off the net, with a warning.
                 let Some(&pi) = io_index.get(c.pin.as_str()) else {
-                    return Err(err(
-                        def_path,
-                        format!(
-                            "net '{}' connects to IO pin '{}', which PINS does not define",
-                            n.name, c.pin
-                        ),
+                    warnings.push(format!(
+                        "{}: net '{}' connects to IO pin '{}', which PINS does not define: \
+                         left off the net (it has no shape)",
+                        def_path.display(),
+                        n.name,
+                        c.pin
                     ));
+                    continue;
                 };
                 io_pins[pi as usize].net = Some(ni as u32);
                 net_pins.push(NetPin::Io(pi));
                 continue;
             }
             let Some(&ci) = comp_index.get(c.component.as_str()) else {
-                return Err(err(
+                return Err(resolve_err(
                     def_path,
                     format!(
                         "net '{}' connects to component '{}', which COMPONENTS does not define",
@@ -364,21 +548,12 @@ pub fn from_parsed(
                     ),
                 ));
             };
-            let mi = instances[ci as usize].master as usize;
-            let m = &mut masters[mi];
-            let pin = match m.pins.iter().position(|p| p.name == c.pin) {
-                Some(p) => p as u32,
-                None if m.missing => {
-                    m.pins.push(MasterPin { name: c.pin.clone(), direction: None, use_: None, shapes: Vec::new() });
-                    (m.pins.len() - 1) as u32
-                }
-                None => {
-                    return Err(err(def_path, format!(
-                        "net '{}' connects to pin '{}' of component '{}', but master '{}' has no such pin",
-                        n.name, c.pin, c.component, m.name
-                    )))
-                }
-            };
+            let pin = master_pin(
+                &mut masters[instances[ci as usize].master as usize],
+                c,
+                n,
+                def_path,
+            )?;
             net_pins.push(NetPin::Inst { inst: ci, pin });
         }
         nets.push(Net {
@@ -388,9 +563,82 @@ pub fn from_parsed(
             routed_in_def: n.has_wiring,
         });
     }
+    Ok((nets, net_pins))
+}
 
-    // Routing obstructions: macro OBS of every instance, then special-net wiring, then blockages.
+/// The index of a connection's pin on its master; a black-box master (one no LEF defines)
+/// gains the pin.
+fn master_pin(
+    m: &mut Master,
+    c: &def::Connection,
+    n: &def::Net,
+    def_path: &Path,
+) -> Result<u32, Error> {
+    match m.pins.iter().position(|p| p.name == c.pin) {
+        Some(p) => Ok(p as u32),
+        None if m.missing => {
+            m.pins.push(MasterPin {
+                name: c.pin.clone(),
+                direction: None,
+                use_: None,
+                shapes: Vec::new(),
+            });
+            Ok((m.pins.len() - 1) as u32)
+        }
+        None => Err(resolve_err(
+            def_path,
+            format!(
+                "net '{}' connects to pin '{}' of component '{}', but master '{}' has no such pin",
+                n.name, c.pin, c.component, m.name
+            ),
+        )),
+    }
+}
+
+/// Routing obstructions per layer: macro OBS of every instance, then special-net wiring, then
+/// routing blockages; and the placement blockages.
+#[allow(clippy::type_complexity)]
+fn collect_obstructions(
+    def: &Def,
+    def_path: &Path,
+    names: &LayerNames,
+    layers: &[RoutingLayer],
+    instances: &[Instance],
+    masters: &[Master],
+    vias: &ViaShapes,
+) -> Result<(Vec<Vec<Obstruction>>, Vec<Rect>), Error> {
     let mut obstructions: Vec<Vec<Obstruction>> = vec![Vec::new(); layers.len()];
+    add_macro_obstructions(&mut obstructions, instances, masters);
+    add_special_wiring(&mut obstructions, def, def_path, names, layers, vias)?;
+    let mut placement_blockages = Vec::new();
+    for b in &def.blockages {
+        let mut rects = b.rects.clone();
+        for p in &b.polygons {
+            rects.extend(polygon::to_rects(p));
+        }
+        match &b.layer {
+            Some(layer) => {
+                if let Some(id) =
+                    names.resolve(layer, def_path, &|| "a routing blockage".to_string())?
+                {
+                    obstructions[id as usize].extend(rects.into_iter().map(|rect| Obstruction {
+                        rect,
+                        source: ObstructionSource::RoutingBlockage,
+                    }));
+                }
+            }
+            None => placement_blockages.extend(rects),
+        }
+    }
+    Ok((obstructions, placement_blockages))
+}
+
+/// Every instance's macro OBS, placed (in parallel: large designs have many instances).
+fn add_macro_obstructions(
+    obstructions: &mut [Vec<Obstruction>],
+    instances: &[Instance],
+    masters: &[Master],
+) {
     let per_instance: Vec<Vec<(LayerId, Rect)>> = instances
         .par_iter()
         .map(|inst| {
@@ -408,63 +656,57 @@ pub fn from_parsed(
             source: ObstructionSource::MacroObs,
         });
     }
+}
+
+/// Special-net wiring: path rectangles (at least the layer's width), via metal at each via
+/// point, and the 5.8 `+ RECT` / `+ POLYGON` shapes.
+fn add_special_wiring(
+    obstructions: &mut [Vec<Obstruction>],
+    def: &Def,
+    def_path: &Path,
+    names: &LayerNames,
+    layers: &[RoutingLayer],
+    vias: &ViaShapes,
+) -> Result<(), Error> {
+    let mut push = |l: LayerId, rect: Rect| {
+        obstructions[l as usize].push(Obstruction {
+            rect,
+            source: ObstructionSource::SpecialWiring,
+        })
+    };
     for sn in &def.special_nets {
         let user = || format!("special net '{}'", sn.name);
         for w in &sn.wiring {
-            let id = resolve_layer(&w.layer, def_path, &user)?;
-            if let Some(id) = id {
+            if let Some(id) = names.resolve(&w.layer, def_path, &user)? {
                 for r in path_rects(&w.points, w.width.max(layers[id as usize].width)) {
-                    obstructions[id as usize].push(Obstruction {
-                        rect: r,
-                        source: ObstructionSource::SpecialWiring,
-                    });
+                    push(id, r);
                 }
             }
             for (via, at) in &w.vias {
-                if let Some(vs) = via_shapes.get(via.as_str()) {
-                    for (l, r) in vs {
-                        obstructions[*l as usize].push(Obstruction {
-                            rect: r.translate(at.x, at.y),
-                            source: ObstructionSource::SpecialWiring,
-                        });
-                    }
+                for (l, r) in vias.get(via.as_str()).into_iter().flatten() {
+                    push(*l, r.translate(at.x, at.y));
                 }
             }
         }
         for (layer, r) in &sn.shapes {
-            if let Some(id) = resolve_layer(layer, def_path, &user)? {
-                obstructions[id as usize].push(Obstruction {
-                    rect: *r,
-                    source: ObstructionSource::SpecialWiring,
-                });
+            if let Some(id) = names.resolve(layer, def_path, &user)? {
+                push(id, *r);
             }
         }
     }
-    let mut placement_blockages = Vec::new();
-    for b in &def.blockages {
-        let mut rects = b.rects.clone();
-        for p in &b.polygons {
-            rects.extend(polygon::to_rects(p));
-        }
-        match &b.layer {
-            Some(layer) => {
-                if let Some(id) =
-                    resolve_layer(layer, def_path, &|| "a routing blockage".to_string())?
-                {
-                    obstructions[id as usize].extend(rects.into_iter().map(|rect| Obstruction {
-                        rect,
-                        source: ObstructionSource::RoutingBlockage,
-                    }));
-                }
-            }
-            None => placement_blockages.extend(rects),
-        }
-    }
+    Ok(())
+}
 
-    // Tracks.
+/// DEF TRACKS onto their routing layers.
+fn add_tracks(
+    def: &Def,
+    def_path: &Path,
+    names: &LayerNames,
+    layers: &mut [RoutingLayer],
+) -> Result<(), Error> {
     for t in &def.tracks {
         for layer in &t.layers {
-            if let Some(id) = resolve_layer(layer, def_path, &|| "TRACKS".to_string())? {
+            if let Some(id) = names.resolve(layer, def_path, &|| "TRACKS".to_string())? {
                 let pat = TrackPattern {
                     start: t.start,
                     num: t.num,
@@ -477,20 +719,28 @@ pub fn from_parsed(
             }
         }
     }
+    Ok(())
+}
 
-    // Rows, with the box their sites cover.
+/// Rows, with the box their sites cover.
+fn place_rows(
+    lefs: &[(&Path, &Lef)],
+    def: &Def,
+    def_path: &Path,
+    units: Units,
+) -> Result<Vec<Row>, Error> {
     let mut sites: HashMap<&str, (Dbu, Dbu)> = HashMap::new();
     for (_, lef) in lefs {
         for s in &lef.sites {
             sites
                 .entry(s.name.as_str())
-                .or_insert((to_dbu(s.size.0), to_dbu(s.size.1)));
+                .or_insert((units.dbu(s.size.0), units.dbu(s.size.1)));
         }
     }
     let mut rows = Vec::with_capacity(def.rows.len());
     for r in &def.rows {
         let Some(&(sw, sh)) = sites.get(r.site.as_str()) else {
-            return Err(err(
+            return Err(resolve_err(
                 def_path,
                 format!(
                     "row '{}' uses site '{}', which no LEF file defines",
@@ -503,18 +753,15 @@ pub fn from_parsed(
         } else {
             (sw, sh)
         };
-        let nx = r.num_x.max(1);
-        let ny = r.num_y.max(1);
-        let w = if nx > 1 {
-            (nx - 1).saturating_mul(r.step_x).saturating_add(site_w)
-        } else {
-            site_w
+        let span = |n: i64, step: Dbu, site: Dbu| {
+            if n > 1 {
+                (n - 1).saturating_mul(step).saturating_add(site)
+            } else {
+                site
+            }
         };
-        let h = if ny > 1 {
-            (ny - 1).saturating_mul(r.step_y).saturating_add(site_h)
-        } else {
-            site_h
-        };
+        let w = span(r.num_x.max(1), r.step_x, site_w);
+        let h = span(r.num_y.max(1), r.step_y, site_h);
         rows.push(Row {
             name: r.name.clone(),
             site: r.site.clone(),
@@ -527,33 +774,7 @@ pub fn from_parsed(
             bbox: Rect::new(r.origin.x, r.origin.y, r.origin.x + w, r.origin.y + h),
         });
     }
-
-    let gcell_grid = gcell_grid(&def.gcell_grid);
-    let die = die_box;
-    let core = rows
-        .iter()
-        .map(|r| r.bbox)
-        .reduce(|a, b| a.union(&b))
-        .unwrap_or(die);
-    Ok(Design {
-        name: def.design.clone(),
-        dbu_per_micron: dbu,
-        die,
-        die_polygon: def.die_area.clone(),
-        core,
-        layers,
-        masters,
-        instances,
-        io_pins,
-        nets,
-        net_pins,
-        obstructions,
-        rows,
-        gcell_grid,
-        placement_blockages,
-        special_net_count: def.special_nets.len(),
-        warnings,
-    })
+    Ok(rows)
 }
 
 /// The grid lines of a DEF GCELLGRID (`None` when there is none).

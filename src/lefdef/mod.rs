@@ -24,8 +24,9 @@ pub enum Error {
     /// The file could not be opened, read or decompressed.
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
-    /// The text does not follow the LEF/DEF grammar.
-    #[error("{0}")]
+    /// The text does not follow the LEF/DEF grammar. Transparent: the syntax error is the whole
+    /// message, so an error chain (`{:#}`) says it once.
+    #[error(transparent)]
     Syntax(#[from] SyntaxError),
 }
 

@@ -241,32 +241,68 @@ impl Capacity {
         }
     }
 
-    /// Region adjustment (ours: grt's fraction semantics applied to the edges grt's
-    /// `getBlockedTiles` selects): `floor(cap * (1 - adj))` on the preferred-direction edges of
-    /// layer `l` inside `region`.
+    /// Region adjustment, as grt's `computeRegionAdjustments`: the GCells holding the region's
+    /// corners are found with `getBlockedTiles` (the region is not clipped), and every
+    /// preferred-direction edge leaving a GCell of the box `[first, last]` upwards / rightwards
+    /// gets a new capacity. An inner edge gets `floor(cap * (1 - adj))`; an edge in the first
+    /// column or row gets `cap - reduce_first * (1 - adj)` (truncated), one in the last column or
+    /// row `cap - reduce_last * (1 - adj)`, where `reduce` is the region's span across the
+    /// preferred direction inside the first / last GCell in pitches, rounded up
+    /// (`Grid::computeTileReduce`). An edge that had capacity keeps at least 1
+    /// unless `adj == 1`. The arithmetic is grt's: `1 - adj` in `f32`, the products in `f64`.
     pub fn adjust_region(&mut self, l: usize, region: Rect, adj: f32) {
         let g = self.grid;
-        let Some(r) = clip(&g.die, &region) else {
-            return;
-        };
-        let (fx, fy) = g.tile_of(r.lo.x, r.lo.y);
-        let (lx, ly) = g.tile_of(r.hi.x, r.hi.y);
+        let (first, first_bds) = tile_and_bounds(&g, region.lo.x, region.lo.y);
+        let (last, last_bds) = tile_and_bounds(&g, region.hi.x, region.hi.y);
         let layer = &mut self.layers[l];
-        let f = |c: &mut i32| *c = (((*c as f32) * (1.0f32 - adj)).floor() as i32).max(0);
-        match layer.direction {
-            Direction::Horizontal => {
-                for y in fy..=ly {
-                    for x in fx..lx.max(fx + 1).min(g.nx - 1) {
-                        f(&mut layer.h[g.h_index(x, y)]);
+        let vertical = layer.direction == Direction::Vertical;
+        let space = layer.pitch.max(1);
+        let tile_reduce = |t: Rect, is_first: bool| -> i64 {
+            let (lo, hi, tlo, thi) = if vertical {
+                (region.lo.x, region.hi.x, t.lo.x, t.hi.x)
+            } else {
+                (region.lo.y, region.hi.y, t.lo.y, t.hi.y)
+            };
+            let span = if lo >= tlo && hi <= thi {
+                hi - lo
+            } else if is_first {
+                thi - lo
+            } else {
+                hi - tlo
+            };
+            // Rounded up: the reading that gives the reference log's numbers (`region_adjustment`:
+            // metal2 1062); the `computeTileReduce` sources we could read divide integers.
+            (span.abs() + space - 1) / space
+        };
+        let (first_reduce, last_reduce) =
+            (tile_reduce(first_bds, true), tile_reduce(last_bds, false));
+        let keep = 1.0f32 - adj;
+        for x in first.0..=last.0 {
+            for y in first.1..=last.1 {
+                let c = if vertical {
+                    if y + 1 >= g.ny {
+                        continue;
                     }
-                }
-            }
-            Direction::Vertical => {
-                for x in fx..=lx {
-                    for y in fy..ly.max(fy + 1).min(g.ny - 1) {
-                        f(&mut layer.v[g.v_index(x, y)]);
+                    &mut layer.v[g.v_index(x, y)]
+                } else {
+                    if x + 1 >= g.nx {
+                        continue;
                     }
+                    &mut layer.h[g.h_index(x, y)]
+                };
+                let cap = f64::from(*c);
+                let shrunk = |reduce: i64| (cap - f64::from(reduce as f32 * keep)) as i64;
+                let mut new = if x == first.0 || y == first.1 {
+                    shrunk(first_reduce)
+                } else if x == last.0 || y == last.1 {
+                    shrunk(last_reduce)
+                } else {
+                    (cap * f64::from(keep)).floor() as i64
+                };
+                if *c > 0 && adj != 1.0 {
+                    new = new.max(1);
                 }
+                *c = new.clamp(0, i64::from(i32::MAX)) as i32;
             }
         }
     }
@@ -544,6 +580,39 @@ mod tests {
         let mut d = c.clone();
         d.adjust_layer(0, 1.0);
         assert_eq!(d.layers[0].v, vec![0, 0, 0]);
+        // grt's negative adjustment adds capacity: floor(15 * 1.5) = 22.
+        let mut d = c.clone();
+        d.adjust_layer(0, -0.5);
+        assert_eq!(d.layers[0].v, vec![22, 25, 0]);
+    }
+
+    /// `computeRegionAdjustments`: inner edges `floor(cap * (1 - f))`, the first / last column
+    /// and row lose `reduce * (1 - f)` (truncated), `reduce` being the region's span in the
+    /// first / last GCell in whole pitches.
+    #[test]
+    fn region_adjustment_follows_grt() {
+        let g = GridSpec::new(Rect::new(0, 0, 500, 500), 100);
+        let mut c = Capacity::zero(g, &[("v".into(), Direction::Vertical, 10)]);
+        c.set_from_tracks(
+            0,
+            &Tracks {
+                init: 5,
+                pitch: 10,
+                count: 50,
+            },
+        );
+        // x 50..350 (columns 0..3), y 150..350 (rows 1..3); first reduce (100-50)/10 = 5,
+        // last (350-300)/10 = 5; f = 0.5.
+        c.adjust_region(0, Rect::new(50, 150, 350, 350), 0.5);
+        let v = |x, y| c.layers[0].v[g.v_index(x, y)];
+        // first column or first row: 10 - 5 * 0.5 = 7.5 -> 7.
+        assert_eq!((v(0, 1), v(0, 3), v(2, 1)), (7, 7, 7));
+        // inner: floor(10 * 0.5) = 5.
+        assert_eq!((v(1, 2), v(2, 2)), (5, 5));
+        // last column or last row: 7.
+        assert_eq!((v(3, 2), v(1, 3)), (7, 7));
+        // outside the box: untouched.
+        assert_eq!((v(4, 2), v(1, 0)), (10, 10));
     }
 
     #[test]

@@ -34,6 +34,11 @@ pub struct Problem<'a> {
     pub cap: &'a [i32],
     /// Extra cost per edge (steering), added to every edge's price.
     pub extra: Option<&'a [f32]>,
+    /// A congestion prior per edge (steering mode `prior`): the history cost starts from it, so
+    /// the pattern stage already avoids the predicted hotspots. With `prior_stays` false it is
+    /// taken back out of the history once the pattern stage is done.
+    pub prior: Option<&'a [f32]>,
+    pub prior_stays: bool,
     /// Distinct pin GCells (node ids) per net; nets with fewer than 2 are ignored.
     pub pins: &'a [Vec<usize>],
     /// Steiner topology per net, on GCell coordinates.
@@ -193,7 +198,7 @@ pub fn run(p: &Problem) -> Solution {
     let mut st = State {
         p,
         usage: vec![0; ne],
-        hist: vec![0.0; ne],
+        hist: p.prior.map_or_else(|| vec![0.0; ne], |x| x.to_vec()),
         pres: 2.0,
         routes: vec![Vec::new(); p.pins.len()],
     };
@@ -229,6 +234,13 @@ pub fn run(p: &Problem) -> Solution {
         st.add(i, &tree);
     }
 
+    if !p.prior_stays {
+        if let Some(prior) = p.prior {
+            for (h, x) in st.hist.iter_mut().zip(prior) {
+                *h -= x;
+            }
+        }
+    }
     let pattern_usage = st.usage.clone();
     let mut best = (st.overflow(), st.wire(), st.routes.clone());
     let mut rounds = 0;

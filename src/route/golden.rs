@@ -327,3 +327,245 @@ fn route_is_deterministic_across_threads() {
         (two.total_overflow, two.wirelength_um, two.vias)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// OpenROAD's grt regression cases (`openroad-grt/cases.json`, issue 14): every case's GRT-0053
+// table, and on the cases whose log has a GRT-0096 table, overflow / wirelength / vias.
+
+/// One case of `openroad-grt/cases.json`.
+#[derive(serde::Deserialize)]
+struct GrtCase {
+    name: String,
+    lefs: Vec<String>,
+    def: String,
+    log: String,
+    flags: Vec<String>,
+}
+
+/// Cases whose resources are not (yet) grt's, with the reason. A case listed here that becomes
+/// exact fails the test, so that the list stays true.
+const NOT_EXACT: &[(&str, &str)] = &[
+    (
+        "congestion4",
+        "grt's GCell is 4200 DBU here (15 x 280, metal3's preferred-direction step: its table \
+         needs 47 x 48 GCells) while the same TRACKS give 5700 (15 x 380, metal3's X step) on \
+         gcd with metal2-metal10; the rule that makes the tile depend on the layer range \
+         (metal3-metal3) is not in the grt sources we read",
+    ),
+    (
+        "infinite_cap",
+        "`global_route -infinite_cap` gives every edge grt's infinite capacity; mpgd has no such \
+         mode",
+    ),
+    (
+        "modeling_instance_obs",
+        "macro obstruction rules not modelled: grt blocks more of met1/met4/met5 over the \
+         macros (met5 398152 against our 436770) and adds pin-access capacity (met2 derated \
+         2916781 > original 2916780: `addResourcesForPinAccess`); see docs/router.md",
+    ),
+];
+
+fn grt_dir() -> PathBuf {
+    designs().join("openroad-grt")
+}
+
+fn grt_cases() -> Vec<GrtCase> {
+    let p = grt_dir().join("cases.json");
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).expect("cases.json")
+}
+
+/// The routing layers grt ran with, from the log's GRT-0020 / GRT-0021 lines.
+fn logged_layer_range(log: &str) -> Option<(String, String)> {
+    let layer = |key: &str| -> Option<String> {
+        let l = log.lines().find(|l| l.contains(key))?;
+        Some(l.split_whitespace().last()?.to_string())
+    };
+    Some((layer("GRT-0020")?, layer("GRT-0021")?))
+}
+
+/// The `mpgd route` flags of a case as a configuration (the flags `cases.json` uses). A case
+/// without `--layers` takes the range its log says grt routed with (GRT-0020 / GRT-0021: the
+/// test scripts of those cases set it in ways `cases.json` does not carry).
+fn grt_config(flags: &[String], log: &str) -> RouteConfig {
+    let mut cfg = RouteConfig {
+        layer_range: logged_layer_range(log),
+        ..Default::default()
+    };
+    let mut it = flags.iter();
+    while let Some(f) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{f} without a value"));
+        match f.as_str() {
+            "--layers" => cfg.layer_range = Some(super::parse_layer_range(v).unwrap()),
+            "--clock-layers" => cfg.clock_layer_range = Some(super::parse_layer_range(v).unwrap()),
+            "--layer-adjust" => cfg.layer_adjust.push(super::parse_layer_adjust(v).unwrap()),
+            "--region-adjust" => {
+                let w: Vec<&str> = v.split_whitespace().collect();
+                assert_eq!(w.len(), 6, "{v}");
+                let n = |i: usize| w[i].parse::<f64>().unwrap();
+                cfg.region_adjust.push(super::RegionAdjustment {
+                    rect_um: [n(0), n(1), n(2), n(3)],
+                    layer: w[4].to_string(),
+                    fraction: w[5].parse().unwrap(),
+                });
+            }
+            _ => panic!("flag {f} is not read by the golden tests"),
+        }
+    }
+    cfg
+}
+
+fn grt_design(c: &GrtCase) -> Design {
+    let dir = grt_dir();
+    Design::load(&DesignInput::new(
+        c.lefs.iter().map(|l| dir.join(l)).collect(),
+        dir.join(&c.def),
+    ))
+    .unwrap_or_else(|e| panic!("{}: {e}", c.name))
+}
+
+/// The first GRT-0053 table of a log: (layer, original, derated).
+fn grt0053(log: &str) -> Vec<(String, i64, i64)> {
+    let lines: Vec<&str> = log.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("GRT-0053"))
+        .expect("GRT-0053 table");
+    lines[at + 4..]
+        .iter()
+        .take_while(|l| !l.starts_with("---"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (
+                f[0].to_string(),
+                f[2].parse().unwrap(),
+                f[3].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Whether a log's run routed with CUGR (`global_route -use_cugr`: its stage lines). CUGR prints
+/// the GRT-0053 table of its own capacity model: its own GCell size (incremental_deleted_net:
+/// 17 x 17 GCells where grt's FastRoute grid has 23 x 23), a layer adjustment applied to the
+/// layer's total (cugr_adjustment2: metal2 17918 x 0.4 = 7167, where FastRoute floors each
+/// edge), and its own blocked metal1 (critical_nets_percentage_cugr: met1 30634, where the same
+/// DEF and flags give FastRoute's 29644 in res_aware_nets_percentage). Those rows are not
+/// FastRoute's model, so they are reported and not asserted.
+fn routed_with_cugr(log: &str) -> bool {
+    log.contains("Stage 1: Pattern routing")
+}
+
+/// The differences between our resources and the log's, one line per layer.
+fn resource_misses(c: &GrtCase) -> Result<Vec<String>, String> {
+    let log = std::fs::read_to_string(grt_dir().join(&c.log)).map_err(|e| e.to_string())?;
+    let d = grt_design(c);
+    let cfg = grt_config(&c.flags, &log);
+    let s = setup::build(&d, &cfg).map_err(|e| e.to_string())?;
+    let (orig, der) = (s.original.totals(), s.adjusted.totals());
+    let mut bad = Vec::new();
+    for (l, o, dr) in grt0053(&log) {
+        match d.layer_id(&l) {
+            Some(i) if orig[i as usize] == o && der[i as usize] == dr => {}
+            Some(i) => bad.push(format!(
+                "{l}: ours {}/{} OpenROAD {o}/{dr}",
+                orig[i as usize], der[i as usize]
+            )),
+            None => bad.push(format!("{l}: not a layer of ours")),
+        }
+    }
+    Ok(bad)
+}
+
+/// GRT-0053 original and derated resources on every layer of every FastRoute case, exact; the
+/// cases of [`NOT_EXACT`] are reported with their reason and must still miss. CUGR cases are
+/// compared and reported, not asserted ([`routed_with_cugr`]).
+#[test]
+fn grt0053_every_openroad_grt_case() {
+    let mut failures = Vec::new();
+    let (mut exact, mut fastroute, mut cugr_exact, mut cugr) = (0, 0, 0, 0);
+    for c in &grt_cases() {
+        let log = std::fs::read_to_string(grt_dir().join(&c.log)).unwrap();
+        let misses = resource_misses(c);
+        if routed_with_cugr(&log) {
+            cugr += 1;
+            match misses {
+                Ok(b) if b.is_empty() => cugr_exact += 1,
+                Ok(b) => eprintln!("{} (CUGR's table): {}", c.name, b.join("; ")),
+                Err(e) => failures.push(format!("{}: {e}", c.name)),
+            }
+            continue;
+        }
+        fastroute += 1;
+        let known = NOT_EXACT.iter().find(|k| k.0 == c.name);
+        match (misses, known) {
+            (Ok(b), None) if b.is_empty() => exact += 1,
+            (Ok(b), Some(k)) if b.is_empty() => failures.push(format!(
+                "{}: exact now, remove it from NOT_EXACT ({})",
+                c.name, k.1
+            )),
+            (Ok(b), None) => failures.push(format!("{}:\n  {}", c.name, b.join("\n  "))),
+            (Err(e), None) => failures.push(format!("{}: {e}", c.name)),
+            (_, Some(k)) => eprintln!("{}: not exact, known: {}", c.name, k.1),
+        }
+    }
+    eprintln!(
+        "GRT-0053 exact on {exact} of {fastroute} FastRoute cases; \
+         CUGR's tables equal ours on {cugr_exact} of {cugr}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// FastRoute's final numbers of a log with a GRT-0096 table: (total overflow, wirelength µm,
+/// vias); `None` for the logs without one (the `_cugr` cases route with CUGR).
+fn fastroute_totals(log: &str) -> Option<(i64, i64, i64)> {
+    if !log.contains("GRT-0096") {
+        return None;
+    }
+    let field = |key: &str, idx: usize| -> Option<i64> {
+        let l = log.lines().find(|l| l.contains(key))?;
+        l.split_whitespace().nth(idx)?.parse().ok()
+    };
+    let total = log.lines().find(|l| l.starts_with("Total "))?;
+    let overflow = total.split_whitespace().last()?.parse().ok()?;
+    Some((overflow, field("GRT-0018", 4)?, field("GRT-0111", 6)?))
+}
+
+/// Cases whose route is not (yet) at FastRoute's bars, with the reason; same rule as
+/// [`NOT_EXACT`].
+const ROUTE_MISSES: &[(&str, &str)] = &[];
+
+/// On every case with a GRT-0096 table: total overflow ≤ FastRoute's, wirelength ≤ 1.05x,
+/// vias ≤ 1.10x (issue 3's bars).
+#[test]
+fn route_every_openroad_grt_case() {
+    let mut failures = Vec::new();
+    let mut met = 0;
+    let mut compared = 0;
+    for c in &grt_cases() {
+        let log = std::fs::read_to_string(grt_dir().join(&c.log)).unwrap();
+        let Some((fr_of, fr_wl, fr_vias)) = fastroute_totals(&log) else {
+            continue;
+        };
+        compared += 1;
+        let d = grt_design(c);
+        let res = super::run(&d, &grt_config(&c.flags, &log)).expect("route");
+        let ok = res.total_overflow <= fr_of
+            && res.wirelength_um as f64 <= 1.05 * fr_wl as f64
+            && res.vias as f64 <= 1.10 * fr_vias as f64;
+        let msg = format!(
+            "{}: ours overflow {} wl {} vias {}; FastRoute {fr_of} / {fr_wl} / {fr_vias}",
+            c.name, res.total_overflow, res.wirelength_um, res.vias
+        );
+        eprintln!("{msg}");
+        let known = ROUTE_MISSES.iter().find(|k| k.0 == c.name);
+        match (ok, known) {
+            (true, None) => met += 1,
+            (true, Some(k)) => failures.push(format!("{msg}: meets the bars now ({})", k.1)),
+            (false, None) => failures.push(msg),
+            (false, Some(k)) => eprintln!("  known: {}", k.1),
+        }
+    }
+    eprintln!("FastRoute's bars met on {met} of {compared} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

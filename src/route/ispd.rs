@@ -275,6 +275,8 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
         grid: g,
         cap: &cap2,
         extra: None,
+        prior: None,
+        prior_stays: false,
         pins: &pins2,
         trees: &trees,
         iterations,

@@ -75,10 +75,11 @@ pub fn parse_layer_adjust(s: &str) -> Result<(LayerSel, f32), String> {
         .split_once('=')
         .ok_or_else(|| format!("'{s}': expected NAME=FRACTION"))?;
     let sel = LayerSel::parse(name).map_err(|e| format!("'{s}': {e}"))?;
+    // grt takes any number (`sta::check_float`): a negative one adds capacity.
     match f.trim().parse::<f32>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok((sel, x)),
+        Ok(x) if x.is_finite() && x <= 1.0 => Ok((sel, x)),
         _ => Err(format!(
-            "'{s}': fraction '{f}' is not a number between 0 and 1"
+            "'{s}': fraction '{f}' is not a number of at most 1 (a negative one adds capacity)"
         )),
     }
 }
@@ -124,6 +125,43 @@ pub struct RouteConfig {
     /// Rip-up and reroute rounds (`-congestion_iterations`).
     pub iterations: usize,
     pub steer: Option<Vec<Steer>>,
+    /// A congestion prior that seeds the router's congestion cost (steering mode `prior`).
+    pub prior: Option<Prior>,
+}
+
+/// A per-GCell congestion cost for the 2-D router (steering mode `prior`): the history cost of
+/// each edge starts at the larger value of its two GCells, so the first pattern routes already
+/// avoid the predicted hotspots. Values are in units of one GCell edge of wire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prior {
+    pub nx: usize,
+    pub ny: usize,
+    /// Per GCell, row-major from the bottom row: the cost added to its horizontal edges.
+    pub h: Vec<f32>,
+    /// Likewise for its vertical edges.
+    pub v: Vec<f32>,
+    /// Keep the prior in the history through rip-up and reroute; otherwise it is taken back out
+    /// after the pattern stage.
+    pub stays: bool,
+}
+
+impl Prior {
+    /// The prior per 2-D edge (ids as [`pattern::Grid2`]).
+    fn per_edge(&self, g: pattern::Grid2) -> Vec<f32> {
+        let mut out = vec![0f32; g.n_edges()];
+        let k = |x: usize, y: usize| y * self.nx + x;
+        for y in 0..g.ny {
+            for x in 0..g.nx {
+                if x + 1 < g.nx {
+                    out[g.h(x, y)] = self.h[k(x, y)].max(self.h[k(x + 1, y)]);
+                }
+                if y + 1 < g.ny {
+                    out[g.v(x, y)] = self.v[k(x, y)].max(self.v[k(x, y + 1)]);
+                }
+            }
+        }
+        out
+    }
 }
 
 impl Default for RouteConfig {
@@ -136,6 +174,7 @@ impl Default for RouteConfig {
             gcell_size: None,
             iterations: 50,
             steer: None,
+            prior: None,
         }
     }
 }
@@ -156,6 +195,13 @@ pub enum RouteError {
     NoTracks { layer: String },
     #[error("the design has no routing layers")]
     NoLayers,
+    #[error("the congestion prior is {got_nx}x{got_ny} GCells but the routing grid is {nx}x{ny}")]
+    PriorGrid {
+        got_nx: usize,
+        got_ny: usize,
+        nx: usize,
+        ny: usize,
+    },
     #[error("the die area is empty")]
     EmptyDie,
     #[error("{nx} x {ny} GCells is more than the router accepts; use a larger GCell size")]
@@ -337,6 +383,26 @@ fn flat_capacity(c: &capacity::Capacity) -> Vec<Vec<i32>> {
         .collect()
 }
 
+/// The prior per 2-D edge, checked against the routing grid.
+fn prior_per_edge(
+    prior: Option<&Prior>,
+    g: pattern::Grid2,
+) -> Result<Option<Vec<f32>>, RouteError> {
+    let Some(p) = prior else {
+        return Ok(None);
+    };
+    let n = g.nx * g.ny;
+    if p.nx != g.nx || p.ny != g.ny || p.h.len() != n || p.v.len() != n {
+        return Err(RouteError::PriorGrid {
+            got_nx: p.nx,
+            got_ny: p.ny,
+            nx: g.nx,
+            ny: g.ny,
+        });
+    }
+    Ok(Some(p.per_edge(g)))
+}
+
 /// Routes a design.
 pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError> {
     let t0 = std::time::Instant::now();
@@ -384,10 +450,13 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
             steiner::rsmt(&pts)
         })
         .collect();
+    let prior = prior_per_edge(cfg.prior.as_ref(), g)?;
     let problem = engine::Problem {
         grid: g,
         cap: &cap2,
         extra: None,
+        prior: prior.as_deref(),
+        prior_stays: cfg.prior.as_ref().is_some_and(|p| p.stays),
         pins: &pins2,
         trees: &trees,
         iterations: cfg.iterations,

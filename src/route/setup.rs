@@ -163,14 +163,53 @@ pub fn default_tile(d: &Design) -> Option<Dbu> {
     (step > 0).then_some(step * PITCHES_IN_TILE)
 }
 
+/// The routing and clock layer ranges of a configuration.
+struct Ranges {
+    /// The signal range.
+    signal: (usize, usize),
+    /// The clock range of non-leaf clock nets, when one is set.
+    clock: Option<(usize, usize)>,
+    /// Their union: the layers that carry capacity (`getMinMaxLayer`).
+    cap: (usize, usize),
+}
+
+/// grt's `initFastRoute` as a sequence of steps: layer ranges, GCell grid, track capacity,
+/// obstructions ("Original"), layer adjustments ("Derated"), region adjustments and steering,
+/// and the nets' pins on the grid.
 pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
-    let nl = d.layers.len();
-    if nl == 0 {
+    if d.layers.is_empty() {
         return Err(RouteError::NoLayers);
     }
     let mut warnings = Vec::new();
-    // Layer range: the configured one, else grt's default (every layer that has tracks).
-    let (lmin, lmax) = match &cfg.layer_range {
+    let ranges = layer_ranges(d, cfg)?;
+    let grid = gcell_grid(d, cfg)?;
+    let mut cap = track_capacity(d, grid, ranges.cap, &mut warnings);
+    apply_obstructions(d, &mut cap, ranges.signal);
+    let original = cap.clone();
+    apply_layer_adjustments(d, cfg, &mut cap, ranges.cap)?;
+    let derated = cap.clone();
+    apply_region_adjustments(d, cfg, &mut cap)?;
+    if let Some(steer) = &cfg.steer {
+        apply_steering(d, steer, &mut cap, &mut warnings)?;
+    }
+    let nets = routable_nets(d, &grid, &ranges);
+    Ok(Setup {
+        grid,
+        lmin: ranges.cap.0,
+        lmax: ranges.cap.1,
+        original,
+        derated,
+        adjusted: cap,
+        nets,
+        warnings,
+    })
+}
+
+/// The signal range (the configured one, else grt's default: every layer that has tracks), the
+/// clock range (`set_routing_layers -clock`) and their union.
+fn layer_ranges(d: &Design, cfg: &RouteConfig) -> Result<Ranges, RouteError> {
+    let nl = d.layers.len();
+    let signal = match &cfg.layer_range {
         Some((a, b)) => named_range(d, a, b, "--layers")?,
         None => {
             let last = (0..nl)
@@ -180,13 +219,18 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             (0, last)
         }
     };
-    // grt's clock range (`set_routing_layers -clock`) for non-leaf clock nets; capacities and
-    // adjustments cover both ranges (`getMinMaxLayer`), obstructions only the signal range.
     let clock = match &cfg.clock_layer_range {
         Some((a, b)) => Some(named_range(d, a, b, "--clock-layers")?),
         None => None,
     };
-    let (cmin, cmax) = clock.map_or((lmin, lmax), |(a, b)| (lmin.min(a), lmax.max(b)));
+    let cap = clock.map_or(signal, |(a, b)| (signal.0.min(a), signal.1.max(b)));
+    Ok(Ranges { signal, clock, cap })
+}
+
+/// grt's GCell grid (`initGrid`): the configured GCell size or 15 pitches of the third layer,
+/// guarded against grids too large to hold.
+fn gcell_grid(d: &Design, cfg: &RouteConfig) -> Result<GridSpec, RouteError> {
+    let nl = d.layers.len();
     let tile = match cfg.gcell_size {
         Some(t) if t > 0 => t,
         Some(t) => return Err(RouteError::BadGCell { dbu: t }),
@@ -205,6 +249,16 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             ny: grid.ny,
         });
     }
+    Ok(grid)
+}
+
+/// Step 1 (`computeGCellCapacity`): each layer of `range` gets its preferred-direction tracks.
+fn track_capacity(
+    d: &Design,
+    grid: GridSpec,
+    range: (usize, usize),
+    warnings: &mut Vec<String>,
+) -> Capacity {
     let names: Vec<(String, Direction, Dbu)> = d
         .layers
         .iter()
@@ -218,7 +272,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         })
         .collect();
     let mut cap = Capacity::zero(grid, &names);
-    for l in cmin..=cmax {
+    for l in range.0..=range.1 {
         match preferred_tracks(d, l) {
             Some(t) => cap.set_from_tracks(l, &t),
             None => warnings.push(format!(
@@ -227,11 +281,14 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             )),
         }
     }
+    cap
+}
 
-    // Obstructions, as grt's computeObstructionsAdjustments: routing blockages and special-net
-    // wiring from the design, instance OBS (widened by the layer spacing for BLOCK macros) and
-    // every instance pin shape, on the layers of the routing range.
-    let mut blk = Blockages::new(nl);
+/// Step 2, as grt's `computeObstructionsAdjustments`: routing blockages and special-net wiring
+/// from the design, instance OBS (widened by the layer spacing for BLOCK macros) and every
+/// instance pin shape, on the layers of the signal range.
+fn apply_obstructions(d: &Design, cap: &mut Capacity, (lmin, lmax): (usize, usize)) {
+    let mut blk = Blockages::new(d.layers.len());
     let in_range = |l: usize| l >= lmin && l <= lmax;
     for (l, obs) in d.obstructions.iter().enumerate() {
         if !in_range(l) {
@@ -239,7 +296,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         }
         for o in obs {
             if o.source != ObstructionSource::MacroObs {
-                blk.add(&cap, l, o.rect);
+                blk.add(cap, l, o.rect);
             }
         }
     }
@@ -248,41 +305,52 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         let t = Transform::new(inst.location, inst.orient, m.width, m.height);
         for (l, r) in &m.obs {
             let l = *l as usize;
-            if !in_range(l) {
-                continue;
+            if in_range(l) {
+                let r = t.apply_rect(r);
+                let r = if m.kind == MasterKind::Block {
+                    widen_macro_obstruction(d, l, r)
+                } else {
+                    r
+                };
+                blk.add(cap, l, r);
             }
-            let mut r = t.apply_rect(r);
-            if m.kind == MasterKind::Block {
-                let ext = d.layers[l].spacing;
-                match d.layers[l].direction {
-                    Direction::Horizontal => {
-                        r = Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext)
-                    }
-                    Direction::Vertical => {
-                        r = Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y)
-                    }
-                }
-            }
-            blk.add(&cap, l, r);
         }
         for p in &m.pins {
             for (l, r) in &p.shapes {
                 let l = *l as usize;
                 if in_range(l) {
-                    blk.add(&cap, l, t.apply_rect(r));
+                    blk.add(cap, l, t.apply_rect(r));
                 }
             }
         }
     }
-    blk.apply(&mut cap);
-    let original = cap.clone();
+    blk.apply(cap);
+}
 
-    // Layer adjustments; `*` (grt's global adjustment) fills the layers of the range that have
-    // none of their own, whatever the order on the command line.
-    let mut adj = vec![0.0f32; nl];
+/// A BLOCK macro's obstruction grows by the layer's spacing across the preferred direction
+/// (`findInstancesObstructions`).
+fn widen_macro_obstruction(d: &Design, l: usize, r: Rect) -> Rect {
+    let ext = d.layers[l].spacing;
+    match d.layers[l].direction {
+        Direction::Horizontal => Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext),
+        Direction::Vertical => Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y),
+    }
+}
+
+/// Step 3 (`computeUserLayerAdjustments`, `computeUserGlobalAdjustments`): per-layer fractions;
+/// `*` fills the layers of the capacity range that have none of their own, whatever the order
+/// on the command line.
+fn apply_layer_adjustments(
+    d: &Design,
+    cfg: &RouteConfig,
+    cap: &mut Capacity,
+    (cmin, cmax): (usize, usize),
+) -> Result<(), RouteError> {
+    let mut adj = vec![0.0f32; d.layers.len()];
     let mut global = None;
     for (sel, f) in &cfg.layer_adjust {
-        if !(0.0..=1.0).contains(f) {
+        // A negative adjustment adds capacity, as in grt.
+        if !(f.is_finite() && *f <= 1.0) {
             return Err(RouteError::BadFraction { value: *f });
         }
         match sel {
@@ -309,67 +377,88 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     for (l, &a) in adj.iter().enumerate().take(cmax + 1) {
         cap.adjust_layer(l, a);
     }
-    let derated = cap.clone();
+    Ok(())
+}
 
-    let um = |v: f64| (v * d.dbu_per_micron as f64).round() as Dbu;
+/// Microns to DBU.
+fn to_dbu(d: &Design, v: f64) -> Dbu {
+    (v * d.dbu_per_micron as f64).round() as Dbu
+}
+
+/// Step 4 (`computeRegionAdjustments`): each `--region-adjust` on its layer.
+fn apply_region_adjustments(
+    d: &Design,
+    cfg: &RouteConfig,
+    cap: &mut Capacity,
+) -> Result<(), RouteError> {
     for r in &cfg.region_adjust {
         if !(0.0..=1.0).contains(&r.fraction) {
             return Err(RouteError::BadFraction { value: r.fraction });
         }
         let l = layer_index(d, &r.layer, "--region-adjust")?;
-        let rect = Rect::new(
-            um(r.rect_um[0]),
-            um(r.rect_um[1]),
-            um(r.rect_um[2]),
-            um(r.rect_um[3]),
-        );
-        cap.adjust_region(l, rect, r.fraction);
+        let [x0, y0, x1, y1] = r.rect_um.map(|v| to_dbu(d, v));
+        cap.adjust_region(l, Rect::new(x0, y0, x1, y1), r.fraction);
     }
-    if let Some(steer) = &cfg.steer {
-        let mut frac = vec![vec![0.0f32; grid.nx * grid.ny]; nl];
-        for s in steer {
-            let (cell, layers, f): (_, Vec<usize>, f32) = match s {
-                Steer::Cell { col, row, fraction } => {
-                    if *col >= grid.nx || *row >= grid.ny {
-                        warnings.push(format!(
-                            "steering GCell ({col}, {row}) is outside the {}x{} grid: ignored",
-                            grid.nx, grid.ny
-                        ));
-                        continue;
-                    }
-                    ((*col, *row), (0..nl).collect(), *fraction)
-                }
-                Steer::At {
-                    x_um,
-                    y_um,
-                    layer,
-                    fraction,
-                } => {
-                    let c = grid.tile_of(um(*x_um), um(*y_um));
-                    let ls = match layer {
-                        Some(n) => vec![layer_index(d, n, "--steer")?],
-                        None => (0..nl).collect(),
-                    };
-                    (c, ls, *fraction)
-                }
-            };
-            if !(0.0..=1.0).contains(&f) {
-                return Err(RouteError::BadFraction { value: f });
-            }
-            for l in layers {
-                let v = &mut frac[l][cell.1 * grid.nx + cell.0];
-                *v = v.max(f);
-            }
-        }
-        for (l, fr) in frac.iter().enumerate() {
-            if fr.iter().any(|&f| f > 0.0) {
-                cap.derate_gcells(l, fr);
-            }
-        }
-    }
+    Ok(())
+}
 
-    // Nets and their pins on the grid (grt's findPins: the GCell most of the pin's shapes on its
-    // connection layer fall in, the connection layer being its highest one up to the range top).
+/// Steering (`--steer`): per-GCell fractions, the largest per GCell and layer, applied to the
+/// edges touching each GCell.
+fn apply_steering(
+    d: &Design,
+    steer: &[Steer],
+    cap: &mut Capacity,
+    warnings: &mut Vec<String>,
+) -> Result<(), RouteError> {
+    let grid = cap.grid;
+    let nl = d.layers.len();
+    let mut frac = vec![vec![0.0f32; grid.nx * grid.ny]; nl];
+    for s in steer {
+        let (cell, layers, f): (_, Vec<usize>, f32) = match s {
+            Steer::Cell { col, row, fraction } => {
+                if *col >= grid.nx || *row >= grid.ny {
+                    warnings.push(format!(
+                        "steering GCell ({col}, {row}) is outside the {}x{} grid: ignored",
+                        grid.nx, grid.ny
+                    ));
+                    continue;
+                }
+                ((*col, *row), (0..nl).collect(), *fraction)
+            }
+            Steer::At {
+                x_um,
+                y_um,
+                layer,
+                fraction,
+            } => {
+                let c = grid.tile_of(to_dbu(d, *x_um), to_dbu(d, *y_um));
+                let ls = match layer {
+                    Some(n) => vec![layer_index(d, n, "--steer")?],
+                    None => (0..nl).collect(),
+                };
+                (c, ls, *fraction)
+            }
+        };
+        if !(0.0..=1.0).contains(&f) {
+            return Err(RouteError::BadFraction { value: f });
+        }
+        for l in layers {
+            let v = &mut frac[l][cell.1 * grid.nx + cell.0];
+            *v = v.max(f);
+        }
+    }
+    for (l, fr) in frac.iter().enumerate() {
+        if fr.iter().any(|&f| f > 0.0) {
+            cap.derate_gcells(l, fr);
+        }
+    }
+    Ok(())
+}
+
+/// Nets and their pins on the grid (grt's `findPins`), supply nets and nets of fewer than two
+/// pins left out; each net's layer range as `getNetLayerRange` gives it.
+fn routable_nets(d: &Design, grid: &GridSpec, ranges: &Ranges) -> Vec<SetupNet> {
+    let (lmin, lmax) = ranges.signal;
     let mut nets = Vec::new();
     for (ni, net) in d.nets.iter().enumerate() {
         if matches!(net.use_.as_deref(), Some("POWER") | Some("GROUND")) {
@@ -379,47 +468,11 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         if pins.len() < 2 {
             continue;
         }
-        let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(pins.len());
-        for &p in pins {
-            let shapes = d.pin_shapes(p);
-            let conn = shapes
-                .iter()
-                .map(|s| s.0 as usize)
-                .filter(|&l| l <= lmax)
-                .max();
-            let (cell, layer) = match conn {
-                Some(cl) => {
-                    let mut votes: Vec<((usize, usize), usize)> = Vec::new();
-                    for (l, r) in &shapes {
-                        if *l as usize != cl {
-                            continue;
-                        }
-                        let c = r.center();
-                        let t = grid.tile_of(c.x, c.y);
-                        match votes.iter_mut().find(|v| v.0 == t) {
-                            Some(v) => v.1 += 1,
-                            None => votes.push((t, 1)),
-                        }
-                    }
-                    let mut best = votes[0];
-                    for v in &votes {
-                        if v.1 > best.1 {
-                            best = *v;
-                        }
-                    }
-                    (best.0, cl)
-                }
-                None => {
-                    let c = match p {
-                        NetPin::Inst { inst, .. } => d.instances[inst as usize].bbox.center(),
-                        NetPin::Io(_) => d.pin_bbox(p).center(),
-                    };
-                    (grid.tile_of(c.x, c.y), lmin)
-                }
-            };
-            out.push((cell.0, cell.1, layer));
-        }
-        let (lo, hi) = match clock {
+        let out: Vec<(usize, usize, usize)> = pins
+            .iter()
+            .map(|&p| pin_on_grid(d, grid, p, (lmin, lmax)))
+            .collect();
+        let (lo, hi) = match ranges.clock {
             Some(range) if is_non_leaf_clock(d, ni) => range,
             _ => (lmin, lmax),
         };
@@ -431,14 +484,50 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             layers: (lo.max(lowest_pin).min(hi), hi),
         });
     }
-    Ok(Setup {
-        grid,
-        lmin: cmin,
-        lmax: cmax,
-        original,
-        derated,
-        adjusted: cap,
-        nets,
-        warnings,
-    })
+    nets
+}
+
+/// One pin on the grid, as grt's `findPins`: the GCell most of the pin's shapes on its
+/// connection layer fall in, the connection layer being its highest one up to the range top;
+/// a pin without shapes there sits at its instance's (or its own box's) centre on the lowest
+/// layer of the range.
+fn pin_on_grid(
+    d: &Design,
+    grid: &GridSpec,
+    p: NetPin,
+    (lmin, lmax): (usize, usize),
+) -> (usize, usize, usize) {
+    let shapes = d.pin_shapes(p);
+    let conn = shapes
+        .iter()
+        .map(|s| s.0 as usize)
+        .filter(|&l| l <= lmax)
+        .max();
+    let Some(cl) = conn else {
+        let c = match p {
+            NetPin::Inst { inst, .. } => d.instances[inst as usize].bbox.center(),
+            NetPin::Io(_) => d.pin_bbox(p).center(),
+        };
+        let (x, y) = grid.tile_of(c.x, c.y);
+        return (x, y, lmin);
+    };
+    let mut votes: Vec<((usize, usize), usize)> = Vec::new();
+    for (l, r) in &shapes {
+        if *l as usize != cl {
+            continue;
+        }
+        let c = r.center();
+        let t = grid.tile_of(c.x, c.y);
+        match votes.iter_mut().find(|v| v.0 == t) {
+            Some(v) => v.1 += 1,
+            None => votes.push((t, 1)),
+        }
+    }
+    let mut best = votes[0];
+    for v in &votes {
+        if v.1 > best.1 {
+            best = *v;
+        }
+    }
+    (best.0 .0, best.0 .1, cl)
 }

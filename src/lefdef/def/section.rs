@@ -1,4 +1,4 @@
-//! The generic `KW n ; - item ... ; ... END KW` section loop, with the count check, and its
+//! The generic `KW n ; - item ... ; ... END KW` section loop, with the count check (a warning), and its
 //! parallel variant: a large section is split at statement boundaries and the chunks are parsed
 //! with rayon, then concatenated in order. Output equals the sequential parse; any trouble in a
 //! chunk falls back to the sequential parse, so errors are exactly the sequential ones.
@@ -10,8 +10,8 @@ use crate::lefdef::lex::{context, cut_fail, shorten, sp, PResult};
 /// An item parser: called after the `-`, returns the item.
 pub(super) type ItemFn<T> = for<'a> fn(&'a str, &mut Ctx<'a>) -> PResult<'a, T>;
 
-/// A whole `KW n ; - item ... ; ... END KW` section (the `KW` already consumed): checks that the
-/// count matches. Large sections are split at statement boundaries and parsed in parallel when
+/// A whole `KW n ; - item ... ; ... END KW` section (the `KW` already consumed): a count that
+/// differs from the items found is a warning, as in OpenDB's reader. Large sections are split at statement boundaries and parsed in parallel when
 /// rayon has more than one thread; the result is the same as the sequential one, and any trouble
 /// in a chunk (an error, a split that was not a real statement boundary) falls back to the
 /// sequential parse so that errors are exactly the sequential ones.
@@ -44,10 +44,14 @@ pub(super) fn section<'a, T: Send>(
                     s = r;
                 } else if t.eq_ignore_ascii_case("END") {
                     let (r, _) = expect(r, kw, || "after END".into())?;
+                    // OpenDB's reader warns about a wrong count and reads on; so do we.
                     if items.len() != n {
-                        return cut_fail(
+                        ctx.warn(
                             s0,
-                            format!("{kw} section declares {n} items but holds {}", items.len()),
+                            format!(
+                                "{kw} section declares {n} items but holds {}; read on, as OpenROAD does",
+                                items.len()
+                            ),
                         );
                     }
                     return Ok((r, items));

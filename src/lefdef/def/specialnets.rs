@@ -42,11 +42,20 @@ fn special_body<'a>(s: &'a str, nname: &'a str, ctx: &mut Ctx<'a>) -> PResult<'a
             "+" => {
                 let (r, k) = name(r, || "an option keyword after '+'".into())?;
                 s = match upper(k).as_ref() {
+                    // DEF 5.8: `+ ROUTED + SHAPE s + RECT ...` (or `+ POLYGON`, `+ VIA`): the
+                    // status is followed by options, not by a path; the loop reads them.
+                    "ROUTED" | "FIXED" | "COVER" if peek(r) == "+" => r,
                     "ROUTED" | "FIXED" | "COVER" => special_wiring(r, &mut n.wiring)?.0,
                     "SHIELD" => {
                         let (r, _) = name(r, || "a shield net name".into())?;
-                        special_wiring(r, &mut n.wiring)?.0
+                        if peek(r) == "+" {
+                            r
+                        } else {
+                            special_wiring(r, &mut n.wiring)?.0
+                        }
                     }
+                    "SHAPE" => name(r, || "a shape after SHAPE".into())?.0,
+                    "MASK" => num(r, || "a mask number after MASK".into())?.0,
                     "USE" => {
                         let (r, u) = name(r, || "a use after USE".into())?;
                         n.use_ = Some(u.to_string());

@@ -272,14 +272,20 @@ fn generated_via_origin_and_offset() {
     roundtrip(&d);
 }
 
+/// OpenDB reads on past a wrong section count with a warning; so does mpgd (issue 14).
 #[test]
-fn section_count_mismatch_names_both_numbers() {
-    let e = err(&wrap(
-        "VIAS 2 ;\n- v1 + RECT m1 ( 0 0 ) ( 1 1 ) ;\nEND VIAS\n",
-    ));
-    assert_eq!((e.line, e.column), (6, 1));
-    assert_eq!(e.message, "VIAS section declares 2 items but holds 1");
-    assert_eq!(e.context, vec!["DEF", "VIAS"]);
+fn section_count_mismatch_is_a_warning_naming_both_numbers() {
+    let text = wrap("VIAS 2 ;\n- v1 + RECT m1 ( 0 0 ) ( 1 1 ) ;\nEND VIAS\n");
+    assert_eq!(ok(&text).vias.len(), 1);
+    let w = warnings(&text);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!((w[0].line, w[0].column), (6, 1));
+    assert!(
+        w[0].message
+            .starts_with("VIAS section declares 2 items but holds 1"),
+        "{}",
+        w[0].message
+    );
 }
 
 #[test]
@@ -1306,4 +1312,39 @@ mod productions {
             Err(1, 34, "expected at least 3 polygon points, found 2")
         );
     }
+}
+
+/// DEF 5.8 special wiring whose status is followed by options instead of a path
+/// (`+ ROUTED + SHAPE STRIPE + RECT ...`, as OpenROAD's test designs write it).
+#[test]
+fn special_wiring_status_followed_by_shape_and_rect() {
+    let d = ok(&wrap(
+        "SPECIALNETS 1 ;\n- VDD ( * VDD ) + ROUTED + SHAPE STRIPE + MASK 1 + RECT m1 ( 0 0 ) ( 10 20 )\n  + USE POWER ;\nEND SPECIALNETS\n",
+    ));
+    let n = &d.special_nets[0];
+    assert!(n.wiring.is_empty());
+    assert_eq!(n.shapes, vec![("m1".to_string(), Rect::new(0, 0, 10, 20))]);
+    assert_eq!(n.use_.as_deref(), Some("POWER"));
+}
+
+/// An error chain prints the syntax error once (issue 14: it used to repeat itself).
+#[test]
+fn syntax_error_chain_says_it_once() {
+    let e = match parse(
+        &wrap("COMPONENTS 1 ;\n- u1 INV + PLACED ( x 0 ) N ;\nEND COMPONENTS\n"),
+        Path::new("t.def"),
+    ) {
+        Err(e) => e,
+        Ok(_) => panic!("a bad coordinate parses"),
+    };
+    let one = e.to_string();
+    let mut chain = one.clone();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        chain.push_str(&format!(": {s}"));
+        src = s.source();
+    }
+    assert_eq!(chain, one);
+    let d: crate::design::Error = e.into();
+    assert!(std::error::Error::source(&d).is_none(), "{d}");
 }

@@ -1,0 +1,223 @@
+//! `mpgd compare`: on one placement and one iteration budget, the runs `none`, `rudy`, `oracle`
+//! and one per `--model`, steered in one mode; writes `compare.json`, `compare.md`, the
+//! congestion maps side by side (`congestion.png`) and, for padding, each legalised placement
+//! as DEF.
+
+use crate::design::Design;
+use crate::route::RouteConfig;
+use crate::steer::compare::{compare, row_json, side_by_side, table_md, Mode, Run, Settings};
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `mpgd compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub design: super::DesignArgs,
+    /// An ONNX congestion model whose prediction steers one run. Repeatable.
+    #[arg(long = "model", value_name = "M.onnx")]
+    pub models: Vec<PathBuf>,
+    /// Steering mode: prior, padding or region. Default prior: no mode is proven yet (the oracle
+    /// lowers overflow by 20% on no design set, docs/results/steering.md) and prior harms least.
+    #[arg(long, default_value = "prior")]
+    pub mode: String,
+    /// Routing layer range, e.g. `metal2-metal10`.
+    #[arg(long, value_name = "LO-HI")]
+    pub layers: Option<String>,
+    /// Layer range of non-leaf clock nets, as `mpgd route`.
+    #[arg(long = "clock-layers", value_name = "LO-HI")]
+    pub clock_layers: Option<String>,
+    /// Capacity reduction `NAME=FRACTION`, as `mpgd route`. Repeatable.
+    #[arg(long = "layer-adjust", value_name = "NAME=FRACTION")]
+    pub layer_adjust: Vec<String>,
+    /// Region adjustment "LLX LLY URX URY LAYER FRACTION" (µm), as `mpgd route`. Repeatable.
+    #[arg(
+        long = "region-adjust",
+        value_name = "\"LLX LLY URX URY LAYER FRACTION\""
+    )]
+    pub region_adjust: Vec<String>,
+    /// GCell size in µm.
+    #[arg(long = "gcell-um", value_name = "UM")]
+    pub gcell_um: Option<f64>,
+    /// Rip-up and reroute rounds of every run.
+    #[arg(long, default_value_t = 50)]
+    pub iterations: usize,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// prior: router cost, in GCell edges of wire, of one unit of the map above the threshold.
+    #[arg(long = "prior-weight", value_name = "F")]
+    pub prior_weight: Option<f32>,
+    /// prior: map values at or below this cost nothing.
+    #[arg(long = "prior-threshold", value_name = "F")]
+    pub prior_threshold: Option<f32>,
+    /// prior: apply the map to the pattern stage only (taken back out before rip-up and reroute).
+    #[arg(long = "prior-pattern-only")]
+    pub prior_pattern_only: bool,
+    /// padding and region: share of the GCells taken as hotspots, in (0, 1].
+    #[arg(long, value_name = "F")]
+    pub top: Option<f64>,
+    /// padding: sites added on each side of a cell in a hotspot.
+    #[arg(long = "pad-sites", value_name = "N")]
+    pub pad_sites: Option<u32>,
+    /// region: derating fraction of the hottest GCell (others in proportion to their value).
+    #[arg(long = "max-adjust", value_name = "F")]
+    pub max_adjust: Option<f32>,
+}
+
+impl Args {
+    /// The routing configuration of every run, from the variant flags.
+    pub fn config(&self, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
+        let r = super::route::Args {
+            design: None,
+            gr: None,
+            layers: self.layers.clone(),
+            clock_layers: self.clock_layers.clone(),
+            layer_adjust: self.layer_adjust.clone(),
+            region_adjust: self.region_adjust.clone(),
+            gcell_um: self.gcell_um,
+            gcell_from_def: false,
+            iterations: self.iterations,
+            steer: None,
+            guide: None,
+            json: None,
+            maps: None,
+        };
+        super::route::config(&r, dbu_per_micron)
+    }
+
+    /// The steering settings: the defaults with any flag given applied.
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let mut s = Settings::default();
+        if let Some(w) = self.prior_weight {
+            if !(w.is_finite() && w >= 0.0) {
+                bail!("--prior-weight '{w}': must be a number >= 0");
+            }
+            s.prior.weight = w;
+        }
+        if let Some(t) = self.prior_threshold {
+            if !t.is_finite() {
+                bail!("--prior-threshold '{t}': must be a number");
+            }
+            s.prior.threshold = t;
+        }
+        if self.prior_pattern_only {
+            s.prior.stays = false;
+        }
+        if let Some(t) = self.top {
+            if !(t > 0.0 && t <= 1.0) {
+                bail!("--top '{t}': must be in (0, 1]");
+            }
+            s.padding.selection.top = t;
+            s.region.top = t;
+        }
+        if let Some(n) = self.pad_sites {
+            s.padding.sites = n;
+        }
+        if let Some(f) = self.max_adjust {
+            if !(0.0..=1.0).contains(&f) {
+                bail!("--max-adjust '{f}': must be in [0, 1]");
+            }
+            s.region.max_adjust = f;
+        }
+        Ok(s)
+    }
+}
+
+/// Parses `--mode`.
+pub fn mode(s: &str) -> anyhow::Result<Mode> {
+    Mode::parse(s).with_context(|| format!("--mode '{s}': expected prior, padding or region"))
+}
+
+/// The models' predictions on the routing grid, named by file name.
+pub fn model_maps(
+    models: &[PathBuf],
+    _design: &Design,
+    _cfg: &RouteConfig,
+) -> anyhow::Result<Vec<(String, Vec<f32>)>> {
+    if let Some(m) = models.first() {
+        bail!(
+            "--model '{}': this build has no model inference yet (crate::model); compare runs none, rudy and oracle without --model",
+            m.display()
+        );
+    }
+    Ok(Vec::new())
+}
+
+/// Everything `mpgd compare` and `mpgd demo` do after reading the design: the runs, then the
+/// files in `out`. Returns the runs.
+pub fn compare_and_write(
+    design: &Design,
+    def_path: &Path,
+    cfg: &RouteConfig,
+    mode: Mode,
+    settings: &Settings,
+    models: &[PathBuf],
+    out: &Path,
+) -> anyhow::Result<Vec<Run>> {
+    let maps = model_maps(models, design, cfg)?;
+    let runs = compare(design, cfg, mode, settings, &maps).context("compare")?;
+    write(&runs, design, def_path, out)?;
+    Ok(runs)
+}
+
+/// Writes `compare.json`, `compare.md`, `congestion.png` and, for padded runs, `<run>.def`.
+fn write(runs: &[Run], design: &Design, def_path: &Path, out: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("--out '{}': cannot create the folder", out.display()))?;
+    let rows: Vec<serde_json::Value> = runs.iter().map(row_json).collect();
+    let json = serde_json::to_string_pretty(&rows)? + "\n";
+    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    let md = format!(
+        "# mpgd compare: {}\n\nOverflow is `total_overflow_unadjusted` (against the real capacity). \
+         `congestion.png` shows the runs left to right ({}) on one colour scale.\n\n{}",
+        design.name,
+        names.join(", "),
+        table_md(runs)
+    );
+    let picture = crate::features::png::heat_map_png(&side_by_side(runs));
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (out.join("compare.json"), json.into_bytes()),
+        (out.join("compare.md"), md.into_bytes()),
+        (out.join("congestion.png"), picture),
+    ];
+    if runs.iter().any(|r| r.locations.is_some()) {
+        let (def, _) = crate::lefdef::read_def(def_path)?;
+        for r in runs {
+            if let Some((loc, removed)) = &r.locations {
+                let d = crate::steer::padding::with_locations(&def, design, loc, removed);
+                let name = r.name.replace(['/', '\\'], "_");
+                files.push((
+                    out.join(format!("{name}.def")),
+                    crate::lefdef::def::to_string(&d).into_bytes(),
+                ));
+            }
+        }
+    }
+    for (p, bytes) in &files {
+        crate::output::write_atomic(p, bytes)?;
+    }
+    Ok(())
+}
+
+pub fn run(a: &Args) -> anyhow::Result<()> {
+    let mode = mode(&a.mode)?;
+    let settings = a.settings()?;
+    let design = a.design.load()?;
+    let cfg = a.config(design.dbu_per_micron)?;
+    let runs = compare_and_write(
+        &design,
+        &a.design.def,
+        &cfg,
+        mode,
+        &settings,
+        &a.models,
+        &a.out,
+    )?;
+    print!("{}", table_md(&runs));
+    println!(
+        "wrote compare.json, compare.md, congestion.png to {}",
+        a.out.display()
+    );
+    Ok(())
+}

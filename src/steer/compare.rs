@@ -1,0 +1,352 @@
+//! `mpgd compare`'s library: one placement, one routing configuration, several hotspot maps,
+//! one steering mode; every map steers a routing run and each run is judged against the real
+//! capacity.
+//!
+//! The runs, in order: `none` (unsteered), `rudy` (a RUDY-threshold map: [`rudy_map`]),
+//! `oracle` (the unsteered run's own congestion map: the best any prediction could do), then one
+//! per map the caller gives (model predictions). Everything here takes maps, never a model.
+
+use super::hotspots::{select, Selection, SelectionError};
+use super::padding::{padded_placement, PaddingError, PaddingSettings};
+use super::prior::{prior, PriorError, PriorSettings};
+use crate::design::Design;
+use crate::features::{extract, Channel, FeatureConfig};
+use crate::geom::Point;
+use crate::route::pattern::Grid2;
+use crate::route::{run as route, RouteConfig, RouteError, RouteResult, Steer};
+use std::time::Instant;
+
+/// A steering mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The map seeds the router's congestion cost.
+    Prior,
+    /// Hotspot cells padded, the placement legalised again.
+    Padding,
+    /// Capacity derated at the hotspot GCells (region adjustments).
+    Region,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Prior => "prior",
+            Mode::Padding => "padding",
+            Mode::Region => "region",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "prior" => Some(Mode::Prior),
+            "padding" => Some(Mode::Padding),
+            "region" => Some(Mode::Region),
+            _ => None,
+        }
+    }
+}
+
+/// How each mode turns a map into steering.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub prior: PriorSettings,
+    pub padding: PaddingSettings,
+    /// Hotspots and derating of the `region` mode.
+    pub region: Selection,
+}
+
+/// A comparison failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompareError {
+    #[error(transparent)]
+    Route(#[from] RouteError),
+    #[error(transparent)]
+    Prior(#[from] PriorError),
+    #[error(transparent)]
+    Padding(#[from] PaddingError),
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error("map '{name}' holds {len} values, the routing grid {nx} x {ny} GCells")]
+    MapShape {
+        name: String,
+        len: usize,
+        nx: usize,
+        ny: usize,
+    },
+    #[error("the design has no GCell grid (no routing layer with tracks)")]
+    NoGrid,
+}
+
+/// One routing run of a comparison.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// `none`, `rudy`, `oracle`, or the caller's name for the map (a model file name).
+    pub name: String,
+    /// The steering mode, `none` for the unsteered run.
+    pub mode: String,
+    pub result: RouteResult,
+    /// Seconds spent steering (map to cost / padding and legalising), routing excluded.
+    pub steer_s: f64,
+    /// GCells with overflow against the real capacity.
+    pub overflowed_gcells: usize,
+    /// Congestion per GCell against the real capacity (H plus V overflow over capacity).
+    pub congestion: Vec<f32>,
+    /// Padding only: mean and largest legaliser displacement (µm), and the new placement.
+    pub displacement_um: Option<(f64, f64)>,
+    /// Padding only: the new placement and the fillers taken out.
+    pub locations: Option<(Vec<Point>, Vec<usize>)>,
+}
+
+/// A RUDY-threshold heuristic hotspot map: RUDY relative to its 90th percentile, minus one,
+/// so the densest tenth of the GCells gets values from 0 up (on the grid of `route`).
+pub fn rudy_map(design: &Design, cfg: &RouteConfig) -> Result<Vec<f32>, CompareError> {
+    let grid = crate::route::gcell_grid(design, cfg.gcell_size).ok_or(CompareError::NoGrid)?;
+    let maps = extract(design, &grid, &FeatureConfig::default());
+    let rudy = &maps.get(Channel::Rudy).data;
+    let mut sorted: Vec<f32> = rudy.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f32::total_cmp);
+    let q = sorted
+        .get((sorted.len() * 9 / 10).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0.0);
+    Ok(rudy
+        .iter()
+        .map(|&v| if q > 0.0 { (v / q - 1.0).max(0.0) } else { 0.0 })
+        .collect())
+}
+
+/// Per GCell, overflow over capacity (H plus V) of `usage` against `cap` (per layer, per 2-D
+/// edge), on the edges [`RouteResult`]'s maps use; and the number of GCells with overflow.
+pub fn real_congestion(grid: Grid2, cap: &[Vec<i32>], usage: &[Vec<i32>]) -> (Vec<f32>, usize) {
+    let (nx, ny) = (grid.nx, grid.ny);
+    let sums = |e: usize| {
+        cap.iter()
+            .zip(usage)
+            .fold((0i64, 0i64), |(c, o), (cl, ul)| {
+                (c + cl[e] as i64, o + (ul[e] - cl[e]).max(0) as i64)
+            })
+    };
+    let mut out = vec![0f32; nx * ny];
+    let mut hot = 0;
+    for y in 0..ny {
+        for x in 0..nx {
+            let mut v = 0f32;
+            let mut over = false;
+            let mut add = |e: usize| {
+                let (c, o) = sums(e);
+                over |= o > 0;
+                if c > 0 {
+                    v += o as f32 / c as f32;
+                }
+            };
+            if nx > 1 {
+                add(grid.h(x.min(nx - 2), y));
+            }
+            if ny > 1 {
+                add(grid.v(x, y.min(ny - 2)));
+            }
+            out[y * nx + x] = v;
+            hot += over as usize;
+        }
+    }
+    (out, hot)
+}
+
+fn grid2(r: &RouteResult) -> Grid2 {
+    Grid2 {
+        nx: r.grid.nx,
+        ny: r.grid.ny,
+    }
+}
+
+/// One steered run of `map` in `mode`; `real` is the unsteered run's capacity (the real one,
+/// for modes that leave the placement alone).
+fn steered(
+    design: &Design,
+    cfg: &RouteConfig,
+    mode: Mode,
+    s: &Settings,
+    name: &str,
+    map: &[f32],
+    real: &[Vec<i32>],
+) -> Result<Run, CompareError> {
+    let t = Instant::now();
+    let grid = crate::route::gcell_grid(design, cfg.gcell_size).ok_or(CompareError::NoGrid)?;
+    let (nx, ny) = (grid.nx(), grid.ny());
+    if map.len() != nx * ny {
+        return Err(CompareError::MapShape {
+            name: name.to_string(),
+            len: map.len(),
+            nx,
+            ny,
+        });
+    }
+    let mut c = cfg.clone();
+    let mut moved_design = None;
+    let mut displacement = None;
+    let mut locations = None;
+    match mode {
+        Mode::Prior => c.prior = Some(prior(map, nx, ny, &s.prior)?),
+        Mode::Region => {
+            let rows: Vec<Steer> = select(map, nx, ny, &s.region)?
+                .into_iter()
+                .map(|h| Steer::Cell {
+                    col: h.col,
+                    row: h.row,
+                    fraction: h.fraction,
+                })
+                .collect();
+            c.steer = Some(rows);
+        }
+        Mode::Padding => {
+            let (d, l, _) = padded_placement(design, &grid, map, &s.padding)?;
+            displacement = Some((l.mean_displacement_um, l.max_displacement_um));
+            locations = Some((l.locations, l.removed));
+            moved_design = Some(d);
+        }
+    }
+    let steer_s = t.elapsed().as_secs_f64();
+    let result = route(moved_design.as_ref().unwrap_or(design), &c)?;
+    // A padded placement has its own real capacity (pins moved); the others are judged on the
+    // unsteered run's.
+    let cap = if mode == Mode::Padding {
+        &result.edge_capacity
+    } else {
+        real
+    };
+    let (congestion, overflowed_gcells) = real_congestion(grid2(&result), cap, &result.edge_usage);
+    Ok(Run {
+        name: name.to_string(),
+        mode: mode.name().to_string(),
+        result,
+        steer_s,
+        overflowed_gcells,
+        congestion,
+        displacement_um: displacement,
+        locations,
+    })
+}
+
+/// Routes `design` unsteered, then steered in `mode` by the RUDY map, the oracle, and each of
+/// `maps` (name, `[ny * nx]` map on the routing grid, row 0 at the bottom), in that order.
+pub fn compare(
+    design: &Design,
+    cfg: &RouteConfig,
+    mode: Mode,
+    s: &Settings,
+    maps: &[(String, Vec<f32>)],
+) -> Result<Vec<Run>, CompareError> {
+    let none = route(design, cfg)?;
+    let (congestion, overflowed_gcells) =
+        real_congestion(grid2(&none), &none.edge_capacity, &none.edge_usage);
+    // The oracle: the unsteered run's congestion against the capacity it routed with.
+    let oracle = none.congestion_map();
+    let real = none.edge_capacity.clone();
+    let mut runs = vec![Run {
+        name: "none".into(),
+        mode: "none".into(),
+        result: none,
+        steer_s: 0.0,
+        overflowed_gcells,
+        congestion,
+        displacement_um: None,
+        locations: None,
+    }];
+    let rudy = rudy_map(design, cfg)?;
+    let mut all: Vec<(&str, &[f32])> = vec![("rudy", &rudy), ("oracle", &oracle)];
+    all.extend(maps.iter().map(|(n, m)| (n.as_str(), m.as_slice())));
+    for (name, map) in all {
+        runs.push(steered(design, cfg, mode, s, name, map, &real)?);
+    }
+    Ok(runs)
+}
+
+/// One row of `compare.json`: `run`, `mode`, every `mpgd route --json` field,
+/// `overflowed_gcells`, `steer_s`, and for padding `mean_displacement_um` and
+/// `max_displacement_um`.
+pub fn row_json(r: &Run) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&crate::route::report::json(&r.result))
+        .unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(o) = v.as_object_mut() {
+        o.insert("run".into(), r.name.clone().into());
+        o.insert("mode".into(), r.mode.clone().into());
+        o.insert("overflowed_gcells".into(), r.overflowed_gcells.into());
+        o.insert("steer_s".into(), r.steer_s.into());
+        if let Some((mean, max)) = r.displacement_um {
+            o.insert("mean_displacement_um".into(), mean.into());
+            o.insert("max_displacement_um".into(), max.into());
+        }
+    }
+    v
+}
+
+/// The runs as a Markdown table, each against the first (`none`).
+pub fn table_md(runs: &[Run]) -> String {
+    let mut s = String::from(
+        "| run | mode | overflow (real capacity) | vs none | overflowed GCells | wirelength µm | vs none | vias | route s | steer s | displacement µm (mean / max) |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let Some(base) = runs.first() else {
+        return s;
+    };
+    let pct = |a: i64, b: i64| {
+        if b == 0 {
+            if a == 0 {
+                "0%".to_string()
+            } else {
+                "+inf".to_string()
+            }
+        } else {
+            format!("{:+.1}%", 100.0 * (a - b) as f64 / b as f64)
+        }
+    };
+    for r in runs {
+        let (o, w) = (r.result.total_overflow_unadjusted, r.result.wirelength_um);
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {} |\n",
+            r.name,
+            r.mode,
+            o,
+            pct(o, base.result.total_overflow_unadjusted),
+            r.overflowed_gcells,
+            w,
+            pct(w, base.result.wirelength_um),
+            r.result.vias,
+            r.result.runtime_s,
+            r.steer_s,
+            r.displacement_um
+                .map_or("-".to_string(), |(a, b)| format!("{a:.2} / {b:.2}")),
+        ));
+    }
+    s
+}
+
+/// The runs' congestion maps side by side, left to right in run order, one GCell column of the
+/// lowest value between them: one picture, so one colour scale.
+pub fn side_by_side(runs: &[Run]) -> crate::features::Map {
+    let Some(first) = runs.first() else {
+        return crate::features::Map {
+            nx: 0,
+            ny: 0,
+            data: Vec::new(),
+        };
+    };
+    let (nx, ny) = (first.result.grid.nx, first.result.grid.ny);
+    let lo = runs
+        .iter()
+        .flat_map(|r| r.congestion.iter().copied())
+        .fold(f32::INFINITY, f32::min)
+        .min(0.0);
+    let k = runs.len();
+    let w = k * nx + (k - 1);
+    let mut data = vec![lo; w * ny];
+    for (i, r) in runs.iter().enumerate() {
+        for y in 0..ny {
+            for x in 0..nx {
+                data[y * w + i * (nx + 1) + x] =
+                    r.congestion.get(y * nx + x).copied().unwrap_or(lo);
+            }
+        }
+    }
+    crate::features::Map { nx: w, ny, data }
+}

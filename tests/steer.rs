@@ -1,0 +1,221 @@
+//! Steering: the legaliser keeps every shared design legal, the checker sees an overlap,
+//! a zero prior changes nothing, and `mpgd compare` writes its contract.
+
+use crate::util::{bundled, cases, design_args, gcd, mpgd, Dir};
+use mpgd::design::{Design, DesignInput, MasterKind, MissingMasters};
+use mpgd::lefdef::def::PlacementStatus;
+use mpgd::route::{parse_layer_adjust, parse_layer_range, run as route, RouteConfig};
+use mpgd::steer::legalise::{apply, check, legalise, moved, Padding, Violation};
+
+fn load(lefs: Vec<std::path::PathBuf>, def: std::path::PathBuf) -> Design {
+    let mut input = DesignInput::new(lefs, def);
+    input.options.missing_masters = MissingMasters::Warn;
+    Design::load(&input).expect("design reads")
+}
+
+/// Every tenth placed core cell padded by two sites each side, then legalised.
+fn pad_and_legalise(d: &Design) -> (Design, mpgd::steer::legalise::Legalised) {
+    let pad: Vec<Padding> = d
+        .instances
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            if i % 10 == 0 {
+                Padding { left: 2, right: 2 }
+            } else {
+                Padding::default()
+            }
+        })
+        .collect();
+    let l = legalise(d, &pad).expect("legalises");
+    (apply(d, &l), l)
+}
+
+#[test]
+fn legal_placements_stay_legal_with_padding_on_every_design() {
+    let mut legal_in = 0;
+    let mut all: Vec<(String, Vec<std::path::PathBuf>, std::path::PathBuf)> =
+        vec![("bundled gcd".into(), gcd().0, gcd().1)];
+    all.extend(cases().into_iter().map(|c| (c.name, c.lefs, c.def)));
+    for (name, lefs, def) in all {
+        let d = load(lefs, def);
+        if !check(&d).is_empty() {
+            continue; // not legal to begin with: nothing to preserve
+        }
+        legal_in += 1;
+        let (after, l) = pad_and_legalise(&d);
+        assert_eq!(
+            check(&after),
+            Vec::new(),
+            "{name}: illegal after legalising"
+        );
+        for (i, (a, b)) in d.instances.iter().zip(&after.instances).enumerate() {
+            assert_eq!(
+                (a.orient, a.location.y),
+                (b.orient, b.location.y),
+                "{name}: {}",
+                a.name
+            );
+            let m = &d.masters[a.master as usize];
+            if a.status != PlacementStatus::Placed || m.kind != MasterKind::Core {
+                assert_eq!(a.location, b.location, "{name}: fixed {} moved", a.name);
+                assert!(
+                    a.status == b.status || l.removed.contains(&i),
+                    "{name}: {}",
+                    a.name
+                );
+            }
+        }
+        assert!(l.max_displacement_um >= l.mean_displacement_um, "{name}");
+    }
+    assert!(
+        legal_in >= 3,
+        "only {legal_in} designs were legal to begin with"
+    );
+}
+
+#[test]
+fn the_checker_sees_a_hand_made_overlap_and_legalising_removes_it() {
+    let (lefs, def) = gcd();
+    let mut d = load(lefs, def);
+    let core: Vec<usize> = (0..d.instances.len())
+        .filter(|&i| d.masters[d.instances[i].master as usize].kind == MasterKind::Core)
+        .collect();
+    let (a, b) = (core[0], core[1]);
+    // b on top of a, in a's row, one DBU to the right (so also off the site grid).
+    d.instances[b].orient = d.instances[a].orient;
+    let mut locs: Vec<_> = d.instances.iter().map(|i| i.location).collect();
+    let at = d.instances[a].location;
+    locs[b] = mpgd::geom::Point::new(at.x + 1, at.y);
+    let bad = moved(&d, &locs);
+    let v = check(&bad);
+    let names = [d.instances[a].name.clone(), d.instances[b].name.clone()];
+    assert!(
+        v.iter().any(
+            |x| matches!(x, Violation::Overlap { a, b } if names.contains(a) && names.contains(b))
+        ),
+        "{v:?}"
+    );
+    assert!(v
+        .iter()
+        .any(|x| matches!(x, Violation::OffSite { inst } if *inst == names[1])));
+    let l = legalise(&bad, &[]).expect("legalises");
+    assert_eq!(check(&apply(&bad, &l)), Vec::new());
+}
+
+fn congested_gcd() -> (Design, RouteConfig) {
+    let (lefs, def) = gcd();
+    let mut cfg = RouteConfig {
+        layer_range: Some(parse_layer_range("metal2-metal10").unwrap()),
+        iterations: 3,
+        ..Default::default()
+    };
+    for a in ["metal2=0.9", "metal3=0.9", "metal4-metal10=1.0"] {
+        cfg.layer_adjust.push(parse_layer_adjust(a).unwrap());
+    }
+    (load(lefs, def), cfg)
+}
+
+#[test]
+fn a_zero_prior_routes_exactly_as_none() {
+    let (d, cfg) = congested_gcd();
+    let none = route(&d, &cfg).unwrap();
+    let (nx, ny) = (none.grid.nx, none.grid.ny);
+    let zero = mpgd::steer::prior::prior(
+        &vec![0.0; nx * ny],
+        nx,
+        ny,
+        &mpgd::steer::prior::PriorSettings::default(),
+    )
+    .unwrap();
+    let c = RouteConfig {
+        prior: Some(zero),
+        ..cfg.clone()
+    };
+    let z = route(&d, &c).unwrap();
+    assert_eq!(z.routes, none.routes);
+    // A prior on the wrong grid is a clear error.
+    let bad = RouteConfig {
+        prior: Some(mpgd::route::Prior {
+            nx: 1,
+            ny: 1,
+            h: vec![0.0],
+            v: vec![0.0],
+            stays: true,
+        }),
+        ..cfg
+    };
+    let e = route(&d, &bad).unwrap_err().to_string();
+    assert!(e.contains("prior"), "{e}");
+}
+
+#[test]
+fn compare_writes_one_row_per_run_with_the_contract_fields() {
+    let dir = Dir::new();
+    let (lefs, def) = gcd();
+    let mut args = vec!["compare".to_string()];
+    args.extend(design_args(&lefs, &def));
+    for a in [
+        "--layers",
+        "metal2-metal10",
+        "--layer-adjust",
+        "metal2=0.9",
+        "--layer-adjust",
+        "metal3=0.9",
+        "--layer-adjust",
+        "metal4-metal10=1.0",
+        "--iterations",
+        "2",
+        "--mode",
+        "padding",
+        "--out",
+    ] {
+        args.push(a.into());
+    }
+    args.push(dir.path("cmp").display().to_string());
+    let out = mpgd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path("cmp/compare.json")).unwrap()).unwrap();
+    let runs: Vec<&str> = rows.iter().map(|r| r["run"].as_str().unwrap()).collect();
+    assert_eq!(runs, ["none", "rudy", "oracle"]);
+    for r in &rows {
+        for k in [
+            "mode",
+            "total_overflow",
+            "max_overflow_h",
+            "max_overflow_v",
+            "total_overflow_unadjusted",
+            "wirelength_um",
+            "vias",
+            "runtime_s",
+            "gcell_um",
+            "layers",
+            "overflowed_gcells",
+            "steer_s",
+        ] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+    }
+    assert!(rows[2]["mean_displacement_um"].as_f64().is_some());
+    assert!(rows[0].get("mean_displacement_um").is_none());
+    let md = std::fs::read_to_string(dir.path("cmp/compare.md")).unwrap();
+    assert!(md.contains("| oracle | padding |"), "{md}");
+    assert!(std::fs::read(dir.path("cmp/congestion.png"))
+        .unwrap()
+        .starts_with(b"\x89PNG"));
+    // The padded placement is a DEF that reads back legal.
+    let back = load(
+        vec![bundled("nangate45/gcd/Nangate45.lef")],
+        dir.path("cmp/oracle.def"),
+    );
+    assert_eq!(check(&back), Vec::new());
+    let bad = mpgd([
+        "compare", "--lef", "x.lef", "--def", "y.def", "--mode", "nope", "--out", "z",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+}
