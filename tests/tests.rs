@@ -16,3 +16,5 @@ mod features;
 mod route;
 // `mpgd dataset`: Parquet columns, label definitions, determinism, bad configs.
 mod dataset;
+// Inference with the shipped model and `mpgd predict`: parity with Python, errors.
+mod model;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 pub mod dataset;
 pub mod demo;
 pub mod features;
+pub mod predict;
 pub mod route;
 pub mod stats;
 pub mod tile;
@@ -42,6 +43,8 @@ pub enum Command {
     Tile(tile::Args),
     /// Global routing with OpenROAD's capacity model: overflow, wirelength, vias, guides, maps.
     Route(route::Args),
+    /// Predict the congestion map of a placed design with a trained model (ONNX).
+    Predict(predict::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -100,5 +103,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(&a),
         Command::Dataset(a) => dataset::run(&a),
         Command::Route(a) => route::run(&a),
+        Command::Predict(a) => predict::run(&a),
     }
 }
