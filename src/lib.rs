@@ -25,6 +25,7 @@ pub mod design;
 pub mod features;
 pub mod geom;
 pub mod lefdef;
+pub mod model;
 pub mod npy;
 pub mod output;
 pub mod route;

@@ -20,3 +20,5 @@ mod dataset;
 mod steer;
 // `mpgd dataset --shard I/N` and `--merge`: byte-identical to one process; bad shards refused.
 mod shard;
+// Inference with the shipped model and `mpgd predict`: parity with Python, errors.
+mod model;

@@ -135,19 +135,8 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         files.extend(pngs);
     }
     let um = |v: i64| v as f64 / dbu as f64;
-    let json = serde_json::json!({
-        "design": design.name,
-        "origin_um": [um(grid.x_lines[0]), um(grid.y_lines[0])],
-        "gcell_um": um(size),
-        "nx": grid.nx(),
-        "ny": grid.ny(),
-        "dbu_per_micron": dbu,
-        "gcell_dbu": size,
-        "die_um": [um(die.lo.x), um(die.lo.y), um(die.hi.x), um(die.hi.y)],
-        "x_lines_dbu": grid.x_lines,
-        "y_lines_dbu": grid.y_lines,
-        "row0": "bottom",
-        "dtype": "float32",
+    let mut json = grid_layout(&design, &grid);
+    json.extend(serde_json::json!({
         "channels": maps.iter().map(|(name, _, _)| *name).collect::<Vec<_>>(),
         "units": maps
             .iter()
@@ -160,7 +149,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             "count_physical_cells": cfg.count_physical_cells,
             "min_extent_dbu": cfg.min_extent.unwrap_or_else(|| features::min_track_pitch(&design, &grid)),
         },
-    });
+    }).as_object().cloned().unwrap_or_default());
     let mut text = serde_json::to_string_pretty(&json).context("encoding grid.json")?;
     text.push('\n');
     files.push(("grid.json".into(), text.into_bytes()));
@@ -186,6 +175,33 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         println!("{:<14} {:>12.5} {:>12.5} {:>14.4}", name, lo, hi, m.sum());
     }
     Ok(())
+}
+
+/// The layout part of `grid.json` (the GCell grid in DBU and µm, row 0 at the bottom, float32),
+/// shared by every command that writes per-GCell `.npy` maps.
+pub(crate) fn grid_layout(
+    design: &crate::design::Design,
+    grid: &GCellGrid,
+) -> serde_json::Map<String, serde_json::Value> {
+    let dbu = design.dbu_per_micron.max(1);
+    let um = |v: i64| v as f64 / dbu as f64;
+    let die = design.die;
+    let size = grid.gcell_size;
+    let v = serde_json::json!({
+        "design": design.name,
+        "origin_um": [um(grid.x_lines[0]), um(grid.y_lines[0])],
+        "gcell_um": um(size),
+        "nx": grid.nx(),
+        "ny": grid.ny(),
+        "dbu_per_micron": dbu,
+        "gcell_dbu": size,
+        "die_um": [um(die.lo.x), um(die.lo.y), um(die.hi.x), um(die.hi.y)],
+        "x_lines_dbu": grid.x_lines,
+        "y_lines_dbu": grid.y_lines,
+        "row0": "bottom",
+        "dtype": "float32",
+    });
+    v.as_object().cloned().unwrap_or_default()
 }
 
 /// The early-global-routing overflow maps: the router's pattern stage (no rip-up and reroute)

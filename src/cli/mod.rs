@@ -10,6 +10,7 @@ pub mod compare;
 pub mod dataset;
 pub mod demo;
 pub mod features;
+pub mod predict;
 pub mod route;
 pub mod stats;
 pub mod tile;
@@ -45,6 +46,8 @@ pub enum Command {
     Route(route::Args),
     /// Route one placement unsteered and steered by RUDY, the oracle and each model; compare.
     Compare(compare::Args),
+    /// Predict the congestion map of a placed design with a trained model (ONNX).
+    Predict(predict::Args),
 }
 
 /// The files of one design, shared by every subcommand that reads one.
@@ -104,5 +107,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dataset(a) => dataset::run(&a),
         Command::Route(a) => route::run(&a),
         Command::Compare(a) => compare::run(&a),
+        Command::Predict(a) => predict::run(&a),
     }
 }

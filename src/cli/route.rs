@@ -15,6 +15,30 @@ pub struct Args {
     /// prints eval2008's numbers (overflow in capacity units, wirelength with via cost 1).
     #[arg(long, value_name = "FILE.gr", conflicts_with_all = ["lefs", "def", "layers", "clock_layers", "layer_adjust", "region_adjust", "gcell_um", "gcell_from_def", "steer", "guide", "maps"])]
     pub gr: Option<PathBuf>,
+    #[command(flatten)]
+    pub resources: ResourceArgs,
+    /// Rip-up and reroute rounds (OpenROAD's -congestion_iterations).
+    #[arg(long, default_value_t = 50)]
+    pub iterations: usize,
+    /// Per-GCell capacity derating CSV (see docs/router.md).
+    #[arg(long, value_name = "HOTSPOTS.csv")]
+    pub steer: Option<PathBuf>,
+    /// Write route guides (OpenROAD format).
+    #[arg(long, value_name = "OUT.guide")]
+    pub guide: Option<PathBuf>,
+    /// Write the JSON report.
+    #[arg(long, value_name = "OUT.json")]
+    pub json: Option<PathBuf>,
+    /// Write per-GCell H/V capacity and demand maps (.npy), grid.json and a congestion heat map
+    /// (congestion.png: overflow over capacity, H plus V) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub maps: Option<PathBuf>,
+}
+
+/// The routing-resource flags shared by `mpgd route` and `mpgd predict` (layer range,
+/// adjustments, GCell size): what the labels, and so the models' inputs, depend on.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ResourceArgs {
     /// Routing layer range, e.g. `metal2-metal10` (default: every layer with tracks).
     #[arg(long, value_name = "LO-HI")]
     pub layers: Option<String>,
@@ -39,22 +63,20 @@ pub struct Args {
     /// from the die's lower-left corner) instead of 15 track pitches.
     #[arg(long = "gcell-from-def", conflicts_with = "gcell_um")]
     pub gcell_from_def: bool,
-    /// Rip-up and reroute rounds (OpenROAD's -congestion_iterations).
-    #[arg(long, default_value_t = 50)]
-    pub iterations: usize,
-    /// Per-GCell capacity derating CSV (see docs/router.md).
-    #[arg(long, value_name = "HOTSPOTS.csv")]
-    pub steer: Option<PathBuf>,
-    /// Write route guides (OpenROAD format).
-    #[arg(long, value_name = "OUT.guide")]
-    pub guide: Option<PathBuf>,
-    /// Write the JSON report.
-    #[arg(long, value_name = "OUT.json")]
-    pub json: Option<PathBuf>,
-    /// Write per-GCell H/V capacity and demand maps (.npy), grid.json and a congestion heat map
-    /// (congestion.png: overflow over capacity, H plus V) into DIR.
-    #[arg(long, value_name = "DIR")]
-    pub maps: Option<PathBuf>,
+}
+
+impl ResourceArgs {
+    /// The flags' routing configuration for `design` (OpenROAD's defaults for the rest).
+    pub fn config(&self, design: &crate::design::Design) -> anyhow::Result<RouteConfig> {
+        let mut cfg = RouteConfig::default();
+        resources(self, &mut cfg, design.dbu_per_micron)?;
+        if self.gcell_from_def {
+            let size = crate::route::setup::def_gcell_size(design)
+                .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;
+            cfg.gcell_size = Some(size);
+        }
+        Ok(cfg)
+    }
 }
 
 fn fraction(s: &str, flag: &str, whole: &str) -> anyhow::Result<f32> {
@@ -130,6 +152,17 @@ pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
         iterations: a.iterations,
         ..Default::default()
     };
+    resources(&a.resources, &mut cfg, dbu_per_micron)?;
+    if let Some(p) = &a.steer {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
+        cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
+    }
+    Ok(cfg)
+}
+
+/// Sets the layer ranges, adjustments and `--gcell-um` GCell size of `cfg`.
+fn resources(a: &ResourceArgs, cfg: &mut RouteConfig, dbu_per_micron: i64) -> anyhow::Result<()> {
     if let Some(l) = &a.layers {
         cfg.layer_range =
             Some(crate::route::parse_layer_range(l).map_err(|e| anyhow::anyhow!("--layers {e}"))?);
@@ -175,12 +208,7 @@ pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
         }
         cfg.gcell_size = Some(dbu);
     }
-    if let Some(p) = &a.steer {
-        let text = std::fs::read_to_string(p)
-            .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
-        cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
-    }
-    Ok(cfg)
+    Ok(())
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -192,7 +220,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     };
     let design = design.load()?;
     let mut cfg = config(a, design.dbu_per_micron)?;
-    if a.gcell_from_def {
+    if a.resources.gcell_from_def {
         let size = crate::route::setup::def_gcell_size(&design)
             .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;
         cfg.gcell_size = Some(size);

@@ -39,6 +39,7 @@
 //! the bytes do not depend on the number of threads.
 
 mod density;
+pub(crate) mod font;
 mod macro_region;
 mod nets;
 mod pin_rudy;

@@ -153,6 +153,186 @@ pub fn heat_map_png(map: &Map) -> Vec<u8> {
     encode_rgb(c.w, c.h, &c.px)
 }
 
+/// What a [`plot_png`] shows besides the map: a title, the GCell lines in µm (axes), and the
+/// unit of the values (colour bar).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plot {
+    pub title: String,
+    /// `nx + 1` column boundaries and `ny + 1` row boundaries, µm, increasing.
+    pub x_lines_um: Vec<f64>,
+    pub y_lines_um: Vec<f64>,
+    /// Unit of the values, written above the colour bar.
+    pub unit: String,
+}
+
+/// The 5 x 7 font's text width in pixels at scale `k`.
+fn text_width(s: &str, k: usize) -> usize {
+    s.chars().count() * 6 * k
+}
+
+impl Canvas {
+    /// Draws `s` in the 5 x 7 font with its top-left corner at (x, y), scaled by `k`.
+    fn text57(&mut self, x: usize, y: usize, s: &str, k: usize) {
+        let mut prev = ' ';
+        for (n, ch) in s.chars().enumerate() {
+            // Upper case throughout, but for the `m` of `µm`.
+            let shown = if ch == 'm' && prev == 'µ' {
+                'm'
+            } else {
+                ch.to_ascii_uppercase()
+            };
+            prev = ch;
+            for (r, bits) in super::font::glyph(shown).iter().enumerate() {
+                for col in 0..5 {
+                    if bits >> (4 - col) & 1 == 1 {
+                        self.fill(x + n * 6 * k + col * k, y + r * k, k, k, [0, 0, 0]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Tick values: multiples of a 1-2-5 step inside [lo, hi], about `n` of them.
+pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+/// Text of a tick: no more decimals than the step needs.
+fn tick_label(v: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize
+    };
+    format!("{v:.decimals$}")
+}
+
+/// Pixel offset of `v` along an axis whose cells are `lines` (µm) drawn `s` pixels each.
+fn axis_px(lines: &[f64], s: usize, v: f64) -> usize {
+    let k = lines
+        .windows(2)
+        .position(|w| v < w[1])
+        .unwrap_or(lines.len().saturating_sub(2));
+    let (a, b) = (lines[k], lines[k + 1]);
+    let f = if b > a {
+        ((v - a) / (b - a)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    ((k as f64 + f) * s as f64).round() as usize
+}
+
+/// Renders `map` with a title, x and y axes in µm and a colour bar labelled with the values'
+/// range and unit; returns PNG bytes. The map itself is drawn as [`heat_map_png`] draws it (row 0
+/// at the bottom, linear viridis from the map's minimum to its maximum).
+pub fn plot_png(map: &Map, plot: &Plot) -> Vec<u8> {
+    let (nx, ny) = (map.nx.max(1), map.ny.max(1));
+    let s = (512 / nx.max(ny)).clamp(1, 16);
+    let (mw, mh) = (map.nx * s, map.ny * s);
+    let k = 2; // font scale: 10 x 14 pixel glyphs
+    let line = 7 * k + 6;
+    let (x_lo, x_hi) = (plot.x_lines_um[0], *plot.x_lines_um.last().unwrap_or(&0.0));
+    let (y_lo, y_hi) = (plot.y_lines_um[0], *plot.y_lines_um.last().unwrap_or(&0.0));
+    let xt = ticks(x_lo, x_hi, 5);
+    let yt = ticks(y_lo, y_hi, 5);
+    let step = |t: &[f64]| if t.len() > 1 { t[1] - t[0] } else { 1.0 };
+    let ylabels: Vec<String> = yt.iter().map(|&v| tick_label(v, step(&yt))).collect();
+    let (lo, hi) = map.min_max();
+    let bar_labels = [label(hi), label((lo + hi) / 2.0), label(lo)];
+
+    let pad = 10;
+    let left = pad + ylabels.iter().map(|l| text_width(l, k)).max().unwrap_or(0) + 10;
+    let top = pad + line + line; // title, then the y axis name
+    let bar_x = left + mw + 24;
+    let bar_w = 18;
+    let bar_text = bar_labels
+        .iter()
+        .map(|l| text_width(l, k))
+        .max()
+        .unwrap_or(0);
+    let w = (bar_x + bar_w + 8 + bar_text)
+        .max(bar_x + text_width(&plot.unit, k))
+        .max(left + text_width(&plot.title, k))
+        + pad;
+    let h = top + mh.max(3 * line) + 8 + line + line + pad;
+    let mut c = Canvas::new(w, h);
+
+    c.text57(pad, pad, &plot.title, k);
+    c.text57(pad, pad + line, "y (µm)", k);
+    draw_map(&mut c, map, left, top, s, lo, hi);
+    frame(&mut c, left, top, mw, mh);
+    for (v, l) in yt.iter().zip(&ylabels) {
+        let y = top + mh - axis_px(&plot.y_lines_um, s, *v).min(mh);
+        c.fill(left - 5, y.min(top + mh - 1), 5, 1, [0, 0, 0]);
+        let ty = y
+            .saturating_sub(7 * k / 2)
+            .max(top.saturating_sub(7 * k / 2));
+        c.text57(left - 8 - text_width(l, k), ty, l, k);
+    }
+    for v in &xt {
+        let x = left + axis_px(&plot.x_lines_um, s, *v).min(mw);
+        c.fill(x.min(left + mw - 1), top + mh, 1, 5, [0, 0, 0]);
+        let l = tick_label(*v, step(&xt));
+        let tx = x.saturating_sub(text_width(&l, k) / 2);
+        c.text57(tx, top + mh + 8, &l, k);
+    }
+    let xname = "x (µm)";
+    let xname_x = (left + mw / 2).saturating_sub(text_width(xname, k) / 2);
+    c.text57(xname_x, top + mh + 8 + line, xname, k);
+
+    c.text57(bar_x, pad + line, &plot.unit, k);
+    let bh = mh.max(3 * line);
+    for y in 0..bh {
+        let t = 1.0 - y as f64 / (bh.max(2) - 1) as f64;
+        c.fill(bar_x, top + y, bar_w, 1, viridis(t));
+    }
+    frame(&mut c, bar_x, top, bar_w, bh);
+    let tx = bar_x + bar_w + 8;
+    c.text57(tx, top, &bar_labels[0], k);
+    c.text57(tx, top + bh / 2 - 7 * k / 2, &bar_labels[1], k);
+    c.text57(tx, top + bh - 7 * k, &bar_labels[2], k);
+    encode_rgb(c.w, c.h, &c.px)
+}
+
+/// Draws the map's GCells as `s`-pixel squares from (left, top), row 0 at the bottom.
+fn draw_map(c: &mut Canvas, map: &Map, left: usize, top: usize, s: usize, lo: f32, hi: f32) {
+    let range = (hi - lo) as f64;
+    for j in 0..map.ny {
+        let y0 = top + (map.ny - 1 - j) * s;
+        for i in 0..map.nx {
+            let v = map.at(i, j) as f64;
+            let t = if range > 0.0 {
+                (v - lo as f64) / range
+            } else {
+                0.0
+            };
+            c.fill(left + i * s, y0, s, s, viridis(t));
+        }
+    }
+}
+
+/// A one-pixel black frame just outside the w x h box at (x, y).
+fn frame(c: &mut Canvas, x: usize, y: usize, w: usize, h: usize) {
+    let black = [0, 0, 0];
+    c.fill(x - 1, y - 1, w + 2, 1, black);
+    c.fill(x - 1, y + h, w + 2, 1, black);
+    c.fill(x - 1, y - 1, 1, h + 2, black);
+    c.fill(x + w, y - 1, 1, h + 2, black);
+}
+
 /// Encodes an RGB8 image (`rgb.len() == 3 * w * h`, rows top to bottom) as PNG bytes.
 ///
 /// # Panics
@@ -244,6 +424,48 @@ mod tests {
         let (w, h, back) = decode(&encode_rgb(2, 2, &rgb));
         assert_eq!((w, h), (2, 2));
         assert_eq!(back, rgb);
+    }
+
+    #[test]
+    fn ticks_are_round_and_inside() {
+        assert_eq!(ticks(0.0, 100.0, 5), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(ticks(3.0, 11.0, 4), [4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(tick_label(0.5, 0.5), "0.5");
+        assert_eq!(tick_label(40.0, 20.0), "40");
+    }
+
+    #[test]
+    fn a_plot_has_the_map_inside_a_frame_with_row_zero_at_the_bottom() {
+        let map = Map {
+            nx: 2,
+            ny: 2,
+            data: vec![0.0, 0.0, 0.0, 1.0],
+        };
+        let plot = Plot {
+            title: "test".into(),
+            x_lines_um: vec![0.0, 10.0, 20.0],
+            y_lines_um: vec![0.0, 10.0, 20.0],
+            unit: "1".into(),
+        };
+        let (w, h, rgb) = decode(&plot_png(&map, &plot));
+        let px = |x: usize, y: usize| {
+            let k = (y * w + x) * 3;
+            [rgb[k], rgb[k + 1], rgb[k + 2]]
+        };
+        // Find the map: the first yellow pixel scanning rows from the top.
+        let yellow = [253, 231, 37];
+        let (x0, y0) = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .find(|&(x, y)| px(x, y) == yellow)
+            .unwrap();
+        let s = 16;
+        assert_eq!(px(x0 - s, y0), [68, 1, 84], "top left is cold");
+        assert_eq!(px(x0 - s, y0 + s), [68, 1, 84], "bottom left is cold");
+        assert_eq!(px(x0 - s - 1, y0), [0, 0, 0], "a frame on the left");
+        assert!(
+            rgb.chunks(3).filter(|p| *p == [0, 0, 0]).count() > 200,
+            "text drawn"
+        );
     }
 
     #[test]

@@ -1,0 +1,578 @@
+//! Inference (`mpgd::model`) and `mpgd predict` with the shipped congestion model on the bundled
+//! nangate45/gcd: loading, metadata checks, parity with onnxruntime in Python, tiling, errors.
+//!
+//! ONNX Runtime comes from `ORT_DYLIB_PATH` or the project's `.venv` (scripts/test.sh sets both
+//! up); these tests fail, never skip, when it is missing.
+
+use crate::util::{assert_user_error, design_args, gcd, mpgd, Dir};
+use mpgd::design::{Design, DesignInput};
+use mpgd::model::{Error, Model, PredictOptions, Tiling};
+use mpgd::route::RouteConfig;
+use std::path::{Path, PathBuf};
+
+fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/congestion_gpdl_mpgd.onnx")
+}
+
+fn gcd_design() -> Design {
+    let (lefs, def) = gcd();
+    Design::load(&DesignInput::new(lefs, def)).expect("bundled gcd reads")
+}
+
+/// The project's Python, which has onnxruntime (scripts/onnxruntime.sh or scripts/python-env.sh).
+fn python() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/onnxruntime.sh (or scripts/python-env.sh) first",
+        p.display()
+    );
+    p
+}
+
+// ------------------------------------------------------------------------------------------
+// ONNX protobuf, just enough to rewrite a model's metadata and to build a tiny graph.
+// ------------------------------------------------------------------------------------------
+
+fn varint(mut v: u64, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn field_bytes(n: u64, bytes: &[u8], out: &mut Vec<u8>) {
+    varint(n << 3 | 2, out);
+    varint(bytes.len() as u64, out);
+    out.extend_from_slice(bytes);
+}
+
+fn field_varint(n: u64, v: u64, out: &mut Vec<u8>) {
+    varint(n << 3, out);
+    varint(v, out);
+}
+
+fn read_varint(b: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = b[*at];
+        *at += 1;
+        v |= ((byte & 0x7f) as u64) << shift;
+        if byte < 0x80 {
+            break;
+        }
+    }
+    v
+}
+
+/// The model's `metadata_props` (ModelProto field 14) replaced by `props`; every other
+/// top-level field kept byte for byte.
+fn with_metadata(model: &[u8], props: &[(&str, String)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(model.len());
+    let mut at = 0;
+    while at < model.len() {
+        let start = at;
+        let tag = read_varint(model, &mut at);
+        match tag & 7 {
+            0 => {
+                read_varint(model, &mut at);
+            }
+            1 => at += 8,
+            2 => {
+                let len = read_varint(model, &mut at) as usize;
+                at += len;
+            }
+            5 => at += 4,
+            w => panic!("unexpected wire type {w} in the ONNX model"),
+        }
+        if tag >> 3 != 14 {
+            out.extend_from_slice(&model[start..at]);
+        }
+    }
+    for (k, v) in props {
+        let mut entry = Vec::new();
+        field_bytes(1, k.as_bytes(), &mut entry);
+        field_bytes(2, v.as_bytes(), &mut entry);
+        field_bytes(14, &entry, &mut out);
+    }
+    out
+}
+
+/// The shipped model's metadata (as its card gives it), with `changes` applied (`None` drops).
+fn shipped_props(changes: &[(&str, Option<&str>)]) -> Vec<(&'static str, String)> {
+    let mut props: Vec<(&'static str, String)> = vec![
+        ("mpgd.format_version", "1".into()),
+        ("mpgd.task", "congestion".into()),
+        ("mpgd.model", "gpdl".into()),
+        ("mpgd.input_channels", r#"["macro_region", "rudy", "rudy_pin"]"#.into()),
+        ("mpgd.label", "congestion".into()),
+        ("mpgd.normalization", r#"{"mode": "fixed", "channels": ["macro_region", "rudy", "rudy_pin"], "scales": [1.0, 24.64839744567871, 66.21528625488281], "label": "congestion", "label_scale": 8.0, "feature_stat": "max"}"#.into()),
+    ];
+    for (key, value) in changes {
+        props.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            let k: &'static str = Box::leak(key.to_string().into_boxed_str());
+            props.push((k, v.to_string()));
+        }
+    }
+    props
+}
+
+/// A copy of the shipped model with its metadata rewritten, written under `dir`.
+fn rewritten(dir: &Dir, name: &str, changes: &[(&str, Option<&str>)]) -> PathBuf {
+    let bytes = std::fs::read(shipped()).unwrap();
+    dir.write(name, &with_metadata(&bytes, &shipped_props(changes)))
+}
+
+/// A one-node ONNX model, `Identity` from `features` to `prediction`, both float32 of `dims`
+/// (a number is fixed, a name is free), with the shipped model's metadata.
+fn identity_model(dims: &[&str]) -> Vec<u8> {
+    let value_info = |name: &str| {
+        let mut shape = Vec::new();
+        for d in dims {
+            let mut dim = Vec::new();
+            match d.parse::<u64>() {
+                Ok(v) => field_varint(1, v, &mut dim),
+                Err(_) => field_bytes(2, d.as_bytes(), &mut dim),
+            }
+            field_bytes(1, &dim, &mut shape);
+        }
+        let mut tensor = Vec::new();
+        field_varint(1, 1, &mut tensor); // FLOAT
+        field_bytes(2, &shape, &mut tensor);
+        let mut ty = Vec::new();
+        field_bytes(1, &tensor, &mut ty);
+        let mut vi = Vec::new();
+        field_bytes(1, name.as_bytes(), &mut vi);
+        field_bytes(2, &ty, &mut vi);
+        vi
+    };
+    let mut node = Vec::new();
+    field_bytes(1, b"features", &mut node);
+    field_bytes(2, b"prediction", &mut node);
+    field_bytes(3, b"id", &mut node);
+    field_bytes(4, b"Identity", &mut node);
+    let mut graph = Vec::new();
+    field_bytes(1, &node, &mut graph);
+    field_bytes(2, b"identity", &mut graph);
+    field_bytes(11, &value_info("features"), &mut graph);
+    field_bytes(12, &value_info("prediction"), &mut graph);
+    let mut opset = Vec::new();
+    field_bytes(1, b"", &mut opset);
+    field_varint(2, 17, &mut opset);
+    let mut model = Vec::new();
+    field_varint(1, 8, &mut model); // IR version 8
+    field_bytes(8, &opset, &mut model);
+    field_bytes(7, &graph, &mut model);
+    with_metadata(&model, &shipped_props(&[]))
+}
+
+// ------------------------------------------------------------------------------------------
+// Library API
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn the_shipped_model_loads_with_the_metadata_of_its_card() {
+    let m = Model::load(&shipped()).unwrap();
+    let md = m.metadata();
+    assert_eq!(md.task, "congestion");
+    assert_eq!(md.label, "congestion");
+    assert_eq!(md.input_channels, ["macro_region", "rudy", "rudy_pin"]);
+    assert_eq!(md.label_scale, 8.0);
+    assert!(md.absolute());
+    assert_eq!(md.raw["mpgd.loss"], "mpgd");
+}
+
+#[test]
+fn prediction_on_gcd_is_on_the_label_scale_and_deterministic() {
+    let m = Model::load(&shipped()).unwrap();
+    let d = gcd_design();
+    let cfg = RouteConfig::default();
+    let p = m.predict(&d, &cfg).unwrap();
+    let (nx, ny) = (p.nx(), p.ny());
+    assert!(nx > 10 && ny > 10, "{nx} x {ny}");
+    assert_eq!(p.map.len(), nx * ny);
+    assert_eq!(p.grid, mpgd::route::gcell_grid(&d, None).unwrap());
+    // The network ends in a sigmoid: the map lies in [0, label_scale].
+    assert!(p
+        .map
+        .iter()
+        .all(|v| v.is_finite() && (0.0..=8.0).contains(v)));
+    assert!(p.peak > 0.0 && p.map.iter().any(|&v| v < p.peak));
+    assert_eq!(p.passes, 1);
+    let again = m.predict(&d, &cfg).unwrap();
+    assert_eq!(p.map, again.map, "same input, same bytes");
+}
+
+/// The tensor Rust feeds the model and the map it gets back agree with onnxruntime in Python
+/// (the training side's runtime) on the same raw channels, within 1e-5 on the label's scale.
+/// Python normalises the raw channels itself, with the training package's `Normalizer` when it
+/// is installed (scripts/python-env.sh) and the metadata's scales otherwise.
+#[test]
+fn prediction_agrees_with_onnxruntime_in_python() {
+    let m = Model::load(&shipped()).unwrap();
+    let d = gcd_design();
+    let cfg = RouteConfig::default();
+    let input = m.input(&d, &cfg).unwrap();
+    let p = m.predict(&d, &cfg).unwrap();
+    let (ny, nx) = (p.ny(), p.nx());
+    let raw: Vec<f32> = input.channels.maps.concat();
+    let dir = Dir::new();
+    let c = input.channels.maps.len();
+    dir.write("raw.npy", &mpgd::npy::encode_f32(&raw, c * ny, nx));
+    let script = r#"
+import json, sys
+import numpy as np, onnxruntime as ort
+model, raw, out, c = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+sess = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+meta = sess.get_modelmeta().custom_metadata_map
+norm = json.loads(meta["mpgd.normalization"])
+x = np.load(raw)
+x = x.reshape(c, x.shape[0] // c, x.shape[1])
+try:
+    sys.path.insert(0, "train")
+    from mpgd_train.data import Normalizer
+    xn, _ = Normalizer.from_dict(norm).apply(x)
+except ImportError:
+    xn = (x / np.asarray(norm["scales"], np.float32).reshape(-1, 1, 1)).astype(np.float32)
+y = sess.run(["prediction"], {"features": xn[None]})[0][0, 0]
+np.save(out, (y * np.float32(norm["label_scale"])).astype(np.float32))
+np.save(out.replace(".npy", "_in.npy"), xn.reshape(-1, xn.shape[-1]))
+"#;
+    let status = std::process::Command::new(python())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("-c")
+        .arg(script)
+        .arg(shipped())
+        .arg(dir.path("raw.npy"))
+        .arg(dir.path("py.npy"))
+        .arg(c.to_string())
+        .status()
+        .expect("run python");
+    assert!(status.success(), "python onnxruntime run failed");
+    let (py_in, _, _) = mpgd::npy::read_f32(&dir.path("py_in.npy")).unwrap();
+    let worst_in = py_in
+        .iter()
+        .zip(&input.tensor)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert_eq!(py_in.len(), input.tensor.len());
+    assert!(worst_in <= 1e-6, "normalised inputs differ by {worst_in}");
+    let (py, pny, pnx) = mpgd::npy::read_f32(&dir.path("py.npy")).unwrap();
+    assert_eq!((pny, pnx), (ny, nx));
+    let worst = py
+        .iter()
+        .zip(&p.map)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(
+        worst <= 1e-5,
+        "Rust and Python onnxruntime differ by {worst}"
+    );
+}
+
+#[test]
+fn egr_channels_are_the_pattern_stage_without_rip_up() {
+    let d = gcd_design();
+    let names = ["egr_overflow_h", "egr_overflow_v"];
+    let derated = RouteConfig {
+        layer_adjust: vec![(mpgd::route::LayerSel::All, 0.7)],
+        ..RouteConfig::default()
+    };
+    let full = mpgd::dataset::channels::compute(&d, &derated, &names).unwrap();
+    let pattern_only = mpgd::dataset::channels::compute(
+        &d,
+        &RouteConfig {
+            iterations: 0,
+            ..derated.clone()
+        },
+        &names,
+    )
+    .unwrap();
+    assert!(
+        full.maps[0].iter().any(|&v| v > 0.0),
+        "derated gcd overflows"
+    );
+    assert_eq!(full.maps, pattern_only.maps);
+}
+
+/// Tiling is exact only for a network whose output at a GCell depends on inputs within the
+/// margin. GPDL's InstanceNorm layers normalise each feature map over the whole input, so a tile
+/// sees other statistics than the whole grid and the stitched map drifts. On ibex_core (2 x 2
+/// tiles of 256 + 32 GCells) we measured, with onnxruntime in Python: max |diff| 0.032 and mean
+/// 0.0033 on the label's scale of 8, and 99% of the whole-grid top-5% hotspots kept. The bounds
+/// below leave about 3x room over those figures for thread and platform differences; the hotspot
+/// overlap is the one that matters to steering. A tile larger than the grid is the whole grid.
+#[test]
+fn tiled_inference_agrees_with_the_whole_grid_within_instance_norm_drift() {
+    let dir = crate::util::designs_dir().join("nangate45/ibex_core");
+    let d = Design::load(&DesignInput::new(
+        vec![dir.join("Nangate45.lef")],
+        dir.join("ibex_core_replace.def.gz"),
+    ))
+    .unwrap();
+    let m = Model::load(&shipped()).unwrap();
+    let cfg = RouteConfig::default();
+    let input = m.input(&d, &cfg).unwrap();
+    let (ny, nx) = (input.channels.ny(), input.channels.nx());
+    assert!(
+        nx > 256 || ny > 256,
+        "ibex_core needs more than one tile: {nx} x {ny}"
+    );
+    let (whole, n1) = m.run_tensor(&input.tensor, ny, nx, None).unwrap();
+    let big = Tiling {
+        tile: nx.max(ny),
+        margin: 32,
+    };
+    let (one_tile, n) = m.run_tensor(&input.tensor, ny, nx, Some(big)).unwrap();
+    assert_eq!((n1, n), (1, 1));
+    assert_eq!(whole, one_tile);
+    let (tiled, passes) = m
+        .run_tensor(
+            &input.tensor,
+            ny,
+            nx,
+            Some(PredictOptions::default().tiling),
+        )
+        .unwrap();
+    assert_eq!(passes, nx.div_ceil(256) * ny.div_ceil(256));
+    let scale = m.metadata().label_scale;
+    let diff: Vec<f32> = whole
+        .iter()
+        .zip(&tiled)
+        .map(|(a, b)| (a - b).abs() * scale)
+        .collect();
+    let max = diff.iter().copied().fold(0.0f32, f32::max);
+    let mean = diff.iter().sum::<f32>() / diff.len() as f32;
+    let top = |v: &[f32]| {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[b].total_cmp(&v[a]).then(a.cmp(&b)));
+        idx.truncate(v.len() / 20);
+        idx.sort();
+        idx
+    };
+    let (tw, tt) = (top(&whole), top(&tiled));
+    let kept = tw.iter().filter(|k| tt.binary_search(k).is_ok()).count() as f64 / tw.len() as f64;
+    eprintln!("tiled vs whole on ibex_core: max {max:.4}, mean {mean:.5}, top-5% kept {kept:.3}");
+    assert!(
+        max > 0.0,
+        "InstanceNorm makes tiles differ; equal maps would mean no tiling ran"
+    );
+    assert!(
+        max <= 0.1 && mean <= 0.01 && kept >= 0.95,
+        "max {max}, mean {mean}, kept {kept}"
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// Errors: every one names the model file and the field, none panics
+// ------------------------------------------------------------------------------------------
+
+fn load_err(path: &Path) -> String {
+    let e = Model::load(path).unwrap_err();
+    let text = e.to_string();
+    assert!(!text.contains('\n'), "one line: {text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    text
+}
+
+#[test]
+fn a_file_that_is_not_onnx_is_refused() {
+    let dir = Dir::new();
+    let p = dir.write("junk.onnx", b"this is not a protobuf\x00\xff\xfe");
+    assert!(load_err(&p).contains("not an ONNX model"));
+    let text = load_err(&dir.path("missing.onnx"));
+    assert!(text.contains("cannot read"), "{text}");
+    // A truncated model.
+    let bytes = std::fs::read(shipped()).unwrap();
+    let p = dir.write("cut.onnx", &bytes[..bytes.len() / 3]);
+    assert!(load_err(&p).contains("not an ONNX model"));
+}
+
+#[test]
+fn an_onnx_model_without_mpgd_metadata_is_refused() {
+    let dir = Dir::new();
+    let bytes = std::fs::read(shipped()).unwrap();
+    let p = dir.write("plain.onnx", &with_metadata(&bytes, &[]));
+    assert!(load_err(&p).contains("not an mpgd model"));
+}
+
+#[test]
+fn a_model_needing_a_channel_mpgd_cannot_compute_is_refused_by_name() {
+    let dir = Dir::new();
+    let channels = r#"["macro_region", "timing_slack", "rudy_pin"]"#;
+    let norm = r#"{"mode": "fixed", "channels": ["macro_region", "timing_slack", "rudy_pin"], "scales": [1.0, 2.0, 3.0], "label": "congestion", "label_scale": 8.0}"#;
+    let p = rewritten(
+        &dir,
+        "slack.onnx",
+        &[
+            ("mpgd.input_channels", Some(channels)),
+            ("mpgd.normalization", Some(norm)),
+        ],
+    );
+    let text = load_err(&p);
+    assert!(text.contains("'timing_slack'"), "{text}");
+    assert!(
+        matches!(Model::load(&p), Err(Error::UnknownChannel { name, .. }) if name == "timing_slack")
+    );
+}
+
+#[test]
+fn metadata_mismatches_name_the_field() {
+    let dir = Dir::new();
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("mpgd.format_version", Some("2"), "mpgd.format_version"),
+        ("mpgd.task", Some("timing"), "mpgd.task"),
+        ("mpgd.task", None, "mpgd.task"),
+        (
+            "mpgd.input_channels",
+            Some(r#"["rudy", "macro_region", "rudy_pin"]"#),
+            "mpgd.normalization.channels",
+        ),
+    ];
+    for (k, (key, value, field)) in cases.into_iter().enumerate() {
+        let p = rewritten(&dir, &format!("m{k}.onnx"), &[(key, value)]);
+        let text = load_err(&p);
+        assert!(text.contains(field), "{field}: {text}");
+    }
+}
+
+#[test]
+fn a_model_for_another_task_is_refused_when_a_task_is_asked_for() {
+    let dir = Dir::new();
+    let norm = r#"{"mode": "fixed", "channels": ["macro_region", "rudy", "rudy_pin"], "scales": [1.0, 2.0, 3.0], "label": "drv", "label_scale": 4.0}"#;
+    let p = rewritten(
+        &dir,
+        "drv.onnx",
+        &[
+            ("mpgd.task", Some("drv")),
+            ("mpgd.label", Some("drv")),
+            ("mpgd.normalization", Some(norm)),
+        ],
+    );
+    assert_eq!(Model::load(&p).unwrap().metadata().task, "drv");
+    let e = Model::load_for_task(&p, "congestion").unwrap_err();
+    assert!(
+        matches!(&e, Error::MetadataMismatch { key, expected, found, .. } if key == "mpgd.task" && expected == "congestion" && found == "drv"),
+        "{e}"
+    );
+}
+
+#[test]
+fn wrong_tensor_shapes_are_refused_at_load() {
+    let dir = Dir::new();
+    // Fixed height and width.
+    let p = dir.write("fixed.onnx", &identity_model(&["1", "3", "64", "64"]));
+    let text = load_err(&p);
+    assert!(text.contains("input 'features'"), "{text}");
+    // Three output channels.
+    let p = dir.write("three.onnx", &identity_model(&["N", "3", "H", "W"]));
+    let text = load_err(&p);
+    assert!(text.contains("output 'prediction'"), "{text}");
+    // Rank 3.
+    let p = dir.write("rank3.onnx", &identity_model(&["3", "H", "W"]));
+    assert!(load_err(&p).contains("input 'features'"));
+}
+
+// ------------------------------------------------------------------------------------------
+// `mpgd predict`
+// ------------------------------------------------------------------------------------------
+
+fn predict_args(out: &Path) -> Vec<String> {
+    let (lefs, def) = gcd();
+    let mut a = vec![
+        "predict".to_string(),
+        "--model".into(),
+        shipped().display().to_string(),
+    ];
+    a.extend(design_args(&lefs, &def));
+    a.extend(["--out".into(), out.display().to_string()]);
+    a
+}
+
+#[test]
+fn predict_writes_the_map_the_grid_and_a_steering_csv_route_accepts() {
+    let dir = Dir::new();
+    let out = dir.path("pred");
+    let mut args = predict_args(&out);
+    args.extend(["--png".into(), "--top".into(), "0.02".into()]);
+    let run = mpgd(&args);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for key in ["peak", "hotspots", "features", "inference", "total"] {
+        assert!(stdout.contains(key), "summary lacks {key}: {stdout}");
+    }
+    let grid: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("grid.json")).unwrap()).unwrap();
+    let (nx, ny) = (
+        grid["nx"].as_u64().unwrap() as usize,
+        grid["ny"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(grid["row0"], "bottom");
+    let npy = std::fs::read(out.join("prediction.npy")).unwrap();
+    let header = String::from_utf8_lossy(&npy[10..128.min(npy.len())]).to_string();
+    assert!(header.contains("'descr': '<f4'"), "{header}");
+    assert!(
+        header.contains(&format!("'shape': ({ny}, {nx})")),
+        "{header}"
+    );
+    let (map, _, _) = mpgd::npy::read_f32(&out.join("prediction.npy")).unwrap();
+    // The library gives the same map.
+    let p = Model::load(&shipped())
+        .unwrap()
+        .predict(&gcd_design(), &RouteConfig::default())
+        .unwrap();
+    assert_eq!(map, p.map);
+    // hotspots.csv: 2% of the GCells, one row each after the header.
+    let csv = std::fs::read_to_string(out.join("hotspots.csv")).unwrap();
+    let rows = csv.lines().count() - 1;
+    assert_eq!(rows, ((nx * ny) as f64 * 0.02).ceil() as usize);
+    let png = std::fs::read(out.join("prediction.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // `mpgd route --steer` takes the CSV.
+    let (lefs, def) = gcd();
+    let mut route = vec!["route".to_string()];
+    route.extend(design_args(&lefs, &def));
+    route.extend([
+        "--iterations".into(),
+        "0".into(),
+        "--steer".into(),
+        out.join("hotspots.csv").display().to_string(),
+    ]);
+    let r = mpgd(&route);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+#[test]
+fn predict_without_a_library_says_where_it_looked_in_one_line() {
+    let dir = Dir::new();
+    let out = dir.path("pred");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_mpgd"))
+        .args(predict_args(&out))
+        .env("ORT_DYLIB_PATH", "/nowhere/libonnxruntime.so")
+        .output()
+        .unwrap();
+    assert_user_error(&run, "/nowhere/libonnxruntime.so");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("scripts/onnxruntime.sh"));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn predict_with_a_bad_model_writes_nothing() {
+    let dir = Dir::new();
+    let out = dir.path("pred");
+    let junk = dir.write("junk.onnx", b"not a model");
+    let mut args = predict_args(&out);
+    args[2] = junk.display().to_string();
+    assert_user_error(&mpgd(&args), "junk.onnx");
+    assert!(!out.exists());
+    let mut args = predict_args(&out);
+    args.extend(["--task".into(), "drv".into()]);
+    assert_user_error(&mpgd(&args), "mpgd.task");
+    assert!(!out.exists());
+}
