@@ -132,16 +132,23 @@ pub fn mode(s: &str) -> anyhow::Result<Mode> {
 /// The models' predictions on the routing grid, named by file name.
 pub fn model_maps(
     models: &[PathBuf],
-    _design: &Design,
-    _cfg: &RouteConfig,
+    design: &Design,
+    cfg: &RouteConfig,
 ) -> anyhow::Result<Vec<(String, Vec<f32>)>> {
-    if let Some(m) = models.first() {
-        bail!(
-            "--model '{}': this build has no model inference yet (crate::model); compare runs none, rudy and oracle without --model",
-            m.display()
-        );
-    }
-    Ok(Vec::new())
+    models
+        .iter()
+        .map(|m| {
+            let model = crate::model::Model::load(m)?;
+            let p = model
+                .predict(design, cfg)
+                .with_context(|| format!("--model '{}'", m.display()))?;
+            let name = m
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| m.display().to_string());
+            Ok((name, p.map))
+        })
+        .collect()
 }
 
 /// Everything `mpgd compare` and `mpgd demo` do after reading the design: the runs, then the
