@@ -10,7 +10,8 @@
 //!            database   reports
 //! ```
 //!
-//! `cli` (the `mpgd` binary) and, later, `tcl` are thin edges on top.
+//! `cli` (the `mpgd` binary) and `tcl` (the Tcl extension `libmpgd.so`, with its C++ half in
+//! `cpp/`) are thin edges on top; `measure` reads OpenROAD's routing reports.
 //!
 //! ```no_run
 //! use mpgd::design::{Design, DesignInput};
@@ -25,6 +26,9 @@ pub mod design;
 pub mod features;
 pub mod geom;
 pub mod lefdef;
+pub mod measure;
 pub mod npy;
 pub mod output;
 pub mod route;
+pub mod steer;
+pub mod tcl;

@@ -16,3 +16,5 @@ mod features;
 mod route;
 // `mpgd dataset`: Parquet columns, label definitions, determinism, bad configs.
 mod dataset;
+// The Tcl extension in tclsh8.6: golden logs, recorded OpenROAD commands, errors, the A/B flow.
+mod tcl;
