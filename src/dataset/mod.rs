@@ -12,6 +12,7 @@
 //! `Σ_layers max(0, demand − capacity) / Σ_layers capacity` (0 where the capacity is 0), and
 //! `congestion = congestion_h + congestion_v`.
 
+pub mod channels;
 pub mod config;
 pub mod drc;
 pub mod perturb;
@@ -27,22 +28,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use write::SampleRow;
 
-/// Feature channels, in column order.
-pub const FEATURES: [&str; 10] = [
-    "macro_region",
-    "cell_density",
-    "rudy",
-    "rudy_long",
-    "rudy_short",
-    "rudy_pin",
-    "rudy_pin_long",
-    "pin_density",
-    "egr_overflow_h",
-    "egr_overflow_v",
-];
-
-/// Label channels, in column order.
-pub const LABELS: [&str; 3] = ["congestion_h", "congestion_v", "congestion"];
+pub use channels::{FEATURES, LABELS};
 
 /// What a build produced.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -276,20 +262,36 @@ fn summary_without_time(s: &Summary) -> serde_json::Value {
     v
 }
 
-/// Routes one variant and extracts its features on the router's grid.
+/// Routes one variant and computes every dataset channel on the router's grid.
 ///
 /// One routing run gives both: the early-global-routing maps (`egr_overflow_*`) come from its
 /// 2-D pattern stage (before rip-up and reroute), the labels from its final, layer-assigned
-/// routes after `iterations` rounds.
+/// routes after `iterations` rounds ([`channels::compute`]).
 fn route_and_extract(
     design: &Design,
     v: &Variant,
     iterations: usize,
 ) -> anyhow::Result<RoutedMaps> {
-    use crate::route::{overflow_ratio, run, RouteConfig};
-    let mut cfg = RouteConfig {
+    let cfg = variant_route_config(design, v, iterations)?;
+    let names: Vec<&str> = FEATURES.iter().chain(LABELS.iter()).copied().collect();
+    let c = channels::compute(design, &cfg, &names)?;
+    Ok(RoutedMaps {
+        nx: c.nx(),
+        ny: c.ny(),
+        gcell_um: c.gcell_um,
+        channels: c.maps,
+    })
+}
+
+/// The routing configuration of a variant: its layer range, deratings and GCell size.
+pub fn variant_route_config(
+    design: &Design,
+    v: &Variant,
+    iterations: usize,
+) -> anyhow::Result<crate::route::RouteConfig> {
+    let mut cfg = crate::route::RouteConfig {
         iterations,
-        ..RouteConfig::default()
+        ..crate::route::RouteConfig::default()
     };
     if !v.layers.is_empty() {
         cfg.layer_range =
@@ -303,39 +305,7 @@ fn route_and_extract(
         .ok_or_else(|| anyhow::anyhow!("no routing layer with tracks to size GCells by"))?;
     // default_tile is 15 pitches of the third routing layer; scale to the variant's pitch count.
     cfg.gcell_size = Some((tile * v.gcell_pitches as i64) / 15);
-    let grid = crate::route::gcell_grid(design, cfg.gcell_size)
-        .ok_or_else(|| anyhow::anyhow!("no GCell grid for this design"))?;
-    let full = run(design, &cfg)?;
-    let (nx, ny) = (grid.nx(), grid.ny());
-    anyhow::ensure!(
-        full.maps.cap_h.len() == nx * ny,
-        "router grid {} cells, feature grid {nx} x {ny}",
-        full.maps.cap_h.len()
-    );
-    let fmaps = crate::features::extract(design, &grid, &crate::features::FeatureConfig::default());
-    let mut channels: Vec<Vec<f32>> = Vec::with_capacity(FEATURES.len() + LABELS.len());
-    for ((c, m), name) in fmaps.iter().zip(&FEATURES[..8]) {
-        anyhow::ensure!(
-            c.name() == *name,
-            "feature channel {} where {name} was expected",
-            c.name()
-        );
-        channels.push(m.data.clone());
-    }
-    let (eh, ev) = full.pattern_overflow_maps();
-    channels.push(overflow_ratio(&eh, &full.maps.cap_h));
-    channels.push(overflow_ratio(&ev, &full.maps.cap_v));
-    let (oh, ov) = full.overflow_maps();
-    let h = overflow_ratio(&oh, &full.maps.cap_h);
-    let vv = overflow_ratio(&ov, &full.maps.cap_v);
-    let sum = h.iter().zip(&vv).map(|(a, b)| a + b).collect();
-    channels.extend([h, vv, sum]);
-    Ok(RoutedMaps {
-        nx,
-        ny,
-        gcell_um: full.gcell_um,
-        channels,
-    })
+    Ok(cfg)
 }
 
 #[cfg(test)]

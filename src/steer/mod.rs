@@ -1,9 +1,14 @@
-//! Steering: a congestion map (predicted or known) becomes instructions that make a router avoid
-//! its hotspots. Each mode has an OpenROAD form (Tcl commands) and a built-in form (the router's
-//! configuration). This module owns the geometry of that translation; it reads a map and a grid,
-//! never a model or a file.
+//! Steering: a per-GCell hotspot map (predicted, or the oracle's true congestion) turned into
+//! what changes the flow that follows.
 //!
-//! * [`region`]: hotspot rectangles as `set_global_routing_region_adjustment` commands (and the
-//!   same rectangles as [`crate::route::RegionAdjustment`]s for the built-in router).
+//! This module takes a map, never a model: `model` predicts, `steer` decides what to do with the
+//! prediction. [`hotspots`] picks the GCells to act on and writes them in the `--steer` CSV
+//! format of `mpgd route` (docs/router.md). The steering modes (region adjustments, a routing
+//! cost prior, placement padding) build on that selection: [`region`] merges the hotspots into
+//! rectangles and writes them as OpenROAD region adjustments
+//! (`set_global_routing_region_adjustment`), the form `mpgd::emit_steering -mode region` returns.
 
+pub mod hotspots;
 pub mod region;
+
+pub use hotspots::{Hotspot, Selection};

@@ -1,24 +1,16 @@
 //! `region` steering: a predicted congestion map becomes OpenROAD region adjustments.
 //!
-//! Three steps, each a function: the hotspot GCells ([`hotspot_mask`]: the top fraction of the
-//! map), adjacent hotspots merged into rectangles ([`merge_rects`]), and one command per
-//! (rectangle, layer) ([`commands`]). Coordinates are turned into microns and clamped to the die in
+//! Three steps, each a function: the hotspot GCells ([`super::hotspots::select`]), adjacent
+//! hotspots merged into rectangles ([`merge_rects`]), and one command per (rectangle, layer)
+//! ([`commands`]). Coordinates are turned into microns and clamped to the die in
 //! one place, [`placement`]: grt checks that a region lies inside the die (GRT-0064..67) and
 //! that each coordinate is a non-negative number (`sta::check_positive_float`), so a rectangle
 //! with a negative coordinate (a die centred on the origin) is written as the DBU call
 //! `grt::add_region_adjustment`, which skips the Tcl checks.
 
+use super::hotspots::{self, Selection, SelectionError};
 use crate::geom::{Dbu, Rect};
 use crate::route::grid::GCellGrid;
-
-/// What to steer and how hard.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RegionOptions {
-    /// Adjustment of the worst hotspot (0..=1); others are scaled by their peak over the map's.
-    pub max_adjust: f32,
-    /// Fraction of the GCells taken as hotspots (0..=1], the highest values first.
-    pub top: f64,
-}
 
 /// The design facts a command needs: the die, the DBU, and the layers to adjust as (name,
 /// routing level counted from 1 at the bottom).
@@ -38,7 +30,8 @@ pub struct Region {
     pub rect: Rect,
     /// The highest map value inside.
     pub peak: f32,
-    /// The adjustment given to it (two decimals, at least 0.01).
+    /// The adjustment given to it: the largest hotspot fraction inside (`max_adjust × value /
+    /// peak`), two decimals, at least 0.01.
     pub adjustment: f32,
 }
 
@@ -55,30 +48,12 @@ pub enum Placement {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegionError {
-    #[error("the map has {got} values but the grid has {nx} x {ny} GCells")]
-    MapSize { got: usize, nx: usize, ny: usize },
-    #[error("-max_adjust {0}: must be a number between 0 and 1")]
-    MaxAdjust(f32),
-    #[error("-top {0}: must be a fraction above 0 and at most 1")]
-    Top(f64),
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
     #[error("no layers to adjust")]
     NoLayers,
     #[error("the map has a value that is not a finite number at GCell ({col}, {row})")]
     NotFinite { col: usize, row: usize },
-}
-
-/// The hotspot GCells: the `top` fraction of the map's GCells with the highest values (at least
-/// one), never a GCell whose value is 0 or less. Ties with the last value taken are all taken,
-/// so the result does not depend on the order of equal values.
-pub fn hotspot_mask(map: &[f32], top: f64) -> Vec<bool> {
-    let mut positive: Vec<f32> = map.iter().copied().filter(|&v| v > 0.0).collect();
-    if positive.is_empty() {
-        return vec![false; map.len()];
-    }
-    positive.sort_by(|a, b| b.total_cmp(a));
-    let k = ((map.len() as f64 * top).ceil() as usize).clamp(1, positive.len());
-    let threshold = positive[k - 1];
-    map.iter().map(|&v| v > 0.0 && v >= threshold).collect()
 }
 
 /// Adjacent hotspot GCells merged into disjoint rectangles `[c0, c1) x [r0, r1)` covering them all:
@@ -112,77 +87,48 @@ pub fn merge_rects(mask: &[bool], nx: usize, ny: usize) -> Vec<(usize, usize, us
     out
 }
 
-/// The hotspot rectangles of a map on a grid, clamped to the die, with their adjustments.
+/// The hotspot rectangles of a map on a grid (hotspots as [`hotspots::select`] picks them),
+/// clamped to the die, with their adjustments.
 pub fn regions(
     map: &[f32],
     grid: &GCellGrid,
     die: Rect,
-    opts: &RegionOptions,
+    sel: &Selection,
 ) -> Result<Vec<Region>, RegionError> {
     let (nx, ny) = (grid.nx(), grid.ny());
-    check(map, nx, ny, opts)?;
-    let peak = map.iter().copied().fold(0.0f32, f32::max);
-    let mask = hotspot_mask(map, opts.top);
+    if let Some(k) = map.iter().position(|v| !v.is_finite()) {
+        return Err(RegionError::NotFinite {
+            col: k % nx.max(1),
+            row: k / nx.max(1),
+        });
+    }
+    let spots = hotspots::select(map, nx, ny, sel)?;
+    // Per GCell: its hotspot fraction, if it is one.
+    let mut fraction: Vec<Option<f32>> = vec![None; map.len()];
+    for h in &spots {
+        fraction[h.row * nx + h.col] = Some(h.fraction);
+    }
+    let mask: Vec<bool> = fraction.iter().map(Option::is_some).collect();
     let out = merge_rects(&mask, nx, ny)
         .into_iter()
         .map(|(c0, c1, r0, r1)| {
+            let cells = || (r0..r1).flat_map(move |r| (c0..c1).map(move |c| r * nx + c));
             let rect = Rect::new(
-                grid.x_lines[c0],
-                grid.y_lines[r0],
-                grid.x_lines[c1],
-                grid.y_lines[r1],
+                grid.x_lines[c0].max(die.lo.x),
+                grid.y_lines[r0].max(die.lo.y),
+                grid.x_lines[c1].min(die.hi.x),
+                grid.y_lines[r1].min(die.hi.y),
             );
-            let rect = Rect::new(
-                rect.lo.x.max(die.lo.x),
-                rect.lo.y.max(die.lo.y),
-                rect.hi.x.min(die.hi.x),
-                rect.hi.y.min(die.hi.y),
-            );
-            let local = (r0..r1)
-                .flat_map(|r| (c0..c1).map(move |c| map[r * nx + c]))
-                .fold(0.0f32, f32::max);
+            let largest = cells().filter_map(|k| fraction[k]).fold(0.0f32, f32::max);
             Region {
                 cells: (c0, c1, r0, r1),
                 rect,
-                peak: local,
-                adjustment: adjustment(opts.max_adjust, local, peak),
+                peak: cells().map(|k| map[k]).fold(0.0f32, f32::max),
+                adjustment: ((largest * 100.0).round() / 100.0).max(0.01),
             }
         })
         .collect();
     Ok(out)
-}
-
-fn check(map: &[f32], nx: usize, ny: usize, opts: &RegionOptions) -> Result<(), RegionError> {
-    if map.len() != nx * ny {
-        return Err(RegionError::MapSize {
-            got: map.len(),
-            nx,
-            ny,
-        });
-    }
-    if !(0.0..=1.0).contains(&opts.max_adjust) {
-        return Err(RegionError::MaxAdjust(opts.max_adjust));
-    }
-    if !(opts.top > 0.0 && opts.top <= 1.0) {
-        return Err(RegionError::Top(opts.top));
-    }
-    if let Some(k) = map.iter().position(|v| !v.is_finite()) {
-        return Err(RegionError::NotFinite {
-            col: k % nx,
-            row: k / nx,
-        });
-    }
-    Ok(())
-}
-
-/// `max_adjust` scaled by the region's peak over the map's, two decimals, at least 0.01.
-fn adjustment(max_adjust: f32, local: f32, peak: f32) -> f32 {
-    let scaled = if peak > 0.0 {
-        max_adjust * (local / peak).min(1.0)
-    } else {
-        0.0
-    };
-    ((scaled * 100.0).round() / 100.0).max(0.01).min(max_adjust.max(0.01))
 }
 
 /// The one place where a DBU rectangle becomes OpenROAD coordinates: clamped to the die, then
@@ -254,21 +200,6 @@ mod tests {
     }
 
     #[test]
-    fn top_fraction_takes_ties_and_skips_zeros() {
-        let m = [0.0, 3.0, 1.0, 3.0, 2.0, 0.0, 0.0, 0.0];
-        // 25% of 8 = 2 GCells: both 3.0s.
-        assert_eq!(
-            hotspot_mask(&m, 0.25),
-            [false, true, false, true, false, false, false, false]
-        );
-        // 1 GCell asked, the tie brings the second 3.0.
-        assert_eq!(hotspot_mask(&m, 0.1).iter().filter(|&&b| b).count(), 2);
-        // All asked: only positive values.
-        assert_eq!(hotspot_mask(&m, 1.0).iter().filter(|&&b| b).count(), 4);
-        assert!(hotspot_mask(&[0.0; 4], 1.0).iter().all(|&b| !b));
-    }
-
-    #[test]
     fn merging_covers_every_hotspot_once() {
         // 4 x 3, rows from the bottom:
         // row 2: . X X .
@@ -295,11 +226,12 @@ mod tests {
         #[rustfmt::skip]
         let map = [
             0.0, 0.8, 0.4, 0.0,
-            0.0, 0.0, 0.0, 0.2,
+            0.0, 0.0, 0.0, 0.3,
         ];
-        let opts = RegionOptions {
-            max_adjust: 0.5,
+        let opts = Selection {
             top: 0.4,
+            min_value: 0.0,
+            max_adjust: 0.5,
         };
         let die = Rect::new(0, 0, 4 * 2800, 2 * 2800);
         let regions = regions(&map, &g, die, &opts).unwrap();
@@ -314,8 +246,8 @@ mod tests {
             [
                 "set_global_routing_region_adjustment {1.4 0 4.2 1.4} -layer metal2 -adjustment 0.50",
                 "set_global_routing_region_adjustment {1.4 0 4.2 1.4} -layer metal3 -adjustment 0.50",
-                "set_global_routing_region_adjustment {4.2 1.4 5.6 2.8} -layer metal2 -adjustment 0.13",
-                "set_global_routing_region_adjustment {4.2 1.4 5.6 2.8} -layer metal3 -adjustment 0.13",
+                "set_global_routing_region_adjustment {4.2 1.4 5.6 2.8} -layer metal2 -adjustment 0.19",
+                "set_global_routing_region_adjustment {4.2 1.4 5.6 2.8} -layer metal3 -adjustment 0.19",
             ]
         );
     }
@@ -328,9 +260,10 @@ mod tests {
             &[1.0, 0.0, 0.0, 0.0],
             &g,
             die,
-            &RegionOptions {
-                max_adjust: 0.3,
+            &Selection {
                 top: 0.25,
+                min_value: 0.0,
+                max_adjust: 0.3,
             },
         )
         .unwrap();
@@ -364,19 +297,15 @@ mod tests {
     fn bad_options_are_errors() {
         let g = grid(2, 1, 10);
         let die = Rect::new(0, 0, 20, 10);
-        let o = |max_adjust, top| RegionOptions { max_adjust, top };
-        assert!(matches!(
-            regions(&[1.0], &g, die, &o(0.5, 0.1)),
-            Err(RegionError::MapSize { .. })
-        ));
-        assert!(matches!(
-            regions(&[1.0, 0.0], &g, die, &o(1.5, 0.1)),
-            Err(RegionError::MaxAdjust(_))
-        ));
-        assert!(matches!(
-            regions(&[1.0, 0.0], &g, die, &o(0.5, 0.0)),
-            Err(RegionError::Top(_))
-        ));
+        let o = |max_adjust, top| Selection {
+            top,
+            min_value: 0.0,
+            max_adjust,
+        };
+        let selection_error = |r| matches!(r, Err(RegionError::Selection(_)));
+        assert!(selection_error(regions(&[1.0], &g, die, &o(0.5, 0.1))));
+        assert!(selection_error(regions(&[1.0, 0.0], &g, die, &o(1.5, 0.1))));
+        assert!(selection_error(regions(&[1.0, 0.0], &g, die, &o(0.5, 0.0))));
         assert!(matches!(
             regions(&[f32::NAN, 0.0], &g, die, &o(0.5, 0.5)),
             Err(RegionError::NotFinite { col: 0, row: 0 })

@@ -272,9 +272,10 @@ fn emit_region(session: &mut Session, words: &[String]) -> Result<String, TclErr
             .filter(|v| v.is_finite())
             .ok_or_else(|| err(2031, format!("mpgd::emit_steering {what} '{w}': not a number")))
     };
-    let opts = region::RegionOptions {
-        max_adjust: number(&words[0], "-max_adjust")? as f32,
+    let opts = crate::steer::Selection {
         top: number(&words[1], "-top")?,
+        min_value: 0.0,
+        max_adjust: number(&words[0], "-max_adjust")? as f32,
     };
     let design = &loaded.design;
     let layers = steering_layers(design, &words[2..])?;
