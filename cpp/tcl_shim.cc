@@ -8,13 +8,18 @@
 // The loader entry point Mpgd_Init is defined in Rust (a cdylib exports only Rust symbols) and
 // forwards to mpgd_shim_init below.
 
+// The cxx headers come first: tcl.h defines a `panic` macro (for Tcl_Panic) that would break
+// cxx's own `panic<E>()` template.
+#include "mpgd/src/tcl/ffi.rs.h"
+#include "rust/cxx.h"
+
 #include <tcl.h>
+#ifdef panic
+#undef panic
+#endif
 
 #include <exception>
 #include <string>
-
-#include "mpgd/src/tcl/ffi.rs.h"
-#include "rust/cxx.h"
 
 namespace {
 

@@ -139,7 +139,10 @@ fn tcl_library_is_a_stubs_extension() {
 #[test]
 fn tcl_load_and_package_require() {
     let (log, _) = golden("load");
-    assert!(log.contains(&format!("package require mpgd -> {}", env!("CARGO_PKG_VERSION"))));
+    assert!(log.contains(&format!(
+        "package require mpgd -> {}",
+        env!("CARGO_PKG_VERSION")
+    )));
 }
 
 #[test]
@@ -196,7 +199,11 @@ fn tcl_route_equals_the_cli() {
     }
     args.push(cli_json.display().to_string());
     let out = util::mpgd(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let read = |p: PathBuf| -> serde_json::Value {
         let mut v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
@@ -229,7 +236,8 @@ fn run_in(dir: &Dir, program: &Path, args: &[&str], extra_env: &[(&str, &Path)])
 }
 
 /// Congested gcd settings for the A/B runs: three layers derated by 85%.
-const CONGESTED: &str = "-layers metal2-metal4 -layer_adjust {metal2=0.85 metal3=0.85 metal4=0.85} -iterations 3";
+const CONGESTED: &str =
+    "-layers metal2-metal4 -layer_adjust {metal2=0.85 metal3=0.85 metal4=0.85} -iterations 3";
 
 /// `flows/ab_builtin.tcl`: baseline and oracle-steered runs of the built-in router on a
 /// congested gcd, one table. The table's numbers are the two runs' own (checked against the
@@ -259,8 +267,16 @@ fn tcl_ab_builtin_flow() {
     eprintln!("{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("gcd: ") && lines[0].contains("region adjustments from oracle"));
-    let n: usize = lines[0]["gcd: ".len()..].split(' ').next().unwrap().parse().unwrap();
-    assert!(n > 0, "no region adjustments on a congested design: {stdout}");
+    let n: usize = lines[0]["gcd: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        n > 0,
+        "no region adjustments on a congested design: {stdout}"
+    );
     // The steering commands written are the ones applied: three layers per rectangle.
     let steering = std::fs::read_to_string(dir.path("ab/steering.tcl")).unwrap();
     assert_eq!(steering.lines().count(), n);
@@ -269,8 +285,16 @@ fn tcl_ab_builtin_flow() {
     for run in ["baseline", "steered"] {
         assert!(dir.path(&format!("ab/{run}/congestion.npy")).is_file());
     }
-    for key in ["total_overflow ", "total_overflow_unadjusted ", "wirelength_um ", "vias "] {
-        assert!(lines.iter().any(|l| l.starts_with(key)), "{key} row missing:\n{stdout}");
+    for key in [
+        "total_overflow ",
+        "total_overflow_unadjusted ",
+        "wirelength_um ",
+        "vias ",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(key)),
+            "{key} row missing:\n{stdout}"
+        );
     }
 }
 
@@ -290,7 +314,10 @@ fn tcl_ab_openroad_flow_plumbing() {
         .as_bytes(),
     );
     run_in(&dir, Path::new("tclsh8.6"), &["map.tcl"], &[]);
-    dir.write("setup.tcl", b"# the stand-in has the design in memory already\n");
+    dir.write(
+        "setup.tcl",
+        b"# the stand-in has the design in memory already\n",
+    );
     let fake = repo().join("tests/tcl/fake_openroad.sh");
     let map = dir.path("maps/congestion.npy");
     let stdout = run_in(
@@ -301,7 +328,10 @@ fn tcl_ab_openroad_flow_plumbing() {
     );
     let baseline = std::fs::read_to_string(dir.path("out/baseline.log")).unwrap();
     let steered = std::fs::read_to_string(dir.path("out/steered.log")).unwrap();
-    assert!(baseline.contains("mock: 0 region adjustments applied"), "{baseline}");
+    assert!(
+        baseline.contains("mock: 0 region adjustments applied"),
+        "{baseline}"
+    );
     let steering = std::fs::read_to_string(dir.path("out/steering.tcl")).unwrap();
     let n = steering.lines().count();
     assert!(n > 0);
@@ -311,8 +341,10 @@ fn tcl_ab_openroad_flow_plumbing() {
     );
     // The table: the real log's Total row (3570 / 3420 / 1046 in congestion1.ok) on both sides.
     assert!(
-        stdout.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
-            == ["total_overflow", "1046", "1046", "+0", "(+0.0%)"]),
+        stdout
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["total_overflow", "1046", "1046", "+0", "(+0.0%)"]),
         "{stdout}"
     );
     assert!(stdout.contains("congested edges (rpt)"), "{stdout}");

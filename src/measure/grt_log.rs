@@ -130,9 +130,15 @@ fn table<T>(
             return Ok((rows, i + 1));
         }
         let words: Vec<&str> = line.split_whitespace().collect();
-        rows.push(row(&words).ok_or_else(|| bad(i, format!("cannot read table row '{}'", line.trim())))?);
+        rows.push(
+            row(&words)
+                .ok_or_else(|| bad(i, format!("cannot read table row '{}'", line.trim())))?,
+        );
     }
-    Err(bad(lines.len().saturating_sub(1), "table not closed by a dashed line".into()))
+    Err(bad(
+        lines.len().saturating_sub(1),
+        "table not closed by a dashed line".into(),
+    ))
 }
 
 fn is_dashes(line: &str) -> bool {
@@ -169,7 +175,11 @@ fn congestion_row(w: &[&str]) -> Option<CongestionRow> {
     })
 }
 
-fn total_row(lines: &[&str], at: usize, path: &Path) -> Result<Option<CongestionRow>, MeasureError> {
+fn total_row(
+    lines: &[&str],
+    at: usize,
+    path: &Path,
+) -> Result<Option<CongestionRow>, MeasureError> {
     let Some(line) = lines.get(at) else {
         return Ok(None);
     };
@@ -177,11 +187,13 @@ fn total_row(lines: &[&str], at: usize, path: &Path) -> Result<Option<Congestion
     if words.first() != Some(&"Total") {
         return Ok(None);
     }
-    congestion_row(&words).map(Some).ok_or_else(|| MeasureError::Parse {
-        path: path.to_path_buf(),
-        line: at + 1,
-        message: format!("cannot read the Total row '{}'", line.trim()),
-    })
+    congestion_row(&words)
+        .map(Some)
+        .ok_or_else(|| MeasureError::Parse {
+            path: path.to_path_buf(),
+            line: at + 1,
+            message: format!("cannot read the Total row '{}'", line.trim()),
+        })
 }
 
 /// "93.36%" (also "nan%" or "-nan%", which grt prints for a layer without resources) as a number.
@@ -232,7 +244,10 @@ Total             3570          3420           95.80%             5 /  6 / 1046
         assert_eq!(log.resources[1].reduction_pct, 93.36);
         assert_eq!(log.congestion[1].overflow, 606);
         let t = log.total.unwrap();
-        assert_eq!((t.resource, t.demand, t.max_h, t.max_v, t.overflow), (3570, 3420, 5, 6, 1046));
+        assert_eq!(
+            (t.resource, t.demand, t.max_h, t.max_v, t.overflow),
+            (3570, 3420, 5, 6, 1046)
+        );
         assert_eq!(log.vias, Some(4180));
         assert_eq!(log.wirelength_um, Some(14634));
         assert_eq!(log.routed_nets, Some(563));
@@ -243,8 +258,13 @@ Total             3570          3420           95.80%             5 /  6 / 1046
     fn errors_name_the_line() {
         let broken = LOG.replace("metal2            1190", "metal2            x1190");
         let e = parse(&broken, Path::new("x.log")).unwrap_err().to_string();
-        assert!(e.starts_with("x.log:13: cannot read table row 'metal2"), "{e}");
-        let e = parse("hello\n", Path::new("y.log")).unwrap_err().to_string();
+        assert!(
+            e.starts_with("x.log:13: cannot read table row 'metal2"),
+            "{e}"
+        );
+        let e = parse("hello\n", Path::new("y.log"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("y.log: no GRT-0053 or GRT-0096 table"), "{e}");
         let cut = &LOG[..LOG.find("Total ").unwrap() - 90];
         assert!(parse(cut, Path::new("z.log")).is_err());
@@ -278,7 +298,11 @@ Total             3570          3420           95.80%             5 /  6 / 1046
         }
         logs.retain(|p| p.extension().is_some_and(|e| e == "ok"));
         logs.sort();
-        assert!(logs.len() >= 20, "expected the shared OpenROAD logs in {}", dir.display());
+        assert!(
+            logs.len() >= 20,
+            "expected the shared OpenROAD logs in {}",
+            dir.display()
+        );
         let mut with_totals = 0;
         for p in &logs {
             let text = std::fs::read_to_string(p).unwrap();
@@ -297,14 +321,20 @@ Total             3570          3420           95.80%             5 /  6 / 1046
                 assert_eq!(t.max_v, sum(|r| r.max_v), "{}", p.display());
             }
         }
-        assert!(with_totals >= 10, "only {with_totals} logs with a GRT-0096 Total row");
+        assert!(
+            with_totals >= 10,
+            "only {with_totals} logs with a GRT-0096 Total row"
+        );
         // One log read to the number: nangate45/gcd congestion1.ok.
         let gcd = dir.join("nangate45/gcd/reference_grt/congestion1.ok");
         let log = read_log(&gcd).unwrap();
         let t = log.total.unwrap();
         assert_eq!((t.resource, t.demand, t.overflow), (3570, 3420, 1046));
         assert_eq!((t.max_h, t.max_v), (5, 6));
-        assert_eq!((log.vias, log.wirelength_um, log.routed_nets), (Some(4180), Some(14634), Some(563)));
+        assert_eq!(
+            (log.vias, log.wirelength_um, log.routed_nets),
+            (Some(4180), Some(14634), Some(563))
+        );
         assert_eq!(log.resources[1].original, 17918);
     }
 }

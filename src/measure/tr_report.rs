@@ -97,7 +97,9 @@ pub fn parse(text: &str, path: &Path) -> Result<CongestionReport, MeasureError> 
             rec.bbox_um = Some(bbox);
             rec.layer = Some(layer);
         } else {
-            return Err(bad(format!("unexpected line '{line}' in a TR congestion report")));
+            return Err(bad(format!(
+                "unexpected line '{line}' in a TR congestion report"
+            )));
         }
     }
     Ok(out)
@@ -133,7 +135,10 @@ fn bbox(text: &str) -> Option<([f64; 4], String)> {
     if nums.len() != 4 {
         return None;
     }
-    Some(([nums[0], nums[1], nums[2], nums[3]], layer.trim().to_string()))
+    Some((
+        [nums[0], nums[1], nums[2], nums[3]],
+        layer.trim().to_string(),
+    ))
 }
 
 #[cfg(test)]
@@ -167,8 +172,16 @@ violation type: Vertical congestion
     #[test]
     fn wrong_files_are_errors() {
         let e = parse("[INFO GRT-0053] x\n", Path::new("a.rpt")).unwrap_err();
-        assert!(e.to_string().starts_with("a.rpt:1: expected 'violation type:'"), "{e}");
-        let e = parse(&RPT.replace("congestion:2", "congestion:x"), Path::new("b.rpt")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("a.rpt:1: expected 'violation type:'"),
+            "{e}"
+        );
+        let e = parse(
+            &RPT.replace("congestion:2", "congestion:x"),
+            Path::new("b.rpt"),
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("b.rpt:3: 'congestion:x'"), "{e}");
     }
 }

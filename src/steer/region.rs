@@ -278,7 +278,11 @@ mod tests {
         );
         // Clamping: a box past the die's corner is cut at the die.
         assert_eq!(
-            placement(Rect::new(500, 500, 5000, 5000), Rect::new(0, 0, 2000, 1999), 1000),
+            placement(
+                Rect::new(500, 500, 5000, 5000),
+                Rect::new(0, 0, 2000, 1999),
+                1000
+            ),
             Placement::Microns(["0.5".into(), "0.5".into(), "2".into(), "1.999".into()])
         );
     }

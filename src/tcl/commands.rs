@@ -190,7 +190,13 @@ fn load_map(session: &mut Session, words: &[String]) -> Result<String, TclError>
     let gcell = gcell_um_beside(path)?
         .map(|um| (um * design.dbu_per_micron as f64).round() as crate::geom::Dbu);
     let grid = crate::route::gcell_grid(design, gcell).ok_or_else(|| {
-        err(2026, format!("{}: the design has no routing layer to size GCells by", path.display()))
+        err(
+            2026,
+            format!(
+                "{}: the design has no routing layer to size GCells by",
+                path.display()
+            ),
+        )
     })?;
     if (grid.nx(), grid.ny()) != (nx, ny) {
         return Err(err(
@@ -251,7 +257,10 @@ fn steering_layers(design: &Design, words: &[String]) -> Result<Vec<(String, usi
     }
     let mut out = Vec::new();
     for w in words {
-        match w.split_once('-').filter(|(a, b)| !a.is_empty() && !b.is_empty()) {
+        match w
+            .split_once('-')
+            .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        {
             Some((lo, hi)) if design.layer_id(w).is_none() => {
                 let (a, b) = (level(lo)?, level(hi)?);
                 for l in a.min(b)..=a.max(b) {
@@ -270,7 +279,12 @@ fn emit_region(session: &mut Session, words: &[String]) -> Result<String, TclErr
         w.parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| err(2031, format!("mpgd::emit_steering {what} '{w}': not a number")))
+            .ok_or_else(|| {
+                err(
+                    2031,
+                    format!("mpgd::emit_steering {what} '{w}': not a number"),
+                )
+            })
     };
     let opts = crate::steer::Selection {
         top: number(&words[1], "-top")?,
@@ -346,7 +360,10 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
             "layer_adjust" => a.layer_adjust.push(v),
             "region_adjust" => a.region_adjust.push(v),
             "gcell_um" => {
-                a.gcell_um = Some(v.parse().map_err(|_| bad(format!("-gcell_um '{v}': not a number")))?)
+                a.gcell_um = Some(
+                    v.parse()
+                        .map_err(|_| bad(format!("-gcell_um '{v}': not a number")))?,
+                )
             }
             "gcell_from_def" => a.gcell_from_def = v == "1",
             "iterations" => {
@@ -372,8 +389,12 @@ fn route(session: &mut Session, words: &[String]) -> Result<String, TclError> {
     let verbose = words.chunks(2).any(|p| p[0] == "verbose" && p[1] == "1");
     let cfg = crate::cli::route::config_for(&args, design)
         .map_err(|e| err(2043, tcl_flags(&format!("mpgd::route {e:#}"))))?;
-    let r = crate::route::run(design, &cfg)
-        .map_err(|e| err(2041, tcl_flags(&format!("mpgd::route: routing failed: {e}"))))?;
+    let r = crate::route::run(design, &cfg).map_err(|e| {
+        err(
+            2041,
+            tcl_flags(&format!("mpgd::route: routing failed: {e}")),
+        )
+    })?;
     crate::cli::route::write_outputs(&args, design, &r)
         .map_err(|e| err(2042, tcl_flags(&format!("mpgd::route: {e:#}"))))?;
     let json: serde_json::Value =
@@ -445,8 +466,8 @@ fn log_layers(log: &crate::measure::grt_log::GrtLog) -> Vec<String> {
 }
 
 fn measure_rpt(_: &mut Session, words: &[String]) -> Result<String, TclError> {
-    let r = crate::measure::tr_report::read_report(Path::new(&words[0]))
-        .map_err(|e| err(2051, e))?;
+    let r =
+        crate::measure::tr_report::read_report(Path::new(&words[0])).map_err(|e| err(2051, e))?;
     Ok(dict([
         ("records", r.records.len().to_string()),
         ("horizontal", r.count("Horizontal").to_string()),

@@ -41,6 +41,7 @@ extern "C" {
 /// # Safety
 /// `interp` must be a live `Tcl_Interp*` handed over by Tcl's `load`, used on its own thread.
 #[no_mangle]
+#[allow(non_snake_case)] // Tcl's `load` looks for `<Prefix>_Init`
 pub unsafe extern "C" fn Mpgd_Init(interp: *mut c_void) -> c_int {
     install_panic_hook();
     // SAFETY: `interp` is the live interpreter Tcl's `load` passes (the caller's contract);
@@ -86,7 +87,10 @@ pub(crate) fn trampoline<T>(
                 .with(|p| p.borrow_mut().take())
                 .map(|a| format!(" at {a}"))
                 .unwrap_or_default();
-            Err(super::messages::internal_error(what, &format!("{text}{at}")))
+            Err(super::messages::internal_error(
+                what,
+                &format!("{text}{at}"),
+            ))
         }
     }
 }
@@ -113,5 +117,7 @@ fn package_version() -> Result<String, TclError> {
 
 fn call(session: &mut Session, command: &str, words: Vec<String>) -> Result<String, TclError> {
     let user_name = format!("mpgd::{}", command.trim_start_matches('_'));
-    trampoline(&user_name, || super::commands::dispatch(session, command, &words))
+    trampoline(&user_name, || {
+        super::commands::dispatch(session, command, &words)
+    })
 }

@@ -14,7 +14,10 @@ pub const MESSAGES: &[(u32, &str)] = &[
     (2003, "wrong number of arguments to an internal command"),
     (2010, "reading the design failed"),
     (2011, "no design loaded"),
-    (2012, "extract_live outside openroad (no write_lef/write_def)"),
+    (
+        2012,
+        "extract_live outside openroad (no write_lef/write_def)",
+    ),
     (2013, "write_lef/write_def wrote no file"),
     (2020, "model inference is not built into this library yet"),
     (2021, "no prediction: run mpgd::predict or give -map"),
@@ -49,8 +52,14 @@ pub const MESSAGES: &[(u32, &str)] = &[
 
 /// `mpgd: [ERROR MPG-id] text`.
 pub fn err(id: u32, text: impl std::fmt::Display) -> TclError {
-    debug_assert!(MESSAGES.iter().any(|m| m.0 == id), "message {id} not in the table");
-    TclError(format!("mpgd: [ERROR MPG-{id:04}] {}", one_line(&text.to_string())))
+    debug_assert!(
+        MESSAGES.iter().any(|m| m.0 == id),
+        "message {id} not in the table"
+    );
+    TclError(format!(
+        "mpgd: [ERROR MPG-{id:04}] {}",
+        one_line(&text.to_string())
+    ))
 }
 
 /// The error a caught panic becomes.
@@ -117,7 +126,11 @@ mod tests {
                 MESSAGES.iter().any(|m| m.0 == *id),
                 "MPG-{id:04} used in {places:?} but not in the table"
             );
-            assert_eq!(places.len(), 1, "MPG-{id:04} used at several places: {places:?}");
+            assert_eq!(
+                places.len(),
+                1,
+                "MPG-{id:04} used at several places: {places:?}"
+            );
         }
         for (id, what) in MESSAGES {
             assert!(uses.contains_key(id), "MPG-{id:04} ({what}) is never used");

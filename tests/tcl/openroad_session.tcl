@@ -42,9 +42,10 @@ puts "  [llength $more] commands; all on metal3: [expr {[lsort -unique [lmap c $
 expect_error {mpgd::emit_steering -layers metal42}
 expect_error {mpgd::emit_steering -top 0}
 
-puts "-- a map of the wrong size"
+puts "-- a map on another grid: its grid.json says which; without it, it does not fit"
 mpgd::route -layers metal2-metal4 -gcell_um 5 -iterations 0 -maps coarse
-expect_error {mpgd::emit_steering -map coarse/cap_h.npy}
+set coarse [mpgd::emit_steering -map coarse/cap_h.npy -top 0.01 -layers metal2]
+puts "  5 um GCells: [llength $coarse] commands"
 file delete coarse/grid.json
 expect_error {mpgd::emit_steering -map coarse/cap_h.npy}
 
