@@ -259,7 +259,7 @@ Total             3570          3420           95.80%             5 /  6 / 1046
         let broken = LOG.replace("metal2            1190", "metal2            x1190");
         let e = parse(&broken, Path::new("x.log")).unwrap_err().to_string();
         assert!(
-            e.starts_with("x.log:13: cannot read table row 'metal2"),
+            e.starts_with("x.log:14: cannot read table row 'metal2"),
             "{e}"
         );
         let e = parse("hello\n", Path::new("y.log"))

@@ -182,9 +182,12 @@ fn gcell_um_beside(map: &Path) -> Result<Option<f64>, TclError> {
 fn load_map(session: &mut Session, words: &[String]) -> Result<String, TclError> {
     let loaded = current(session)?;
     let path = Path::new(&words[0]);
-    let (map, ny, nx) = crate::npy::read_f32(path).map_err(|e| match e {
-        crate::npy::Error::Io { .. } => err(2023, e),
-        e => err(2023, format!("{}: {e}", path.display())),
+    let (map, ny, nx) = crate::npy::read_f32(path).map_err(|e| {
+        let text = match e {
+            crate::npy::Error::Io { .. } => e.to_string(),
+            e => format!("{}: {e}", path.display()),
+        };
+        err(2023, text)
     })?;
     let design = &loaded.design;
     let gcell = gcell_um_beside(path)?

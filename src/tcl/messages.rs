@@ -108,6 +108,7 @@ mod tests {
             for pat in patterns {
                 for (at, _) in text.match_indices(pat) {
                     let digits: String = text[at + pat.len()..]
+                        .trim_start()
                         .chars()
                         .take_while(|c| c.is_ascii_digit())
                         .collect();
