@@ -10,7 +10,8 @@
 //!            database   reports
 //! ```
 //!
-//! `cli` (the `mpgd` binary) and, later, `tcl` are thin edges on top.
+//! `cli` (the `mpgd` binary) and `tcl` (the Tcl extension `libmpgd.so`, with its C++ half in
+//! `cpp/`) are thin edges on top; `measure` reads OpenROAD's routing reports.
 //!
 //! ```no_run
 //! use mpgd::design::{Design, DesignInput};
@@ -26,7 +27,9 @@ pub mod features;
 pub mod geom;
 pub mod lefdef;
 pub mod model;
+pub mod measure;
 pub mod npy;
 pub mod output;
 pub mod route;
 pub mod steer;
+pub mod tcl;

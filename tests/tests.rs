@@ -22,3 +22,5 @@ mod steer;
 mod shard;
 // Inference with the shipped model and `mpgd predict`: parity with Python, errors.
 mod model;
+// The Tcl extension in tclsh8.6: golden logs, recorded OpenROAD commands, errors, the A/B flow.
+mod tcl;

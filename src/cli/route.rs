@@ -29,8 +29,8 @@ pub struct Args {
     /// Write the JSON report.
     #[arg(long, value_name = "OUT.json")]
     pub json: Option<PathBuf>,
-    /// Write per-GCell H/V capacity and demand maps (.npy), grid.json and a congestion heat map
-    /// (congestion.png: overflow over capacity, H plus V) into DIR.
+    /// Write per-GCell H/V capacity and demand maps (.npy), grid.json, and the congestion map
+    /// (overflow over capacity, H plus V) as congestion.npy and a heat map congestion.png into DIR.
     #[arg(long, value_name = "DIR")]
     pub maps: Option<PathBuf>,
 }
@@ -211,6 +211,18 @@ fn resources(a: &ResourceArgs, cfg: &mut RouteConfig, dbu_per_micron: i64) -> an
     Ok(())
 }
 
+/// The routing configuration of the flags for a loaded design (`--gcell-from-def` included).
+/// Shared with the Tcl command `mpgd::route`.
+pub fn config_for(a: &Args, design: &crate::design::Design) -> anyhow::Result<RouteConfig> {
+    let mut cfg = config(a, design.dbu_per_micron)?;
+    if a.resources.gcell_from_def {
+        let size = crate::route::setup::def_gcell_size(design)
+            .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;
+        cfg.gcell_size = Some(size);
+    }
+    Ok(cfg)
+}
+
 pub fn run(a: &Args) -> anyhow::Result<()> {
     if let Some(gr) = &a.gr {
         return run_gr(a, gr);
@@ -219,26 +231,31 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         bail!("give the design (--lef ... --def ...) or an ISPD 2008 benchmark (--gr FILE.gr)");
     };
     let design = design.load()?;
-    let mut cfg = config(a, design.dbu_per_micron)?;
-    if a.resources.gcell_from_def {
-        let size = crate::route::setup::def_gcell_size(&design)
-            .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;
-        cfg.gcell_size = Some(size);
-    }
+    let cfg = config_for(a, &design)?;
     let r = crate::route::run(&design, &cfg).context("routing failed")?;
     for w in &r.warnings {
         eprintln!("mpgd: warning: {w}");
     }
-    let names: Vec<String> = design.layers.iter().map(|l| l.name.clone()).collect();
     print!("{}", crate::route::report::resources_table(&r));
     println!();
     print!("{}", crate::route::report::congestion_table(&r));
     println!("[INFO MPG-0001] Routing runtime: {:.3} s", r.runtime_s);
+    write_outputs(a, &design, &r)
+}
+
+/// Writes what the flags ask for (`--json`, `--guide`, `--maps`) once routing has succeeded.
+/// Shared with the Tcl command `mpgd::route`.
+pub fn write_outputs(
+    a: &Args,
+    design: &crate::design::Design,
+    r: &crate::route::RouteResult,
+) -> anyhow::Result<()> {
+    let names: Vec<String> = design.layers.iter().map(|l| l.name.clone()).collect();
     if let Some(p) = &a.json {
-        crate::output::write_atomic(p, crate::route::report::json(&r).as_bytes())?;
+        crate::output::write_atomic(p, crate::route::report::json(r).as_bytes())?;
     }
     if let Some(p) = &a.guide {
-        crate::output::write_atomic(p, crate::route::report::guides(&r, &names).as_bytes())?;
+        crate::output::write_atomic(p, crate::route::report::guides(r, &names).as_bytes())?;
     }
     if let Some(dir) = &a.maps {
         std::fs::create_dir_all(dir)
@@ -262,12 +279,16 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             data: r.congestion_map(),
         };
         crate::output::write_atomic(
+            &dir.join("congestion.npy"),
+            &crate::npy::encode_f32(&picture.data, ny, nx),
+        )?;
+        crate::output::write_atomic(
             &dir.join("congestion.png"),
             &crate::features::png::heat_map_png(&picture),
         )?;
         crate::output::write_atomic(
             &dir.join("grid.json"),
-            crate::route::report::grid_json(&r, &names).as_bytes(),
+            crate::route::report::grid_json(r, &names).as_bytes(),
         )?;
     }
     Ok(())

@@ -205,7 +205,7 @@ pub fn grid_json(r: &RouteResult, layer_names: &[String]) -> String {
         "nx": r.grid.nx,
         "ny": r.grid.ny,
         "layers": layer_names,
-        "maps": ["cap_h", "cap_v", "demand_h", "demand_v"],
+        "maps": ["cap_h", "cap_v", "demand_h", "demand_v", "congestion"],
         "note": "last column/row GCells are larger: they absorb the die remainder",
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()

@@ -7,12 +7,15 @@
 //! cost prior, placement padding) build on that selection: [`prior`] turns a map into the built-in
 //! router's starting congestion cost, [`padding`] pads the cells in hotspots and re-legalises
 //! them with [`legalise`], and [`compare`] routes one placement unsteered and steered by RUDY,
-//! the oracle and any given maps (`mpgd compare`, `mpgd demo`).
+//! the oracle and any given maps (`mpgd compare`, `mpgd demo`);
+//! [`region`] merges the hotspots into rectangles and writes them as OpenROAD region adjustments
+//! (`set_global_routing_region_adjustment`), the form `mpgd::emit_steering -mode region` returns.
 
 pub mod compare;
 pub mod hotspots;
 pub mod legalise;
 pub mod padding;
 pub mod prior;
+pub mod region;
 
 pub use hotspots::{Hotspot, Selection};

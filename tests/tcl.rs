@@ -1,0 +1,351 @@
+//! The Tcl extension from the outside: `libmpgd.so` loaded into `tclsh8.6`, scripts under
+//! `tests/tcl/` with `.ok` golden logs (OpenROAD's test style), OpenROAD's commands replaced by
+//! recording stand-ins (`tests/tcl/mocks.tcl`). `MPGD_BLESS=1` rewrites the `.ok` files.
+//!
+//! The library tested is the `libmpgd.so` cargo builds beside the test binary's profile folder
+//! (`target/debug/libmpgd.so` for `cargo test` and `cargo nextest`, which build the cdylib with
+//! the library), or `$MPGD_LIB` when set.
+
+use crate::util::{self, Dir};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The built extension.
+fn libmpgd() -> PathBuf {
+    if let Some(p) = std::env::var_os("MPGD_LIB") {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/integration-HASH -> target/<profile>/libmpgd.so
+    let exe = std::env::current_exe().expect("test binary path");
+    let lib = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>")
+        .join("libmpgd.so");
+    assert!(
+        lib.is_file(),
+        "{} not found: cargo builds it with the library (crate-type cdylib); set MPGD_LIB to test another",
+        lib.display()
+    );
+    lib
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `tests/tcl/NAME.tcl` in a fresh folder; returns (stdout, stderr, the folder).
+fn run_script(name: &str) -> (String, String, Dir) {
+    let dir = Dir::new();
+    let script = repo().join("tests/tcl").join(format!("{name}.tcl"));
+    let out = Command::new("tclsh8.6")
+        .arg(&script)
+        .current_dir(dir.tmp.path())
+        .env("MPGD_LIB", libmpgd())
+        .env("MPGD_DATA", repo().join("tests/data"))
+        .env("MPGD_REPO", repo())
+        .env("MPGD_TCL_TEST", "1")
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("run tclsh8.6 (Debian package tcl8.6)");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "{name}.tcl failed (status {:?}):\n{stdout}\n--- stderr:\n{stderr}",
+        out.status
+    );
+    (stdout, stderr, dir)
+}
+
+/// Replaces the run's folders by placeholders and a panic's source position by `FILE:LINE`, so
+/// the golden log does not depend on where the test ran or on line numbers.
+fn normalise(text: &str, dir: &Dir) -> String {
+    let tmp = dir.tmp.path().canonicalize().unwrap();
+    let mut s = text
+        .replace(&repo().join("tests/data").display().to_string(), "DATA")
+        .replace(&tmp.display().to_string(), "TMP")
+        .replace(&dir.tmp.path().display().to_string(), "TMP")
+        .replace(&repo().display().to_string(), "REPO");
+    while let Some(at) = s.find(" at src/") {
+        let start = at + 4;
+        let end = s[start..]
+            .find(char::is_whitespace)
+            .map_or(s.len(), |e| start + e);
+        s.replace_range(at..end, " at FILE:LINE");
+    }
+    s
+}
+
+/// Runs a script and compares its output with `tests/tcl/NAME.ok`.
+fn golden(name: &str) -> (String, Dir) {
+    let (stdout, _stderr, dir) = run_script(name);
+    let got = normalise(&stdout, &dir);
+    let ok = repo().join("tests/tcl").join(format!("{name}.ok"));
+    if std::env::var("MPGD_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(&ok, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&ok)
+        .unwrap_or_else(|_| panic!("{} missing (MPGD_BLESS=1 writes it)", ok.display()));
+    if got != want {
+        let diff: Vec<String> = want
+            .lines()
+            .zip(got.lines())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .take(5)
+            .map(|(i, (a, b))| format!("line {}:\n  want: {a}\n  got:  {b}", i + 1))
+            .collect();
+        panic!(
+            "{name}.tcl differs from {name}.ok ({} vs {} lines):\n{}\n--- full output:\n{got}",
+            want.lines().count(),
+            got.lines().count(),
+            diff.join("\n")
+        );
+    }
+    (got, dir)
+}
+
+/// Every error line of a log starts `mpgd:` (or comes from an OpenROAD stand-in) and no script
+/// printed a multi-line error or a call that should have failed.
+fn assert_errors_well_formed(log: &str) {
+    for line in log.lines() {
+        assert!(!line.starts_with("MULTI-LINE ERROR"), "{line}");
+        assert!(!line.starts_with("NO ERROR"), "{line}");
+        if let Some(msg) = line.strip_prefix("error: ") {
+            assert!(msg.starts_with("mpgd: [ERROR MPG-"), "{line}");
+        }
+    }
+}
+
+#[test]
+fn tcl_library_is_a_stubs_extension() {
+    let lib = libmpgd();
+    let ldd = Command::new("ldd").arg(&lib).output().expect("ldd");
+    let ldd = String::from_utf8_lossy(&ldd.stdout);
+    assert!(!ldd.contains("libtcl"), "libmpgd.so links libtcl:\n{ldd}");
+    let nm = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&lib)
+        .output()
+        .expect("nm");
+    let nm = String::from_utf8_lossy(&nm.stdout);
+    assert!(
+        nm.lines().any(|l| l.ends_with(" T Mpgd_Init")),
+        "Mpgd_Init is not exported:\n{nm}"
+    );
+}
+
+#[test]
+fn tcl_load_and_package_require() {
+    let (log, _) = golden("load");
+    assert!(log.contains(&format!(
+        "package require mpgd -> {}",
+        env!("CARGO_PKG_VERSION")
+    )));
+}
+
+#[test]
+fn tcl_read_design() {
+    let (log, _) = golden("read_design");
+    assert_errors_well_formed(&log);
+    assert!(log.ends_with("alive\n"));
+}
+
+#[test]
+fn tcl_errors_leave_the_interpreter_alive() {
+    let (log, _) = golden("errors");
+    assert_errors_well_formed(&log);
+    assert!(log.contains("internal error in mpgd::test_panic: deliberate panic"));
+    assert!(log.contains("alive:"));
+}
+
+#[test]
+fn tcl_openroad_session_with_recorded_commands() {
+    let (log, _) = golden("openroad_session");
+    assert_errors_well_formed(&log);
+    assert!(log.ends_with("alive\n"));
+}
+
+#[test]
+fn tcl_measure_reads_openroad_reports() {
+    golden("measure");
+}
+
+/// `mpgd::route` returns what `mpgd route --json` writes for the same options.
+#[test]
+fn tcl_route_equals_the_cli() {
+    let (_, dir) = golden("route");
+    let (lefs, def) = util::gcd();
+    let cli_json = dir.path("cli.json");
+    let mut args = vec!["route".to_string()];
+    args.extend(util::design_args(&lefs, &def));
+    for a in [
+        "--layers",
+        "metal2-metal10",
+        "--layer-adjust",
+        "metal2=0.5",
+        "--layer-adjust",
+        "metal3=0.5",
+        "--region-adjust",
+        "20 20 60 60 metal2 0.7",
+        "--region-adjust",
+        "20 20 60 60 metal3 0.7",
+        "--iterations",
+        "10",
+        "--json",
+    ] {
+        args.push(a.to_string());
+    }
+    args.push(cli_json.display().to_string());
+    let out = util::mpgd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |p: PathBuf| -> serde_json::Value {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("runtime_s");
+        v
+    };
+    assert_eq!(read(dir.path("route.json")), read(cli_json));
+}
+
+/// Runs a command with the extension's environment in `dir`; asserts success, returns stdout.
+fn run_in(dir: &Dir, program: &Path, args: &[&str], extra_env: &[(&str, &Path)]) -> String {
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .current_dir(dir.tmp.path())
+        .env("MPGD_LIB", libmpgd())
+        .env("MPGD_DATA", repo().join("tests/data"))
+        .env("RAYON_NUM_THREADS", "2");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed:\n{stdout}\n--- stderr:\n{}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Congested gcd settings for the A/B runs: three layers derated by 85%.
+const CONGESTED: &str =
+    "-layers metal2-metal4 -layer_adjust {metal2=0.85 metal3=0.85 metal4=0.85} -iterations 3";
+
+/// `flows/ab_builtin.tcl`: baseline and oracle-steered runs of the built-in router on a
+/// congested gcd, one table. The table's numbers are the two runs' own (checked against the
+/// JSON each run wrote); whether steering helped is reported, not asserted.
+#[test]
+fn tcl_ab_builtin_flow() {
+    let dir = Dir::new();
+    let (lefs, def) = util::gcd();
+    let stdout = run_in(
+        &dir,
+        Path::new("tclsh8.6"),
+        &[
+            repo().join("flows/ab_builtin.tcl").to_str().unwrap(),
+            "-lef",
+            lefs[0].to_str().unwrap(),
+            "-def",
+            def.to_str().unwrap(),
+            "-route",
+            CONGESTED,
+            "-steer",
+            "-top 0.03 -max_adjust 0.5 -layers metal2-metal4",
+            "-out",
+            "ab",
+        ],
+        &[],
+    );
+    eprintln!("{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("gcd: ") && lines[0].contains("region adjustments from oracle"));
+    let n: usize = lines[0]["gcd: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        n > 0,
+        "no region adjustments on a congested design: {stdout}"
+    );
+    // The steering commands written are the ones applied: three layers per rectangle.
+    let steering = std::fs::read_to_string(dir.path("ab/steering.tcl")).unwrap();
+    assert_eq!(steering.lines().count(), n);
+    assert_eq!(n % 3, 0);
+    // Each run wrote its maps; the table's rows are present for both runs.
+    for run in ["baseline", "steered"] {
+        assert!(dir.path(&format!("ab/{run}/congestion.npy")).is_file());
+    }
+    for key in [
+        "total_overflow ",
+        "total_overflow_unadjusted ",
+        "wirelength_um ",
+        "vias ",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(key)),
+            "{key} row missing:\n{stdout}"
+        );
+    }
+}
+
+/// `flows/ab.sh` with a stand-in openroad (tests/tcl/fake_openroad.sh): two processes, the
+/// steering evaluated in the second only, and the table from both logs.
+#[test]
+fn tcl_ab_openroad_flow_plumbing() {
+    let dir = Dir::new();
+    // A prediction map on gcd's grid: the congestion map of a congested built-in run.
+    dir.write(
+        "map.tcl",
+        format!(
+            "load $::env(MPGD_LIB) Mpgd\nmpgd::read_design -lef {} -def {}\nmpgd::route {CONGESTED} -maps maps\n",
+            util::gcd().0[0].display(),
+            util::gcd().1.display()
+        )
+        .as_bytes(),
+    );
+    run_in(&dir, Path::new("tclsh8.6"), &["map.tcl"], &[]);
+    dir.write(
+        "setup.tcl",
+        b"# the stand-in has the design in memory already\n",
+    );
+    let fake = repo().join("tests/tcl/fake_openroad.sh");
+    let map = dir.path("maps/congestion.npy");
+    let stdout = run_in(
+        &dir,
+        &repo().join("flows/ab.sh"),
+        &["setup.tcl", "out"],
+        &[("OPENROAD", &fake), ("MPGD_MAP", &map)],
+    );
+    let baseline = std::fs::read_to_string(dir.path("out/baseline.log")).unwrap();
+    let steered = std::fs::read_to_string(dir.path("out/steered.log")).unwrap();
+    assert!(
+        baseline.contains("mock: 0 region adjustments applied"),
+        "{baseline}"
+    );
+    let steering = std::fs::read_to_string(dir.path("out/steering.tcl")).unwrap();
+    let n = steering.lines().count();
+    assert!(n > 0);
+    assert!(
+        steered.contains(&format!("mock: {n} region adjustments applied")),
+        "{steered}"
+    );
+    // The table: the real log's Total row (3570 / 3420 / 1046 in congestion1.ok) on both sides.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["total_overflow", "1046", "1046", "+0", "(+0.0%)"]),
+        "{stdout}"
+    );
+    assert!(stdout.contains("congested edges (rpt)"), "{stdout}");
+}

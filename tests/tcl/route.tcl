@@ -1,0 +1,14 @@
+# mpgd::route on the bundled gcd: the dict carries the route JSON fields and equals the JSON file
+# it writes (the harness compares that file with `mpgd route --json` on the same options).
+source [file join [file dirname [info script]] helpers.tcl]
+
+mpgd::read_design -lef $gcd_lef -def $gcd_def
+set r [mpgd::route -layers metal2-metal10 -layer_adjust {metal2=0.5 metal3=0.5} \
+    -region_adjust {{20 20 60 60 metal2 0.7} {20 20 60 60 metal3 0.7}} -iterations 10 \
+    -json route.json -guide route.guide]
+show $r {total_overflow max_overflow_h max_overflow_v total_overflow_unadjusted wirelength_um vias gcell_um nx ny routed_nets}
+puts "  keys: [lsort [dict keys $r]]"
+foreach l [dict get $r layers] {
+    puts "  [dict get $l name] [dict get $l direction] [dict get $l original_resource] [dict get $l derated_resource] [dict get $l demand] [dict get $l overflow]"
+}
+puts "  files: [lsort [glob *.json *.guide]]"
