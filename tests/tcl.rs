@@ -2,9 +2,8 @@
 //! `tests/tcl/` with `.ok` golden logs (OpenROAD's test style), OpenROAD's commands replaced by
 //! recording stand-ins (`tests/tcl/mocks.tcl`). `MPGD_BLESS=1` rewrites the `.ok` files.
 //!
-//! The library tested is the `libmpgd.so` cargo builds beside the test binary's profile folder
-//! (`target/debug/libmpgd.so` for `cargo test` and `cargo nextest`, which build the cdylib with
-//! the library), or `$MPGD_LIB` when set.
+//! The library tested is the `libmpgd.so` cargo builds with the tests (`target/<profile>/deps/`;
+//! `target/<profile>/` after a `cargo build`), or `$MPGD_LIB` when set.
 
 use crate::util::{self, Dir};
 use std::path::{Path, PathBuf};
@@ -15,19 +14,21 @@ fn libmpgd() -> PathBuf {
     if let Some(p) = std::env::var_os("MPGD_LIB") {
         return PathBuf::from(p);
     }
-    // target/<profile>/deps/integration-HASH -> target/<profile>/libmpgd.so
+    // The test binary is target/<profile>/deps/integration-HASH. `cargo build` puts the cdylib in
+    // target/<profile>/; building the tests leaves it in target/<profile>/deps/ (not uplifted).
     let exe = std::env::current_exe().expect("test binary path");
-    let lib = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>")
-        .join("libmpgd.so");
-    assert!(
-        lib.is_file(),
-        "{} not found: cargo builds it with the library (crate-type cdylib); set MPGD_LIB to test another",
-        lib.display()
-    );
-    lib
+    let deps = exe.parent().expect("target/<profile>/deps");
+    let candidates = [
+        deps.parent().map(|p| p.join("libmpgd.so")),
+        Some(deps.join("libmpgd.so")),
+    ];
+    let found = candidates.iter().flatten().find(|p| p.is_file()).cloned();
+    found.unwrap_or_else(|| {
+        panic!(
+            "libmpgd.so not found beside {} or in it: cargo builds it with the library (crate-type cdylib); set MPGD_LIB to test another",
+            deps.display()
+        )
+    })
 }
 
 fn repo() -> PathBuf {

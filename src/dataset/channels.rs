@@ -306,8 +306,10 @@ mod tests {
     #[test]
     fn labels_sum_their_directions() {
         let cfg = RouteConfig {
+            // OpenROAD's congestion tests' kind of setting: three layers, 90% derated.
             iterations: 1,
-            layer_adjust: vec![(route::LayerSel::All, 0.8)],
+            layer_range: Some(("metal2".into(), "metal4".into())),
+            layer_adjust: vec![(route::LayerSel::All, 0.9)],
             ..RouteConfig::default()
         };
         let c = compute(

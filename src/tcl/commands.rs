@@ -167,18 +167,18 @@ fn predict(session: &mut Session, words: &[String]) -> Result<String, TclError> 
     let p = model
         .predict(design, &crate::route::RouteConfig::default())
         .map_err(|e| err(2024, e.to_string()))?;
-    let hot = crate::steer::hotspots::select(
-        &p.map,
-        p.nx(),
-        p.ny(),
-        &crate::steer::Selection::default(),
-    )
-    .map_err(|e| err(2024, e.to_string()))?;
+    let hot =
+        crate::steer::hotspots::select(&p.map, p.nx(), p.ny(), &crate::steer::Selection::default())
+            // The default selection on a map of the grid's size cannot fail.
+            .unwrap_or_default();
     let mut files = Vec::new();
     if !words[1].is_empty() {
         let dir = Path::new(&words[1]);
         let outputs = [
-            ("prediction.npy", crate::npy::encode_f32(&p.map, p.ny(), p.nx())),
+            (
+                "prediction.npy",
+                crate::npy::encode_f32(&p.map, p.ny(), p.nx()),
+            ),
             (
                 "grid.json",
                 serde_json::Value::Object(crate::cli::features::grid_layout(design, &p.grid))
@@ -191,14 +191,18 @@ fn predict(session: &mut Session, words: &[String]) -> Result<String, TclError> 
                     .into_bytes(),
             ),
         ];
-        std::fs::create_dir_all(dir)
-            .map_err(|e| err(2025, format!("{}: cannot create the folder: {e}", dir.display())))?;
-        for (name, bytes) in outputs {
-            let file = dir.join(name);
-            crate::output::write_atomic(&file, &bytes)
-                .map_err(|e| err(2025, format!("{}: {e}", file.display())))?;
-            files.push(file.display().to_string());
-        }
+        let write = |files: &mut Vec<String>| -> Result<(), String> {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+            for (name, bytes) in &outputs {
+                let file = dir.join(name);
+                crate::output::write_atomic(&file, bytes)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                files.push(file.display().to_string());
+            }
+            Ok(())
+        };
+        write(&mut files).map_err(|e| err(2025, e))?;
     }
     let summary = format!(
         "{} hotspots {} features_s {} inference_s {} files {{{}}}",
