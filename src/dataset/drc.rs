@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! violation type: Metal Spacing
-//! 	srcs: net:n1 inst:_55_
-//! 	bbox = (1.2000, 3.4000) - (1.3000, 3.5000) on Layer metal2
+//!     srcs: net:n1 inst:_55_
+//!     bbox = (1.2000, 3.4000) - (1.3000, 3.5000) on Layer metal2
 //! ```
 //!
 //! Each violation adds 1 to every GCell its box touches (CircuitNet's `compute_density`), summed

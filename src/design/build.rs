@@ -205,7 +205,7 @@ fn resolve_layers<'a>(
 
 /// One LEF routing layer in DBU; without a DIRECTION, layers alternate from horizontal.
 fn routing_layer(l: &lef::Layer, index: usize, units: Units) -> RoutingLayer {
-    let direction = l.direction.unwrap_or(if index % 2 == 0 {
+    let direction = l.direction.unwrap_or(if index.is_multiple_of(2) {
         lef::Direction::Horizontal
     } else {
         lef::Direction::Vertical

@@ -3,9 +3,9 @@
 //!
 //! ```text
 //! violation type: Horizontal congestion
-//! 	srcs: net:_123_ net:clk
-//! 	comment: capacity:10 usage:12 congestion:2
-//! 	bbox = (10.2600, 20.4000) - (13.0200, 23.1600) on Layer -
+//!     srcs: net:_123_ net:clk
+//!     comment: capacity:10 usage:12 congestion:2
+//!     bbox = (10.2600, 20.4000) - (13.0200, 23.1600) on Layer -
 //! ```
 //!
 //! An empty file is a run without congestion. Any other line is an error, so a wrong file is not

@@ -89,7 +89,7 @@ pub fn parse(text: &str) -> Result<Gr, GrError> {
     if nx < 2
         || ny < 2
         || nl == 0
-        || nx.checked_mul(ny).map_or(true, |c| c > 100_000_000)
+        || nx.checked_mul(ny).is_none_or(|c| c > 100_000_000)
         || nl > 64
     {
         return Err(l.err("grid must be at least 2 x 2 with 1 to 64 layers"));

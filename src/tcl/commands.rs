@@ -389,7 +389,7 @@ fn tcl_flags(message: &str) -> String {
 /// build the routing configuration and write the outputs with the same code.
 fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
     let bad = |m: String| err(2040, format!("mpgd::route {m}"));
-    if words.len() % 2 != 0 {
+    if !words.len().is_multiple_of(2) {
         return Err(bad("expects KEY VALUE pairs".into()));
     }
     let mut a = crate::cli::route::Args {

@@ -128,7 +128,7 @@ fn skip_wiring<'a>(s: &'a str, after: &dyn Fn() -> String) -> PResult<'a, ()> {
                 None => break,
             },
             b';' if p == 0 || b[p - 1] != b'\\' => return Ok((&s[p..], ())),
-            b'+' if starts_token && b.get(p + 1).map_or(true, |&c| blank(c) || c == b';') => {
+            b'+' if starts_token && b.get(p + 1).is_none_or(|&c| blank(c) || c == b';') => {
                 return Ok((&s[p..], ()))
             }
             _ => {}
