@@ -21,24 +21,8 @@ pub struct Args {
     /// lowers overflow by 20% on no design set, docs/results/steering.md) and prior harms least.
     #[arg(long, default_value = "prior")]
     pub mode: String,
-    /// Routing layer range, e.g. `metal2-metal10`.
-    #[arg(long, value_name = "LO-HI")]
-    pub layers: Option<String>,
-    /// Layer range of non-leaf clock nets, as `mpgd route`.
-    #[arg(long = "clock-layers", value_name = "LO-HI")]
-    pub clock_layers: Option<String>,
-    /// Capacity reduction `NAME=FRACTION`, as `mpgd route`. Repeatable.
-    #[arg(long = "layer-adjust", value_name = "NAME=FRACTION")]
-    pub layer_adjust: Vec<String>,
-    /// Region adjustment "LLX LLY URX URY LAYER FRACTION" (µm), as `mpgd route`. Repeatable.
-    #[arg(
-        long = "region-adjust",
-        value_name = "\"LLX LLY URX URY LAYER FRACTION\""
-    )]
-    pub region_adjust: Vec<String>,
-    /// GCell size in µm.
-    #[arg(long = "gcell-um", value_name = "UM")]
-    pub gcell_um: Option<f64>,
+    #[command(flatten)]
+    pub resources: super::route::ResourceArgs,
     /// Rip-up and reroute rounds of every run.
     #[arg(long, default_value_t = 50)]
     pub iterations: usize,
@@ -67,25 +51,10 @@ pub struct Args {
 
 impl Args {
     /// The routing configuration of every run, from the variant flags.
-    pub fn config(&self, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
-        let r = super::route::Args {
-            design: None,
-            gr: None,
-            resources: super::route::ResourceArgs {
-                layers: self.layers.clone(),
-                clock_layers: self.clock_layers.clone(),
-                layer_adjust: self.layer_adjust.clone(),
-                region_adjust: self.region_adjust.clone(),
-                gcell_um: self.gcell_um,
-                gcell_from_def: false,
-            },
-            iterations: self.iterations,
-            steer: None,
-            guide: None,
-            json: None,
-            maps: None,
-        };
-        super::route::config(&r, dbu_per_micron)
+    pub fn config(&self, design: &Design) -> anyhow::Result<RouteConfig> {
+        let mut cfg = self.resources.config(design)?;
+        cfg.iterations = self.iterations;
+        Ok(cfg)
     }
 
     /// The steering settings: the defaults with any flag given applied.
@@ -213,7 +182,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let mode = mode(&a.mode)?;
     let settings = a.settings()?;
     let design = a.design.load()?;
-    let cfg = a.config(design.dbu_per_micron)?;
+    let cfg = a.config(&design)?;
     let runs = compare_and_write(
         &design,
         &a.design.def,

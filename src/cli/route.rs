@@ -146,21 +146,6 @@ pub fn parse_steer(text: &str, path: &str) -> anyhow::Result<Vec<Steer>> {
     Ok(out)
 }
 
-/// Turns the flags into a routing configuration (needs the design's DBU for `--gcell-um`).
-pub fn config(a: &Args, dbu_per_micron: i64) -> anyhow::Result<RouteConfig> {
-    let mut cfg = RouteConfig {
-        iterations: a.iterations,
-        ..Default::default()
-    };
-    resources(&a.resources, &mut cfg, dbu_per_micron)?;
-    if let Some(p) = &a.steer {
-        let text = std::fs::read_to_string(p)
-            .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
-        cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
-    }
-    Ok(cfg)
-}
-
 /// Sets the layer ranges, adjustments and `--gcell-um` GCell size of `cfg`.
 fn resources(a: &ResourceArgs, cfg: &mut RouteConfig, dbu_per_micron: i64) -> anyhow::Result<()> {
     if let Some(l) = &a.layers {
@@ -214,11 +199,12 @@ fn resources(a: &ResourceArgs, cfg: &mut RouteConfig, dbu_per_micron: i64) -> an
 /// The routing configuration of the flags for a loaded design (`--gcell-from-def` included).
 /// Shared with the Tcl command `mpgd::route`.
 pub fn config_for(a: &Args, design: &crate::design::Design) -> anyhow::Result<RouteConfig> {
-    let mut cfg = config(a, design.dbu_per_micron)?;
-    if a.resources.gcell_from_def {
-        let size = crate::route::setup::def_gcell_size(design)
-            .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;
-        cfg.gcell_size = Some(size);
+    let mut cfg = a.resources.config(design)?;
+    cfg.iterations = a.iterations;
+    if let Some(p) = &a.steer {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
+        cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
     }
     Ok(cfg)
 }

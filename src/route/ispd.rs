@@ -86,11 +86,7 @@ pub fn parse(text: &str) -> Result<Gr, GrError> {
         return Err(l.err("expected 'grid X Y L'"));
     }
     let (nx, ny, nl): (usize, usize, usize) = (num(&l, f[1])?, num(&l, f[2])?, num(&l, f[3])?);
-    if nx < 2
-        || ny < 2
-        || nl == 0
-        || nx.checked_mul(ny).is_none_or(|c| c > 100_000_000)
-        || nl > 64
+    if nx < 2 || ny < 2 || nl == 0 || nx.checked_mul(ny).is_none_or(|c| c > 100_000_000) || nl > 64
     {
         return Err(l.err("grid must be at least 2 x 2 with 1 to 64 layers"));
     }
