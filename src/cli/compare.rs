@@ -122,19 +122,18 @@ pub fn model_maps(
         .collect()
 }
 
-/// Everything `mpgd compare` and `mpgd demo` do after reading the design: the runs, then the
-/// files in `out`. Returns the runs.
+/// Everything `mpgd compare` and `mpgd demo` do after reading the design and predicting with the
+/// models ([`model_maps`]): the runs, then the files in `out`. Returns the runs.
 pub fn compare_and_write(
     design: &Design,
     def_path: &Path,
     cfg: &RouteConfig,
     mode: Mode,
     settings: &Settings,
-    models: &[PathBuf],
+    model_rows: &[(String, Vec<f32>)],
     out: &Path,
 ) -> anyhow::Result<Vec<Run>> {
-    let maps = model_maps(models, design, cfg)?;
-    let runs = compare(design, cfg, mode, settings, &maps).context("compare")?;
+    let runs = compare(design, cfg, mode, settings, model_rows).context("compare")?;
     write(&runs, design, def_path, out)?;
     Ok(runs)
 }
@@ -189,7 +188,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         &cfg,
         mode,
         &settings,
-        &a.models,
+        &model_maps(&a.models, &design, &cfg)?,
         &a.out,
     )?;
     print!("{}", table_md(&runs));

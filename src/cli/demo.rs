@@ -65,8 +65,8 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             .push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
     }
     let models = committed_models();
-    let models = match super::compare::model_maps(&models, &design, &cfg) {
-        Ok(_) => models,
+    let model_rows = match super::compare::model_maps(&models, &design, &cfg) {
+        Ok(rows) => rows,
         Err(e) => {
             println!("\n(model rows skipped: {e:#})");
             Vec::new()
@@ -79,7 +79,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         &cfg,
         Mode::Prior,
         &Default::default(),
-        &models,
+        &model_rows,
         &a.out,
     )?;
     if let Some(none) = runs.first() {
