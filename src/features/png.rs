@@ -195,7 +195,11 @@ impl Canvas {
 
 /// Tick values: multiples of a 1-2-5 step inside [lo, hi], about `n` of them.
 pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
+    // Also catches NaN: a range that is not strictly increasing gets one tick.
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater)
+        || !lo.is_finite()
+        || !hi.is_finite()
+    {
         return vec![lo];
     }
     let raw = (hi - lo) / n.max(1) as f64;

@@ -361,7 +361,7 @@ fn open_session(path: &Path, bytes: &[u8]) -> Result<ort::session::Session, Erro
         .and_then(|b| b.with_inter_threads(1))
         .and_then(|b| b.with_deterministic_compute(true))
         .and_then(|b| b.commit_from_memory(bytes))
-        .map_err(|e| unreadable(e))
+        .map_err(unreadable)
 }
 
 fn read_metadata(

@@ -335,13 +335,12 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
     for &c in ch {
         let mut next = vec![f64::INFINITY; w * w];
         let mut bk = vec![(u16::MAX, u8::MAX); w * w];
-        for s in 0..w * w {
-            if !cur[s].is_finite() {
+        for (s, &cost) in cur.iter().enumerate() {
+            if !cost.is_finite() {
                 continue;
             }
             let (slo, shi) = (s / w, s % w);
-            for l in 0..nl {
-                let fc = f[c][l];
+            for (l, &fc) in f[c].iter().enumerate().take(nl) {
                 if !fc.is_finite() {
                     continue;
                 }
@@ -351,7 +350,7 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
                     (slo.min(l), shi.max(l))
                 };
                 let ns = idx(nlo, nhi);
-                let val = cur[s] + fc;
+                let val = cost + fc;
                 if val < next[ns] {
                     next[ns] = val;
                     bk[ns] = (s as u16, l as u8);
@@ -362,11 +361,11 @@ fn node_dp(t: &Topo, v: usize, lp: Option<usize>, f: &[Vec<f64>], nl: usize) -> 
         cur = next;
     }
     let mut best = (f64::INFINITY, usize::MAX);
-    for s in 0..w * w {
-        if cur[s].is_finite() {
+    for (s, &cost) in cur.iter().enumerate() {
+        if cost.is_finite() {
             let (slo, shi) = (s / w, s % w);
             let stack = if slo == nl { 0 } else { shi - slo };
-            let val = cur[s] + stack as f64 + seg_penalty(t, v, stack);
+            let val = cost + stack as f64 + seg_penalty(t, v, stack);
             if val < best.0 {
                 best = (val, s);
             }

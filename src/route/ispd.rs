@@ -203,12 +203,12 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
     };
     let unit = |l: usize| (gr.min_width[l] + gr.min_spacing[l]).max(1);
     // Per-layer capacity in units, then in tracks.
-    let mut units = vec![vec![0i64; g.n_edges()]; gr.nl];
-    for l in 0..gr.nl {
-        for e in 0..g.n_edges() {
-            units[l][e] = if g.is_h(e) { gr.h_cap[l] } else { gr.v_cap[l] };
-        }
-    }
+    let units_of_layer = |l: usize| -> Vec<i64> {
+        (0..g.n_edges())
+            .map(|e| if g.is_h(e) { gr.h_cap[l] } else { gr.v_cap[l] })
+            .collect()
+    };
+    let mut units: Vec<Vec<i64>> = (0..gr.nl).map(units_of_layer).collect();
     for &(a, b, l, c) in &gr.adjust {
         let e = if a.1 == b.1 {
             g.h(a.0.min(b.0), a.1)

@@ -232,12 +232,15 @@ pub struct Maps {
     pub demand_v: Vec<f32>,
 }
 
+/// A straight wire: (layer, from GCell, to GCell), GCells as (x, y).
+pub type Wire = (usize, (usize, usize), (usize, usize));
+
 /// One net's global route: wires as (layer, from GCell, to GCell) and via stacks as
 /// (GCell, low layer, high layer).
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetRoute {
     pub name: String,
-    pub wires: Vec<(usize, (usize, usize), (usize, usize))>,
+    pub wires: Vec<Wire>,
     pub stacks: Vec<((usize, usize), usize, usize)>,
 }
 

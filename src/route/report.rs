@@ -182,9 +182,9 @@ pub fn guides(r: &RouteResult, layer_names: &[String]) -> String {
         }
         let _ = writeln!(s, "{}\n(", n.name);
         for &(c, lo, hi) in &n.stacks {
-            for l in lo..hi {
+            for name in &layer_names[lo..hi] {
                 let b = bx(c, c);
-                let _ = writeln!(s, "{} {} {} {} {}", b.0, b.1, b.2, b.3, layer_names[l]);
+                let _ = writeln!(s, "{} {} {} {} {}", b.0, b.1, b.2, b.3, name);
             }
         }
         for &(l, a, b) in &n.wires {

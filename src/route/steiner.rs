@@ -224,6 +224,10 @@ fn iterated_one_steiner(nodes: &mut Vec<(i32, i32)>) {
     }
 }
 
+/// A candidate move of the edge-substitution pass: (gain, first edge, second edge, their far
+/// ends u and w, the Steiner point joining them).
+type SteinerMove = (i64, usize, usize, usize, usize, (i32, i32));
+
 /// Borah-style improvement for large nets: at node v with tree neighbours u and w, replace the
 /// edges v-u and v-w by a Steiner point s = median(v, u, w) connected to all three.
 fn edge_substitution(nodes: &mut Vec<(i32, i32)>, edges: &mut Vec<(usize, usize)>) {
@@ -242,7 +246,7 @@ fn edge_substitution(nodes: &mut Vec<(i32, i32)>, edges: &mut Vec<(usize, usize)
             let inc: Vec<usize> = adj[v].iter().copied().filter(|&e| !dead[e]).collect();
             // (gain, e1, e2, u, w, steiner point): kept so the winner is applied without
             // recomputing its ends and point.
-            let mut best: Option<(i64, usize, usize, usize, usize, (i32, i32))> = None;
+            let mut best: Option<SteinerMove> = None;
             let other = |e: usize| {
                 if edges[e].0 == v {
                     edges[e].1
