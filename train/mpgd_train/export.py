@@ -139,7 +139,7 @@ def export_trained(model: nn.Module, normalizer, cfg, dataset: str | Path, path:
     if metrics is None:
         metrics = evaluate(model, data, torch.device("cpu"), task.name)
     meta = build_metadata(
-        task=task.name, model=cfg.resolved_model(), normalization=normalizer.to_dict(), loss=cfg.loss,
+        task=task.name, model=cfg.resolved_model() + ("+egr_residual" if getattr(cfg, "residual", "") else ""), normalization=normalizer.to_dict(), loss=cfg.loss,
         lam=cfg.lam, per_sample=cfg.per_sample, dataset_sha256=dataset_sha256 or file_sha256(dataset),
         metrics=metrics, config=cfg.to_dict(),
     )

@@ -30,7 +30,7 @@ from .data import Normalizer, Task, load_samples
 from .report import steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+__all__ = ["parse_input_set", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -81,6 +81,16 @@ def _table(rows: list[dict], first: str, cols: Sequence[str]) -> str:
     return head + "".join(f"| {r[first]} | " + " | ".join(_fmt(r[c]) if c in r else "–" for c in cols) + " |\n" for r in rows)
 
 
+def parse_input_set(spec: str) -> tuple[str, str, float, str]:
+    """An ablation entry: "a,b" (the base model on a, b), "fcn:a,b" (the FCN), "fcn+egr:a,b" (the FCN as
+    a correction to the egr map), "fcn+egr@1.5:a,b" (over the egr map blurred with sigma 1.5 GCells).
+    Returns (model, residual, sigma, inputs)."""
+    head, _, inputs = spec.rpartition(":")
+    model, _, res = head.partition("+")
+    residual, _, sigma = res.partition("@")
+    return model, residual, float(sigma or 0.0), inputs
+
+
 def run_ablation(base: TrainConfig, input_sets: dict[str, str], results_dir: str | Path, runs_dir: str | Path, command: str = "") -> list[dict]:
     """One model per input set; writes `ablation.json` and `ablation.md` into `results_dir`."""
     results_dir, runs_dir = Path(results_dir), Path(runs_dir)
@@ -89,10 +99,13 @@ def run_ablation(base: TrainConfig, input_sets: dict[str, str], results_dir: str
     for name, inputs in baseline_scores(base.dataset, base.label_scale).items():
         rows.append({"inputs": f"baseline: {name} map", **inputs})
     for name, spec in input_sets.items():
-        model, _, inputs = spec.rpartition(":")  # "fcn:a,b" trains the FCN on a, b; "a,b" the base model
+        model, residual, sigma, inputs = parse_input_set(spec)
         cfg = dataclasses.replace(base, inputs=inputs, model=model or base.model, out=str(runs_dir / name))
+        if residual:
+            cfg = dataclasses.replace(cfg, residual=residual, residual_sigma=sigma)
         res = train(cfg)
-        label = f"{name} ({cfg.resolved_model()}): {','.join(cfg.resolved_task().inputs)}"
+        arch = cfg.resolved_model() + (f" + egr residual, σ {cfg.residual_sigma:g}" if cfg.residual else "")
+        label = f"{name} ({arch}): {','.join(cfg.resolved_task().inputs)}"
         rows.append({"inputs": label, **res.metrics, "dataset_sha256": res.dataset_sha256})
         (results_dir / "ablation.json").write_text(json.dumps(rows, indent=2))
     cols = ["pearson", "r2", "top5_overlap", "peak_nrmse", "nrms", "ssim", "hotspot_precision", "hotspot_recall", "train_seconds"]
