@@ -99,6 +99,7 @@ def score(targets: Sequence[np.ndarray], preds: Sequence[np.ndarray], task: str 
         emd=M.circuitnet_average(emd),
         r2=M.r2(np.concatenate([t.ravel() for t in ts]), np.concatenate([p.ravel() for p in ps])) if ts else float("nan"),
         pearson=M.mean_pearson(ts, ps),
+        pearson_pooled=M.pearson(np.concatenate([t.ravel() for t in ts]), np.concatenate([p.ravel() for p in ps])) if ts else float("nan"),
         top5_overlap=M.mean_top_overlap(ts, ps),
         hotspot_precision=precision,
         hotspot_recall=recall,
