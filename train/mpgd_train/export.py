@@ -155,8 +155,9 @@ def _residual_note(cfg, summary: dict) -> str:
         return ""
     gains = summary.get("egr_gains")
     g = f"; gains (h, v) {gains[0]:.4g}, {gains[1]:.4g} on the normalised scales" if gains else ""
-    return (f": prediction = clamp(g_h egr_h + g_v egr_v + network, 0, 1), the egr channels blurred with σ "
-            f"{cfg.residual_sigma:g} GCells{g} (`mpgd_train/models/residual.py`)")
+    blur = f"blurred with σ {cfg.residual_sigma:g} GCells" if cfg.residual_sigma > 0 else "not blurred"
+    return (f": prediction = clamp(g_h egr_h + g_v egr_v + network, 0, 1), the egr channels {blur}{g} "
+            f"(`mpgd_train/models/residual.py`)")
 
 
 def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path: str | Path, baselines: dict | None = None) -> None:
