@@ -14,7 +14,7 @@ use std::time::Instant;
 /// Arguments of `mpgd predict`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The trained model (ONNX with mpgd metadata, e.g. models/congestion_gpdl_mpgd.onnx).
+    /// The trained model (ONNX with mpgd metadata, e.g. models/congestion_fcn_egr_mpgd.onnx).
     #[arg(long, value_name = "M.onnx")]
     pub model: PathBuf,
     #[command(flatten)]

@@ -84,6 +84,10 @@ def cmd_study(args: argparse.Namespace) -> int:
     base = config_from_args(args)
     if args.what == "baselines":
         _print(baseline_scores(base.dataset, base.label_scale))
+    elif args.what == "egr-samples":
+        from .study import baseline_per_sample
+
+        _print(baseline_per_sample(base.dataset))
     elif args.what == "ablation":
         sets = dict(item.split("=", 1) for item in args.input_sets.split(";") if item)
         _print(run_ablation(base, sets, args.results_dir, args.runs_dir, _command(args)))
@@ -127,9 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--export-dir", default=None, help="export the MSE and MPGD models (ONNX + model card) here")
     r.set_defaults(func=cmd_report)
 
-    s = sub.add_parser("study", help="baselines, an input ablation, or MSE vs MPGD over seeds")
+    s = sub.add_parser("study", help="baselines (egr-samples: the egr map's per-sample Pearson), an input ablation, or MSE vs MPGD over seeds")
     add_config_flags(s)
-    s.add_argument("what", choices=["baselines", "ablation", "seeds"])
+    s.add_argument("what", choices=["baselines", "egr-samples", "ablation", "seeds"])
     s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=model:ch1,... (empty inputs: the task's)")
     s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
     s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")

@@ -28,6 +28,8 @@ class TrainConfig:
     feature_stat: str = "max"  # statistic for the fixed feature scales: max | pNN.N
     label_scale: float = 0.0  # fixed label scale (labels / scale, clipped to [0, 1]); 0: the training maximum
     crop: int = 64  # training crop side in GCells (multiple of 4)
+    residual: str = ""  # "egr": the model predicts a correction to the scaled egr map (models/residual.py)
+    residual_sigma: float = 0.0  # Gaussian blur (GCells) of the egr map under the residual; 0: none
     hflip: bool = True
     # loss
     loss: str = "mpgd"  # mse | shrinkage | mpgd
@@ -77,6 +79,8 @@ FIELD_HELP = {
     "feature_stat": "statistic of the fixed feature scales: max or a percentile such as p99.9",
     "label_scale": "fixed label scale; 0 = the training maximum",
     "crop": "training crop side in GCells (multiple of 4)",
+    "residual": "'egr': predict a correction to the egr map scaled by gains fitted on the training split; '': none",
+    "residual_sigma": "with --residual egr: Gaussian blur of the egr map in GCells (0 = none)",
     "hflip": "random horizontal flips (p = 0.5)",
     "loss": "mse, shrinkage or mpgd",
     "lam": "MPGD threshold lambda on |error|",

@@ -139,12 +139,25 @@ def export_trained(model: nn.Module, normalizer, cfg, dataset: str | Path, path:
     if metrics is None:
         metrics = evaluate(model, data, torch.device("cpu"), task.name)
     meta = build_metadata(
-        task=task.name, model=cfg.resolved_model(), normalization=normalizer.to_dict(), loss=cfg.loss,
+        task=task.name, model=cfg.resolved_model() + ("+egr_residual" if getattr(cfg, "residual", "") else ""), normalization=normalizer.to_dict(), loss=cfg.loss,
         lam=cfg.lam, per_sample=cfg.per_sample, dataset_sha256=dataset_sha256 or file_sha256(dataset),
         metrics=metrics, config=cfg.to_dict(),
     )
     parity = export_onnx(model, path, meta, [x for x, _ in data[:max_check]])
-    return {"path": str(path), "parity_max_abs_diff": parity, "metrics": metrics, "metadata": meta}
+    out = {"path": str(path), "parity_max_abs_diff": parity, "metrics": metrics, "metadata": meta}
+    if hasattr(model, "gain"):
+        out["egr_gains"] = [float(g) for g in model.gain.detach().cpu()]
+    return out
+
+
+def _residual_note(cfg, summary: dict) -> str:
+    if not getattr(cfg, "residual", ""):
+        return ""
+    gains = summary.get("egr_gains")
+    g = f"; gains (h, v) {gains[0]:.4g}, {gains[1]:.4g} on the normalised scales" if gains else ""
+    blur = f"blurred with σ {cfg.residual_sigma:g} GCells" if cfg.residual_sigma > 0 else "not blurred"
+    return (f": prediction = clamp(g_h egr_h + g_v egr_v + network, 0, 1), the egr channels {blur}{g} "
+            f"(`mpgd_train/models/residual.py`)")
 
 
 def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path: str | Path, baselines: dict | None = None) -> None:
@@ -168,12 +181,17 @@ def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path
             f"top-5% overlap {m.get('top5_overlap', float('nan')):.4f} vs {e.get('top5_overlap', float('nan')):.4f}: "
             f"the model {'beats' if wins else 'does NOT beat'} the egr baseline on both.\n"
         )
+        goal = m.get("pearson", 0) >= 0.85 and m.get("top5_overlap", 0) >= 0.65 and wins
+        verdict += (
+            f"Issue 11's goal (Pearson >= 0.85 and top-5% overlap >= 0.65, both above the egr map) is "
+            f"{'met' if goal else 'NOT met'}.\n"
+        )
     text = f"""# {Path(summary['path']).name}
 
 | | |
 |---|---|
 | task | {meta['mpgd.task']} (label `{meta['mpgd.label']}`) |
-| model | {meta['mpgd.model']} |
+| model | {meta['mpgd.model']}{_residual_note(cfg, summary)} |
 | inputs (in order) | {', '.join(json.loads(meta['mpgd.input_channels']))} |
 | loss | {cfg.loss} (lambda {cfg.lam}, per-sample {cfg.per_sample}, weight {cfg.loss_weight}) |
 | data | `{dataset}` (sha256 {meta['mpgd.dataset_sha256']}) |

@@ -25,7 +25,8 @@ Two families, kept apart and named as such:
   - `r2`: 1 - SS_res / SS_tot over all pixels given (pool the test set to get the test-set R^2).
   - `pearson`: Pearson correlation of one sample's maps (0 when either is constant); averaged per image
     as CircuitFormer reports it, over the samples whose target is not constant (`mean_pearson`: a clean
-    sample has no correlation to find).
+    sample has no correlation to find). `score` also reports `pearson_pooled`, one Pearson over all test
+    GCells together (it rewards getting each sample's level right, which the per-sample mean ignores).
   - `top_overlap` (top 5 %, k = ceil(0.05 N) per sample): the true top GCells T as in `hotspot_counts`
     (at least the k-th largest target and positive), the predicted top P the k largest predictions
     (ties by index); the sample's overlap is |P & T| / |T|, the share of the true top-5% GCells among the

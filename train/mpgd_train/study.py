@@ -30,7 +30,7 @@ from .data import Normalizer, Task, load_samples
 from .report import steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+__all__ = ["parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -38,7 +38,7 @@ SEED_KEYS = (
     "loss", "seed", "nrms", "ssim", "peak_nrmse", "r2", "pearson", "top5_overlap",
     "hotspot_precision", "hotspot_recall", "steps_to_mse_final_nrms",
 )
-METRICS = ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "top5_overlap", "hotspot_precision", "hotspot_recall")
+METRICS = ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "pearson_pooled", "top5_overlap", "hotspot_precision", "hotspot_recall")
 LOWER_IS_BETTER = {"nrms", "peak_nrmse", "emd"}
 
 
@@ -68,6 +68,36 @@ def baseline_scores(dataset: str, label_scale: float = 0.0) -> dict[str, dict]:
     return out
 
 
+def baseline_per_sample(dataset: str, name: str = "egr", min_congested: int = 20) -> dict:
+    """Where a baseline's mean per-sample Pearson comes from, on the test split: per design the number
+    of samples with a non-constant label and their mean Pearson; the samples sorted by Pearson (id,
+    congested GCells, GCells, the baseline's nonzero GCells); and the mean over the samples with at
+    least `min_congested` congested GCells. An explanation of the metric, not a new one."""
+    from . import metrics as M
+
+    train = load_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train")
+    label_scale = max(float(s.y.max()) for s in train) or 1.0  # the models' label scale (labels clip at 1)
+    maps, targets = _baseline_maps(dataset, name, "test", label_scale)
+    ids = [s.id for s in load_samples(dataset, Task("baseline", "", BASELINES[name], "congestion"), "test")]
+    rows = []
+    for i, t, b in zip(ids, targets, maps):
+        if np.ptp(t) > 0:
+            rows.append({"id": i, "design": i.split("|")[0], "pearson": M.pearson(t, b), "congested": int((t > 0).sum()),
+                         "gcells": int(t.size), "baseline_nonzero": int((b > 0).sum())})
+    rows.sort(key=lambda r: r["pearson"])
+    designs: dict[str, list[float]] = {}
+    for r in rows:
+        designs.setdefault(r["design"], []).append(r["pearson"])
+    big = [r["pearson"] for r in rows if r["congested"] >= min_congested]
+    return {
+        "mean_pearson": float(np.mean([r["pearson"] for r in rows])) if rows else float("nan"),
+        "per_design": {d: {"samples": len(v), "mean_pearson": float(np.mean(v))} for d, v in sorted(designs.items())},
+        f"mean_pearson_min{min_congested}_congested": float(np.mean(big)) if big else float("nan"),
+        f"samples_min{min_congested}_congested": len(big),
+        "samples": rows,
+    }
+
+
 def _fmt(v) -> str:
     if v is None:
         return "never"
@@ -81,6 +111,16 @@ def _table(rows: list[dict], first: str, cols: Sequence[str]) -> str:
     return head + "".join(f"| {r[first]} | " + " | ".join(_fmt(r[c]) if c in r else "–" for c in cols) + " |\n" for r in rows)
 
 
+def parse_input_set(spec: str) -> tuple[str, str, float, str]:
+    """An ablation entry: "a,b" (the base model on a, b), "fcn:a,b" (the FCN), "fcn+egr:a,b" (the FCN as
+    a correction to the egr map), "fcn+egr@1.5:a,b" (over the egr map blurred with sigma 1.5 GCells).
+    Returns (model, residual, sigma, inputs)."""
+    head, _, inputs = spec.rpartition(":")
+    model, _, res = head.partition("+")
+    residual, _, sigma = res.partition("@")
+    return model, residual, float(sigma or 0.0), inputs
+
+
 def run_ablation(base: TrainConfig, input_sets: dict[str, str], results_dir: str | Path, runs_dir: str | Path, command: str = "") -> list[dict]:
     """One model per input set; writes `ablation.json` and `ablation.md` into `results_dir`."""
     results_dir, runs_dir = Path(results_dir), Path(runs_dir)
@@ -89,13 +129,16 @@ def run_ablation(base: TrainConfig, input_sets: dict[str, str], results_dir: str
     for name, inputs in baseline_scores(base.dataset, base.label_scale).items():
         rows.append({"inputs": f"baseline: {name} map", **inputs})
     for name, spec in input_sets.items():
-        model, _, inputs = spec.rpartition(":")  # "fcn:a,b" trains the FCN on a, b; "a,b" the base model
+        model, residual, sigma, inputs = parse_input_set(spec)
         cfg = dataclasses.replace(base, inputs=inputs, model=model or base.model, out=str(runs_dir / name))
+        if residual:
+            cfg = dataclasses.replace(cfg, residual=residual, residual_sigma=sigma)
         res = train(cfg)
-        label = f"{name} ({cfg.resolved_model()}): {','.join(cfg.resolved_task().inputs)}"
+        arch = cfg.resolved_model() + (f" + egr residual, σ {cfg.residual_sigma:g}" if cfg.residual else "")
+        label = f"{name} ({arch}): {','.join(cfg.resolved_task().inputs)}"
         rows.append({"inputs": label, **res.metrics, "dataset_sha256": res.dataset_sha256})
         (results_dir / "ablation.json").write_text(json.dumps(rows, indent=2))
-    cols = ["pearson", "r2", "top5_overlap", "peak_nrmse", "nrms", "ssim", "hotspot_precision", "hotspot_recall", "train_seconds"]
+    cols = ["pearson", "pearson_pooled", "r2", "top5_overlap", "peak_nrmse", "nrms", "ssim", "hotspot_precision", "hotspot_recall", "train_seconds"]
     text = f"""# Input ablation (test split)
 
 Model {base.resolved_model()}, loss {base.loss}{f' (λ {base.lam})' if base.loss == 'mpgd' else ''}, seed {base.seed},
@@ -158,7 +201,7 @@ def run_seeds(
             row["selected_fraction"] = _selected_fraction(r)
             row["train_seconds"] = r.metrics.get("train_seconds")
             row["dataset_sha256"] = r.dataset_sha256
-            runs.append({k: row[k] for k in (*SEED_KEYS, "selected_fraction", "train_seconds", "dataset_sha256")})
+            runs.append({k: row[k] for k in (*SEED_KEYS, "pearson_pooled", "selected_fraction", "train_seconds", "dataset_sha256")})
         (results_dir / "seeds.json").write_text(json.dumps(runs, indent=2))
     sweep = []
     for lam in sweep_lambdas:
@@ -175,8 +218,8 @@ def _seeds_markdown(runs: list[dict], sweep: list[dict], base: TrainConfig, comm
     seeds = sorted({r["seed"] for r in runs if ("mse", r["seed"]) in by and ("mpgd", r["seed"]) in by})
     lines = ["| metric | MSE mean ± sd | MPGD mean ± sd | MPGD − MSE | paired t | p | better |", "|---|---|---|---|---|---|---|"]
     for m in (*METRICS, "steps_to_mse_final_nrms"):
-        a = [by[("mpgd", s)][m] for s in seeds]
-        b = [by[("mse", s)][m] for s in seeds]
+        a = [by[("mpgd", s)].get(m) for s in seeds]
+        b = [by[("mse", s)].get(m) for s in seeds]
         if any(v is None for v in a + b):
             lines.append(f"| {m} | {', '.join(_fmt(v) for v in b)} | {', '.join(_fmt(v) for v in a)} | | | | |")
             continue
@@ -193,7 +236,7 @@ def _seeds_markdown(runs: list[dict], sweep: list[dict], base: TrainConfig, comm
     sel = [by[("mpgd", s)]["selected_fraction"] for s in seeds]
     text = f"""# MSE vs MPGD over seeds (test split)
 
-Model {base.resolved_model()} on inputs `{base.inputs or 'the task default'}`, {base.steps} steps of {base.batch_size} crops of
+Model {base.resolved_model()}{f" as a correction to the egr map (σ {base.residual_sigma:g})" if base.residual else ""} on inputs `{base.inputs or 'the task default'}`, {base.steps} steps of {base.batch_size} crops of
 {base.crop}x{base.crop} GCells, lr {base.lr}, seeds {seeds}; MPGD λ {base.lam} ({'per sample' if base.per_sample else 'whole batch'}).
 Dataset `{base.dataset}` (sha256 `{runs[0]['dataset_sha256'] if runs else ''}`). Paired t-test over seeds
 (same seed = same initial weights and crops for both losses). MPGD's |S|/N (mean of the last 100 steps):

@@ -27,9 +27,9 @@ from . import metrics as M
 from .config import TrainConfig, save_config
 from .data import CropBatcher, Normalizer, Sample, file_sha256, get_task, load_samples
 from .losses import build_loss
-from .models import build_model
+from .models import EgrResidual, build_model, build_residual
 
-__all__ = ["seed_everything", "pick_device", "cosine_lr", "train", "evaluate", "score", "predict", "load_checkpoint", "TrainResult"]
+__all__ = ["seed_everything", "pick_device", "cosine_lr", "train", "evaluate", "score", "predict", "load_checkpoint", "build_for", "TrainResult"]
 
 
 def seed_everything(seed: int) -> None:
@@ -99,6 +99,7 @@ def score(targets: Sequence[np.ndarray], preds: Sequence[np.ndarray], task: str 
         emd=M.circuitnet_average(emd),
         r2=M.r2(np.concatenate([t.ravel() for t in ts]), np.concatenate([p.ravel() for p in ps])) if ts else float("nan"),
         pearson=M.mean_pearson(ts, ps),
+        pearson_pooled=M.pearson(np.concatenate([t.ravel() for t in ts]), np.concatenate([p.ravel() for p in ps])) if ts else float("nan"),
         top5_overlap=M.mean_top_overlap(ts, ps),
         hotspot_precision=precision,
         hotspot_recall=recall,
@@ -148,7 +149,10 @@ def train(cfg: TrainConfig) -> TrainResult:
     eval_subset = _spread(test_data, cfg.eval_max_samples)
     batcher = CropBatcher(train_data, cfg.crop, cfg.batch_size, cfg.hflip, cfg.seed)
 
-    model = build_model(cfg.resolved_model(), in_channels=len(task.inputs)).to(device)
+    model = build_for(cfg)
+    if isinstance(model, EgrResidual):
+        model.fit_gains(train_data)
+    model = model.to(device)
     loss_fn = build_loss(cfg.loss, loss_weight=cfg.loss_weight, lam=cfg.lam, per_sample=cfg.per_sample, shrink_a=cfg.shrink_a, shrink_c=cfg.shrink_c)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
 
@@ -212,9 +216,22 @@ def train(cfg: TrainConfig) -> TrainResult:
 
     final = evaluate(model, test_data, device, task.name) if test_data else {}
     final["train_seconds"] = round(time.time() - start, 1)
+    if isinstance(model, EgrResidual):
+        final["egr_gains"] = [round(float(g), 6) for g in model.gain.detach().cpu()]
     with open(run_dir / "metrics.json", "w") as f:
         json.dump({"dataset_sha256": dataset_hash, "test": final}, f, indent=2)
     return TrainResult(run_dir, model, norm, cfg, final, dataset_hash, steps_log, evals)
+
+
+def build_for(cfg: TrainConfig) -> nn.Module:
+    """The configuration's network: `cfg.model` on `cfg.inputs`, inside an `EgrResidual` when
+    `cfg.residual` is "egr" (gains 1 until `fit_gains` or a checkpoint sets them)."""
+    task = cfg.resolved_task()
+    if cfg.residual == "egr":
+        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma)
+    if cfg.residual:
+        raise ValueError(f"unknown residual {cfg.residual!r}; use 'egr' or ''")
+    return build_model(cfg.resolved_model(), in_channels=len(task.inputs))
 
 
 def _spread(items: list, n: int) -> list:
@@ -229,8 +246,7 @@ def load_checkpoint(path: str | Path, device: torch.device | None = None) -> tup
     device = device or torch.device("cpu")
     ck = torch.load(path, map_location=device, weights_only=False)
     cfg = TrainConfig(**ck["config"])
-    task = get_task(ck["task"], cfg.inputs)
-    model = build_model(cfg.resolved_model(), in_channels=len(task.inputs)).to(device)
+    model = build_for(cfg).to(device)
     model.load_state_dict(ck["model"])
     model.eval()
     return model, Normalizer.from_dict(ck["normalizer"]), cfg, ck

@@ -7,9 +7,10 @@ import torch.nn as nn
 from ._blocks import HotspotNet, count_parameters, init_weights
 from .fcn import FCN
 from .gpdl import GPDL
+from .residual import EGR_CHANNELS, EgrResidual
 from .routenet import RouteNet
 
-__all__ = ["FCN", "GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
+__all__ = ["EGR_CHANNELS", "EgrResidual", "build_residual", "FCN", "GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
 
 MODELS: dict[str, type[nn.Module]] = {"gpdl": GPDL, "routenet": RouteNet, "fcn": FCN}
 
@@ -20,3 +21,11 @@ def build_model(name: str, in_channels: int, out_channels: int = 1) -> nn.Module
     except KeyError:
         raise ValueError(f"unknown model {name!r}; choose one of {sorted(MODELS)}") from None
     return cls(in_channels=in_channels, out_channels=out_channels)
+
+
+def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: float = 0.0) -> EgrResidual:
+    """`name` (an unbounded, zero-started copy) inside an `EgrResidual` over the egr channels of `inputs`."""
+    missing = [c for c in EGR_CHANNELS if c not in inputs]
+    if missing:
+        raise ValueError(f"the egr residual needs input channel(s) {missing}")
+    return EgrResidual(build_model(name, len(inputs)), [list(inputs).index(c) for c in EGR_CHANNELS], sigma)

@@ -1,0 +1,96 @@
+"""The egr residual wrapper: starts as the scaled egr map, fits its gains, exports to ONNX, trains and reloads."""
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import torch
+
+from mpgd_train.config import load_config
+from mpgd_train.data import get_task, load_samples
+from mpgd_train.export import export_onnx, export_trained
+from mpgd_train.models import build_residual
+from mpgd_train.models.residual import gaussian_taps
+from mpgd_train.study import parse_input_set
+from mpgd_train.train import load_checkpoint, train
+
+INPUTS = ("rudy", "capacity_h", "egr_overflow_h", "egr_overflow_v")
+
+
+@pytest.mark.parametrize("name", ["fcn", "gpdl"])
+@pytest.mark.parametrize("sigma", [0.0, 1.0])
+def test_step_zero_is_the_scaled_egr_map(name, sigma):
+    torch.manual_seed(0)
+    m = build_residual(name, INPUTS, sigma)
+    with torch.no_grad():
+        m.gain.copy_(torch.tensor([0.3, 0.5]))
+    x = torch.rand(2, len(INPUTS), 21, 26)
+    egr = x[:, 2:4].numpy()
+    if sigma:
+        from scipy.ndimage import convolve1d
+
+        t = gaussian_taps(sigma)
+        egr = convolve1d(convolve1d(egr, t, axis=2, mode="nearest"), t, axis=3, mode="nearest")
+    expected = np.clip(0.3 * egr[:, 0] + 0.5 * egr[:, 1], 0, 1)[:, None]
+    with torch.no_grad():
+        got = m.eval()(x).numpy()
+    assert got.shape == (2, 1, 21, 26)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_fit_gains_recovers_a_linear_label():
+    m = build_residual("fcn", INPUTS)
+    rng = np.random.default_rng(0)
+    data = []
+    for _ in range(3):
+        x = rng.random((len(INPUTS), 12, 14), dtype=np.float32)
+        data.append((x, (0.2 * x[2] + 0.7 * x[3])[None]))
+    assert m.fit_gains(data) == pytest.approx((0.2, 0.7), abs=1e-5)
+
+
+def test_residual_needs_the_egr_channels():
+    with pytest.raises(ValueError, match="egr_overflow_v"):
+        build_residual("fcn", ("rudy", "egr_overflow_h"))
+
+
+def test_parse_input_set():
+    assert parse_input_set("a,b") == ("", "", 0.0, "a,b")
+    assert parse_input_set("fcn:a,b") == ("fcn", "", 0.0, "a,b")
+    assert parse_input_set("fcn+egr@1.5:a,b") == ("fcn", "egr", 1.5, "a,b")
+
+
+def test_onnx_round_trip_of_a_trained_residual(tiny_dataset, tmp_path):
+    cfg = load_config(
+        None, dataset=str(tiny_dataset), out=str(tmp_path / "run"), steps=2, batch_size=2, crop=16, eval_every=0,
+        checkpoint_every=0, progress=False, threads=2, model="fcn", residual="egr", residual_sigma=1.0,
+        inputs=",".join(INPUTS),
+    )
+    res = train(cfg)
+    assert len(res.metrics["egr_gains"]) == 2
+    model, norm, cfg2, _ = load_checkpoint(tmp_path / "run" / "final.pt")
+    assert torch.equal(model.gain, res.model.gain.cpu())
+    summary = export_trained(model, norm, cfg2, tiny_dataset, tmp_path / "m.onnx")
+    assert summary["parity_max_abs_diff"] <= 1e-5
+    assert summary["metadata"]["mpgd.model"] == "fcn+egr_residual"
+    # onnxruntime on a grid size never seen, against PyTorch
+    sample = load_samples(tiny_dataset, get_task("congestion", INPUTS), "test")[0]
+    x, _ = norm.apply(sample.x)
+    x = np.ascontiguousarray(x[:, :17, :19])[None]
+    got = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(["prediction"], {"features": x})[0]
+    with torch.no_grad():
+        ref = model(torch.from_numpy(x)).numpy()
+    assert got.shape == (1, 1, 17, 19)
+    assert np.max(np.abs(got - ref)) <= 1e-5
+    assert 0.0 <= got.min() and got.max() <= 1.0
+
+
+def test_export_of_an_untrained_residual_is_the_egr_map(tmp_path):
+    from test_export import _meta
+
+    m = build_residual("gpdl", INPUTS)
+    with torch.no_grad():
+        m.gain.copy_(torch.tensor([0.25, 0.4]))
+    rng = np.random.default_rng(1)
+    x = rng.random((1, len(INPUTS), 30, 22), dtype=np.float32)
+    export_onnx(m, tmp_path / "r.onnx", _meta("congestion", "gpdl+egr_residual", list(INPUTS)), [x])
+    got = ort.InferenceSession(str(tmp_path / "r.onnx"), providers=["CPUExecutionProvider"]).run(["prediction"], {"features": x})[0]
+    np.testing.assert_allclose(got[0, 0], np.clip(0.25 * x[0, 2] + 0.4 * x[0, 3], 0, 1), atol=1e-6)
