@@ -355,8 +355,9 @@ const NOT_EXACT: &[(&str, &str)] = &[
     ),
     (
         "infinite_cap",
-        "`global_route -infinite_cap` gives every edge grt's infinite capacity; mpgd has no such \
-         mode",
+        "`global_route -infinite_cap` (grt: a testing mode) gives every layer, metal1 outside \
+         the range too, 3276 per edge of its direction (3898440 = 3276 x 35 x 34); mpgd has no \
+         such mode, see docs/router.md",
     ),
     (
         "modeling_instance_obs",
