@@ -434,3 +434,41 @@ fn parse_guides(
     }
     out
 }
+
+/// `PreRouted::Keep` on a design read without its net wiring is an error naming the cause, not
+/// a route that silently ignores the wiring; with the wiring read, the wired nets' shapes are
+/// there and only on layers of the design.
+#[test]
+fn keeping_pre_routed_nets_needs_the_wiring_read() {
+    use mpgd::design::{BuildOptions, Design, DesignInput};
+    use mpgd::route::{PreRouted, RouteConfig, RouteError};
+    let clock_route = designs_dir().join("openroad-grt/clock_route");
+    let lefs = vec![
+        clock_route.join("00_sky130hs.tlef"),
+        clock_route.join("01_sky130_fd_sc_hs_merged.lef"),
+    ];
+    let def = bundled("openroad-grt/pre_routed1/pre_routed1.def");
+    let cfg = RouteConfig {
+        pre_routed: PreRouted::Keep,
+        ..RouteConfig::default()
+    };
+    let plain = Design::load(&DesignInput::new(lefs.clone(), def.clone())).unwrap();
+    assert!(plain.net_wiring.iter().all(|l| l.is_empty()));
+    match mpgd::route::run(&plain, &cfg) {
+        Err(RouteError::NetWiringNotRead { nets }) => assert_eq!(nets, 6),
+        other => panic!(
+            "expected NetWiringNotRead, got {:?}",
+            other.map(|r| r.routed_nets)
+        ),
+    }
+    let mut input = DesignInput::new(lefs, def);
+    input.options = BuildOptions {
+        net_wiring: true,
+        ..BuildOptions::default()
+    };
+    let wired = Design::load(&input).unwrap();
+    assert_eq!(wired.net_wiring.len(), wired.layers.len());
+    assert!(wired.net_wiring.iter().map(Vec::len).sum::<usize>() > 0);
+    let r = mpgd::route::run(&wired, &cfg).unwrap();
+    assert_eq!(r.routed_nets, 9);
+}
