@@ -14,6 +14,7 @@ fn build(
         lefs.iter().map(|(p, l)| (p.as_path(), l)).collect();
     let options = BuildOptions {
         missing_masters: MissingMasters::Warn,
+        ..BuildOptions::default()
     };
     from_parsed(&refs, d, path, options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

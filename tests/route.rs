@@ -158,6 +158,7 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
         ),
         (&["--clock-layers", "metal9-metal4"], "metal9-metal4"),
         (&["--clock-layers", "metal4-metal99"], "metal99"),
+        (&["--pre-routed", "maybe"], "--pre-routed"),
     ];
     for (flags, must) in cases {
         let mut a: Vec<&str> = flags.to_vec();
@@ -297,4 +298,177 @@ fn default_gcells_equal_the_gcellgrid_openroad_wrote() {
         checked += 1;
     }
     assert_eq!(checked, 2, "sky130hd gcd_cts and tempsense");
+}
+
+/// OpenROAD's `pre_routed1` (src/grt/test): gcd on sky130hs with 6 of its 15 nets already routed
+/// in the DEF. grt does not route a net with a `dbWire` again (`initNetlist`) and its wires block
+/// capacity (`findNetsObstructions`): its log routes 9 nets, met1 demand 12, met2 17, nothing
+/// above, 338 um. `--pre-routed keep` (the default) must give those numbers, and guides only for
+/// nets of OpenROAD's `.guideok`, most of them box for box.
+#[test]
+fn pre_routed_nets_are_kept_as_openroad_grt_keeps_them() {
+    let clock_route = designs_dir().join("openroad-grt/clock_route");
+    let lefs = [
+        clock_route.join("00_sky130hs.tlef"),
+        clock_route.join("01_sky130_fd_sc_hs_merged.lef"),
+    ];
+    let def = bundled("openroad-grt/pre_routed1/pre_routed1.def");
+    let ok = std::fs::read_to_string(bundled("openroad-grt/pre_routed1/pre_routed1.ok")).unwrap();
+    let guideok =
+        std::fs::read_to_string(bundled("openroad-grt/pre_routed1/pre_routed1.guideok")).unwrap();
+    let dir = Dir::new();
+    let run = |mode: &str| {
+        let (json, guide) = (
+            dir.path(&format!("{mode}.json")),
+            dir.path(&format!("{mode}.guide")),
+        );
+        let mut a = vec!["route".to_string()];
+        a.extend(design_args(&lefs, &def));
+        for s in [
+            "--layers",
+            "met1-met5",
+            "--clock-layers",
+            "met3-met5",
+            "--layer-adjust",
+            "met1=0.8",
+            "--layer-adjust",
+            "met2=0.7",
+            "--layer-adjust",
+            "*=0.5",
+            "--pre-routed",
+            mode,
+            "--json",
+            json.to_str().unwrap(),
+            "--guide",
+            guide.to_str().unwrap(),
+        ] {
+            a.push(s.to_string());
+        }
+        let out = mpgd(a);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        (j, parse_guides(&std::fs::read_to_string(&guide).unwrap()))
+    };
+    let (keep, keep_guides) = run("keep");
+
+    // The log's numbers.
+    let ok_value = |prefix: &str| -> i64 {
+        let line = ok.lines().find(|l| l.starts_with(prefix)).unwrap();
+        line.split_whitespace()
+            .find_map(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("no number in {line}"))
+    };
+    assert_eq!(
+        keep["routed_nets"],
+        ok_value("[INFO GRT-0014] Routed nets:")
+    );
+    assert_eq!(
+        keep["wirelength_um"],
+        ok_value("[INFO GRT-0018] Total wirelength:")
+    );
+    assert_eq!(keep["total_overflow"], 0);
+    let congestion = ok.split("GRT-0096").nth(1).unwrap();
+    for l in keep["layers"].as_array().unwrap() {
+        let name = l["name"].as_str().unwrap();
+        let row = congestion
+            .lines()
+            .find(|r| r.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} not in the log"));
+        let demand: i64 = row.split_whitespace().nth(2).unwrap().parse().unwrap();
+        assert_eq!(l["demand"], demand, "{name}");
+    }
+
+    // Guides: no pre-routed net routed again; most nets box for box as OpenROAD's.
+    let ok_guides = parse_guides(&guideok);
+    assert!(
+        keep_guides.keys().all(|n| ok_guides.contains_key(n)),
+        "{:?}",
+        keep_guides.keys()
+    );
+    let same = keep_guides
+        .iter()
+        .filter(|(n, g)| ok_guides[*n] == **g)
+        .count();
+    assert!(same >= 7, "{same} nets as in pre_routed1.guideok");
+
+    // Rerouting them: 15 nets, and the kept wiring had blocked capacity.
+    let (reroute, reroute_guides) = run("reroute");
+    assert_eq!(reroute["routed_nets"], 15);
+    // The 6 pre-routed nets get guides too (local nets get none, in both runs).
+    assert_eq!(reroute_guides.len(), keep_guides.len() + 6);
+    let (kl, rl) = (
+        keep["layers"].as_array().unwrap(),
+        reroute["layers"].as_array().unwrap(),
+    );
+    let blocked = |k: &serde_json::Value, r: &serde_json::Value| {
+        r["original_resource"].as_i64().unwrap() - k["original_resource"].as_i64().unwrap()
+    };
+    assert!(kl.iter().zip(rl).all(|(k, r)| blocked(k, r) >= 0));
+    assert!(blocked(&kl[1], &rl[1]) > 0, "met1 wiring blocked nothing");
+}
+
+/// Guide file: net name to its set of boxes.
+fn parse_guides(
+    text: &str,
+) -> std::collections::HashMap<String, std::collections::BTreeSet<String>> {
+    let mut out = std::collections::HashMap::new();
+    let mut cur: Option<String> = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match (line, &cur) {
+            ("(", _) => {}
+            (")", _) => cur = None,
+            (name, None) => {
+                cur = Some(name.to_string());
+                out.entry(name.to_string()).or_default();
+            }
+            (boxed, Some(n)) => {
+                out.get_mut(n)
+                    .map(|s: &mut std::collections::BTreeSet<String>| s.insert(boxed.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// `PreRouted::Keep` on a design read without its net wiring is an error naming the cause, not
+/// a route that silently ignores the wiring; with the wiring read, the wired nets' shapes are
+/// there and only on layers of the design.
+#[test]
+fn keeping_pre_routed_nets_needs_the_wiring_read() {
+    use mpgd::design::{BuildOptions, Design, DesignInput};
+    use mpgd::route::{PreRouted, RouteConfig, RouteError};
+    let clock_route = designs_dir().join("openroad-grt/clock_route");
+    let lefs = vec![
+        clock_route.join("00_sky130hs.tlef"),
+        clock_route.join("01_sky130_fd_sc_hs_merged.lef"),
+    ];
+    let def = bundled("openroad-grt/pre_routed1/pre_routed1.def");
+    let cfg = RouteConfig {
+        pre_routed: PreRouted::Keep,
+        ..RouteConfig::default()
+    };
+    let plain = Design::load(&DesignInput::new(lefs.clone(), def.clone())).unwrap();
+    assert!(plain.net_wiring.iter().all(|l| l.is_empty()));
+    match mpgd::route::run(&plain, &cfg) {
+        Err(RouteError::NetWiringNotRead { nets }) => assert_eq!(nets, 6),
+        other => panic!(
+            "expected NetWiringNotRead, got {:?}",
+            other.map(|r| r.routed_nets)
+        ),
+    }
+    let mut input = DesignInput::new(lefs, def);
+    input.options = BuildOptions {
+        net_wiring: true,
+        ..BuildOptions::default()
+    };
+    let wired = Design::load(&input).unwrap();
+    assert_eq!(wired.net_wiring.len(), wired.layers.len());
+    assert!(wired.net_wiring.iter().map(Vec::len).sum::<usize>() > 0);
+    let r = mpgd::route::run(&wired, &cfg).unwrap();
+    assert_eq!(r.routed_nets, 9);
 }

@@ -81,8 +81,31 @@ impl DesignArgs {
         &self,
         missing: crate::design::MissingMasters,
     ) -> anyhow::Result<crate::design::Design> {
+        self.load_options(crate::design::BuildOptions {
+            missing_masters: missing,
+            ..Default::default()
+        })
+    }
+
+    /// Reads and builds the design, keeping the regular nets' routed wiring when `net_wiring`
+    /// (what `mpgd route --pre-routed keep` needs).
+    pub fn load_with_wiring(&self, net_wiring: bool) -> anyhow::Result<crate::design::Design> {
+        self.load_options(crate::design::BuildOptions {
+            missing_masters: if self.allow_missing_masters {
+                crate::design::MissingMasters::Warn
+            } else {
+                crate::design::MissingMasters::Error
+            },
+            net_wiring,
+        })
+    }
+
+    fn load_options(
+        &self,
+        options: crate::design::BuildOptions,
+    ) -> anyhow::Result<crate::design::Design> {
         let mut input = crate::design::DesignInput::new(self.lefs.clone(), self.def.clone());
-        input.options.missing_masters = missing;
+        input.options = options;
         let design = crate::design::Design::load(&input)?;
         for w in &design.warnings {
             eprintln!("mpgd: warning: {w}");

@@ -20,6 +20,10 @@ pub struct Args {
     /// Rip-up and reroute rounds (OpenROAD's -congestion_iterations).
     #[arg(long, default_value_t = 50)]
     pub iterations: usize,
+    /// Nets the DEF already routes (`+ ROUTED`): `keep` their wiring as blockage and do not route
+    /// them again, as OpenROAD's global router does; or `reroute` them, ignoring their wiring.
+    #[arg(long = "pre-routed", value_enum, default_value_t = PreRoutedArg::Keep)]
+    pub pre_routed: PreRoutedArg,
     /// Per-GCell capacity derating CSV (see docs/router.md).
     #[arg(long, value_name = "HOTSPOTS.csv")]
     pub steer: Option<PathBuf>,
@@ -33,6 +37,13 @@ pub struct Args {
     /// (overflow over capacity, H plus V) as congestion.npy and a heat map congestion.png into DIR.
     #[arg(long, value_name = "DIR")]
     pub maps: Option<PathBuf>,
+}
+
+/// `--pre-routed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PreRoutedArg {
+    Keep,
+    Reroute,
 }
 
 /// The routing-resource flags shared by `mpgd route` and `mpgd predict` (layer range,
@@ -201,6 +212,10 @@ fn resources(a: &ResourceArgs, cfg: &mut RouteConfig, dbu_per_micron: i64) -> an
 pub fn config_for(a: &Args, design: &crate::design::Design) -> anyhow::Result<RouteConfig> {
     let mut cfg = a.resources.config(design)?;
     cfg.iterations = a.iterations;
+    cfg.pre_routed = match a.pre_routed {
+        PreRoutedArg::Keep => crate::route::PreRouted::Keep,
+        PreRoutedArg::Reroute => crate::route::PreRouted::Reroute,
+    };
     if let Some(p) = &a.steer {
         let text = std::fs::read_to_string(p)
             .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
@@ -216,7 +231,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let Some(design) = &a.design else {
         bail!("give the design (--lef ... --def ...) or an ISPD 2008 benchmark (--gr FILE.gr)");
     };
-    let design = design.load()?;
+    let design = design.load_with_wiring(a.pre_routed == PreRoutedArg::Keep)?;
     let cfg = config_for(a, &design)?;
     let r = crate::route::run(&design, &cfg).context("routing failed")?;
     for w in &r.warnings {

@@ -27,6 +27,9 @@ pub enum MissingMasters {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BuildOptions {
     pub missing_masters: MissingMasters,
+    /// Keep the routed wiring of regular nets as [`Design::net_wiring`] (a routed DEF reads
+    /// slower with it; routing needs it to leave pre-routed nets as they are, as grt does).
+    pub net_wiring: bool,
 }
 
 /// Reads the files (LEFs in parallel with each other and with the DEF) and builds the design.
@@ -45,7 +48,7 @@ pub fn load(input: &DesignInput) -> Result<Design, Error> {
                 .map(|p| crate::lefdef::read_lef(p).map(|(l, w)| (p.clone(), l, w)))
                 .collect::<Result<Vec<_>, _>>()
         },
-        || crate::lefdef::read_def(&input.def),
+        || read_def(&input.def, input.options.net_wiring),
     );
     let lefs = lefs?;
     let (def, def_warnings) = def?;
@@ -59,6 +62,21 @@ pub fn load(input: &DesignInput) -> Result<Design, Error> {
     warnings.append(&mut design.warnings);
     design.warnings = warnings;
     Ok(design)
+}
+
+/// Reads a DEF, keeping the regular nets' wiring when asked.
+fn read_def(
+    path: &Path,
+    net_wiring: bool,
+) -> Result<(Def, Vec<crate::lefdef::Warning>), crate::lefdef::Error> {
+    if !net_wiring {
+        return crate::lefdef::read_def(path);
+    }
+    let text = crate::lefdef::read_text(path)?;
+    let opts = def::ParseOptions {
+        keep_net_wiring: true,
+    };
+    def::parse_with(&text, path, opts)
 }
 
 /// Builds the design from already parsed files. `def_path` names the DEF in errors. The steps:
@@ -102,6 +120,7 @@ pub fn from_parsed(
     )?;
     let (obstructions, placement_blockages) =
         collect_obstructions(def, def_path, &names, &layers, &instances, &masters, &vias)?;
+    let net_wiring = net_wiring_rects(def, def_path, &names, &layers, &vias)?;
     add_tracks(def, def_path, &names, &mut layers)?;
     let rows = place_rows(lefs, def, def_path, units)?;
     let core = rows
@@ -122,6 +141,7 @@ pub fn from_parsed(
         nets,
         net_pins,
         obstructions,
+        net_wiring,
         rows,
         gcell_grid: gcell_grid(&def.gcell_grid),
         placement_blockages,
@@ -695,6 +715,33 @@ fn add_special_wiring(
         }
     }
     Ok(())
+}
+
+/// Regular nets' routed wiring as grt sees it (`findNetsObstructions`): each path segment at
+/// the layer's width, extended by half of it at both ends, and the metal of each via. Empty when
+/// the DEF was read without the wiring.
+fn net_wiring_rects(
+    def: &Def,
+    def_path: &Path,
+    names: &LayerNames,
+    layers: &[RoutingLayer],
+    vias: &ViaShapes,
+) -> Result<Vec<Vec<Rect>>, Error> {
+    let mut out: Vec<Vec<Rect>> = vec![Vec::new(); layers.len()];
+    for n in def.nets.iter().filter(|n| !n.wiring.is_empty()) {
+        let user = || format!("the wiring of net '{}'", n.name);
+        for w in &n.wiring {
+            if let Some(id) = names.resolve(&w.layer, def_path, &user)? {
+                out[id as usize].extend(path_rects(&w.points, layers[id as usize].width));
+            }
+            for (via, at) in &w.vias {
+                for (l, r) in vias.get(via.as_str()).into_iter().flatten() {
+                    out[*l as usize].push(r.translate(at.x, at.y));
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// DEF TRACKS onto their routing layers.

@@ -218,6 +218,11 @@ pub struct Design {
     pub net_pins: Vec<NetPin>,
     /// Routing obstructions per routing layer (index = [`LayerId`]).
     pub obstructions: Vec<Vec<Obstruction>>,
+    /// The routed wiring of regular nets (DEF `NETS ... + ROUTED`) per routing layer: path
+    /// segments at the layer's width (extended by half of it at their ends) and via metal. Empty
+    /// unless read with [`BuildOptions::net_wiring`]; which nets had wiring is
+    /// [`Net::routed_in_def`].
+    pub net_wiring: Vec<Vec<Rect>>,
     pub rows: Vec<Row>,
     pub gcell_grid: Option<DefGCellGrid>,
     /// Placement blockages (hard or partial).

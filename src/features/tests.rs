@@ -42,6 +42,7 @@ impl TestDesign {
                 nets: vec![],
                 net_pins: vec![],
                 obstructions: vec![vec![], vec![]],
+                net_wiring: vec![vec![], vec![]],
                 rows: vec![],
                 gcell_grid: None,
                 placement_blockages: vec![],

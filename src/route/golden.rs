@@ -349,13 +349,15 @@ const NOT_EXACT: &[(&str, &str)] = &[
         "congestion4",
         "grt's GCell is 4200 DBU here (15 x 280, metal3's preferred-direction step: its table \
          needs 47 x 48 GCells) while the same TRACKS give 5700 (15 x 380, metal3's X step) on \
-         gcd with metal2-metal10; the rule that makes the tile depend on the layer range \
-         (metal3-metal3) is not in the grt sources we read",
+         gcd with metal2-metal10; every stored grt initGrid takes level 3's preferred-direction \
+         step (getAverageTrackSpacing), which fits this case but not gcd's logs, so the rule \
+         that tells the two apart is not in the sources we read",
     ),
     (
         "infinite_cap",
-        "`global_route -infinite_cap` gives every edge grt's infinite capacity; mpgd has no such \
-         mode",
+        "`global_route -infinite_cap` (grt: a testing mode) gives every layer, metal1 outside \
+         the range too, 3276 per edge of its direction (3898440 = 3276 x 35 x 34); mpgd has no \
+         such mode, see docs/router.md",
     ),
     (
         "modeling_instance_obs",

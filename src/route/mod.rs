@@ -127,6 +127,21 @@ pub struct RouteConfig {
     pub steer: Option<Vec<Steer>>,
     /// A congestion prior that seeds the router's congestion cost (steering mode `prior`).
     pub prior: Option<Prior>,
+    /// What to do with nets the DEF already routes (`+ ROUTED` wiring).
+    pub pre_routed: PreRouted,
+}
+
+/// Nets whose wiring the DEF already holds (`NETS ... + ROUTED`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PreRouted {
+    /// Route them like any other net and ignore their wiring (what a placed DEF needs, and the
+    /// labels of the dataset, which route routed DEFs afresh).
+    #[default]
+    Reroute,
+    /// As grt: their wires and vias block capacity like any obstruction
+    /// (`findNetsObstructions`) and they are not routed again (`initNetlist` skips a net with a
+    /// `dbWire`). Needs the design read with `BuildOptions::net_wiring`.
+    Keep,
 }
 
 /// A per-GCell congestion cost for the 2-D router (steering mode `prior`): the history cost of
@@ -175,6 +190,7 @@ impl Default for RouteConfig {
             iterations: 50,
             steer: None,
             prior: None,
+            pre_routed: PreRouted::Reroute,
         }
     }
 }
@@ -206,6 +222,11 @@ pub enum RouteError {
     EmptyDie,
     #[error("{nx} x {ny} GCells is more than the router accepts; use a larger GCell size")]
     TooManyGCells { nx: usize, ny: usize },
+    #[error(
+        "{nets} net(s) carry DEF wiring but the design was read without it \
+         (BuildOptions::net_wiring); pre-routed nets cannot be kept"
+    )]
+    NetWiringNotRead { nets: usize },
 }
 
 /// One row of the GRT-0053 and GRT-0096 tables.

@@ -4,7 +4,7 @@
 //! below this file sees only grids, capacities and pins.
 
 use super::capacity::{Blockages, Capacity, GridSpec, Tracks};
-use super::{LayerSel, RouteConfig, RouteError, Steer};
+use super::{LayerSel, PreRouted, RouteConfig, RouteError, Steer};
 use crate::design::{Design, MasterKind, NetPin, ObstructionSource};
 use crate::geom::{Dbu, Rect, Transform};
 use crate::lefdef::lef::Direction;
@@ -181,10 +181,11 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         return Err(RouteError::NoLayers);
     }
     let mut warnings = Vec::new();
+    let keep = keeps_pre_routed(d, cfg)?;
     let ranges = layer_ranges(d, cfg)?;
     let grid = gcell_grid(d, cfg)?;
     let mut cap = track_capacity(d, grid, ranges.cap, &mut warnings);
-    apply_obstructions(d, &mut cap, ranges.signal);
+    apply_obstructions(d, &mut cap, ranges.signal, keep);
     let original = cap.clone();
     apply_layer_adjustments(d, cfg, &mut cap, ranges.cap)?;
     let derated = cap.clone();
@@ -192,7 +193,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     if let Some(steer) = &cfg.steer {
         apply_steering(d, steer, &mut cap, &mut warnings)?;
     }
-    let nets = routable_nets(d, &grid, &ranges);
+    let nets = routable_nets(d, &grid, &ranges, keep);
     Ok(Setup {
         grid,
         lmin: ranges.cap.0,
@@ -203,6 +204,18 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         nets,
         warnings,
     })
+}
+
+/// Whether pre-routed nets are kept ([`PreRouted::Keep`]), checking that their wiring was read.
+fn keeps_pre_routed(d: &Design, cfg: &RouteConfig) -> Result<bool, RouteError> {
+    if cfg.pre_routed != PreRouted::Keep {
+        return Ok(false);
+    }
+    let wired = d.nets.iter().filter(|n| n.routed_in_def).count();
+    if wired > 0 && d.net_wiring.iter().all(|l| l.is_empty()) {
+        return Err(RouteError::NetWiringNotRead { nets: wired });
+    }
+    Ok(true)
 }
 
 /// The signal range (the configured one, else grt's default: every layer that has tracks), the
@@ -285,9 +298,15 @@ fn track_capacity(
 }
 
 /// Step 2, as grt's `computeObstructionsAdjustments`: routing blockages and special-net wiring
-/// from the design, instance OBS (widened by the layer spacing for BLOCK macros) and every
-/// instance pin shape, on the layers of the signal range.
-fn apply_obstructions(d: &Design, cap: &mut Capacity, (lmin, lmax): (usize, usize)) {
+/// from the design, instance OBS (widened by the layer spacing for BLOCK macros), every
+/// instance pin shape and, when pre-routed nets are kept, their wiring (`findNetsObstructions`),
+/// on the layers of the signal range.
+fn apply_obstructions(
+    d: &Design,
+    cap: &mut Capacity,
+    (lmin, lmax): (usize, usize),
+    net_wiring: bool,
+) {
     let mut blk = Blockages::new(d.layers.len());
     let in_range = |l: usize| l >= lmin && l <= lmax;
     for (l, obs) in d.obstructions.iter().enumerate() {
@@ -297,6 +316,11 @@ fn apply_obstructions(d: &Design, cap: &mut Capacity, (lmin, lmax): (usize, usiz
         for o in obs {
             if o.source != ObstructionSource::MacroObs {
                 blk.add(cap, l, o.rect);
+            }
+        }
+        if net_wiring {
+            for r in d.net_wiring.get(l).into_iter().flatten() {
+                blk.add(cap, l, *r);
             }
         }
     }
@@ -456,12 +480,16 @@ fn apply_steering(
 }
 
 /// Nets and their pins on the grid (grt's `findPins`), supply nets and nets of fewer than two
-/// pins left out; each net's layer range as `getNetLayerRange` gives it.
-fn routable_nets(d: &Design, grid: &GridSpec, ranges: &Ranges) -> Vec<SetupNet> {
+/// pins left out, and pre-routed nets when they are kept (`initNetlist`); each net's layer
+/// range as `getNetLayerRange` gives it.
+fn routable_nets(d: &Design, grid: &GridSpec, ranges: &Ranges, keep: bool) -> Vec<SetupNet> {
     let (lmin, lmax) = ranges.signal;
     let mut nets = Vec::new();
     for (ni, net) in d.nets.iter().enumerate() {
         if matches!(net.use_.as_deref(), Some("POWER") | Some("GROUND")) {
+            continue;
+        }
+        if keep && net.routed_in_def {
             continue;
         }
         let pins = d.pins_of(ni);

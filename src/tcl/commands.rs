@@ -397,6 +397,8 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
         gr: None,
         resources: Default::default(),
         iterations: crate::route::RouteConfig::default().iterations,
+        // `mpgd::read_design` reads no net wiring: DEF-routed nets are routed again.
+        pre_routed: crate::cli::route::PreRoutedArg::Reroute,
         steer: None,
         guide: None,
         json: None,
