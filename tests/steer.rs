@@ -142,6 +142,7 @@ fn a_zero_prior_routes_exactly_as_none() {
             h: vec![0.0],
             v: vec![0.0],
             stays: true,
+            order: mpgd::route::NetOrder::Area,
         }),
         ..cfg
     };

@@ -39,6 +39,9 @@ pub struct Problem<'a> {
     /// taken back out of the history once the pattern stage is done.
     pub prior: Option<&'a [f32]>,
     pub prior_stays: bool,
+    /// A rank per net (steering): nets are routed, and rerouted, in order of (rank, bounding-box
+    /// area, index); without ranks by area alone.
+    pub rank: Option<&'a [u8]>,
     /// Distinct pin GCells (node ids) per net; nets with fewer than 2 are ignored.
     pub pins: &'a [Vec<usize>],
     /// Steiner topology per net, on GCell coordinates.
@@ -58,6 +61,9 @@ pub struct Solution {
     /// 2-D usage after the initial pattern stage, before any rip-up and reroute: the early
     /// global route that feature extraction reads.
     pub pattern_usage: Vec<i32>,
+    /// The history cost per edge when negotiation ended (prior included when it stays): where the
+    /// router learned that congestion is.
+    pub history: Vec<f32>,
 }
 
 struct State<'a> {
@@ -209,7 +215,8 @@ pub fn run(p: &Problem) -> Solution {
         .collect();
     let area = |i: usize| {
         let b = bbox(&g, &p.pins[i]);
-        (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1)
+        let rank = p.rank.map_or(0, |r| r[i]);
+        (rank, (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
     };
     order.sort_by_key(|&i| (area(i), i));
     for &i in &order {
@@ -290,6 +297,7 @@ pub fn run(p: &Problem) -> Solution {
             }
         }
     }
+    let history = st.hist.clone();
     st.routes = best.2;
     st.usage = vec![0; ne];
     for r in &st.routes {
@@ -330,6 +338,7 @@ pub fn run(p: &Problem) -> Solution {
         overflow,
         rounds,
         pattern_usage,
+        history,
     }
 }
 
