@@ -50,8 +50,9 @@ pub struct Args {
     /// (hot-first, hot-last, area).
     #[arg(long = "net-order", value_name = "ORDER")]
     pub net_order: Option<String>,
-    /// prior, oracle run only: congestion (one map), directional (H and V maps apart) or history
-    /// (the unsteered router's final history cost; an upper bound for any per-GCell map).
+    /// prior, oracle run only: congestion (one map), directional (H and V maps apart), history
+    /// (the unsteered router's final history cost; an upper bound for any per-GCell map) or
+    /// demand (its usage, reserved during the pattern stage).
     #[arg(long, value_name = "KIND")]
     pub oracle: Option<String>,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
@@ -105,7 +106,7 @@ impl Args {
         }
         if let Some(o) = &self.oracle {
             s.oracle = Oracle::parse(o).with_context(|| {
-                format!("--oracle '{o}': expected congestion, directional or history")
+                format!("--oracle '{o}': expected congestion, directional, history or demand")
             })?;
         }
         if let Some(t) = self.top {

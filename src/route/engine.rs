@@ -39,6 +39,10 @@ pub struct Problem<'a> {
     /// taken back out of the history once the pattern stage is done.
     pub prior: Option<&'a [f32]>,
     pub prior_stays: bool,
+    /// Predicted usage per edge (steering, `prior` as a reservation): during the pattern stage
+    /// the congestion price counts this much extra usage, fading linearly from all of it before
+    /// the first net to none after the last; rip-up and reroute never see it.
+    pub reserve: Option<&'a [f32]>,
     /// A rank per net (steering): nets are routed, and rerouted, in order of (rank, bounding-box
     /// area, index); without ranks by area alone.
     pub rank: Option<&'a [u8]>,
@@ -72,12 +76,18 @@ struct State<'a> {
     hist: Vec<f32>,
     pres: f64,
     routes: Vec<Vec<usize>>,
+    /// Share of the reservation still counted (pattern stage only).
+    fade: f32,
 }
 
 impl<'a> State<'a> {
     fn cost(&self, e: usize) -> f64 {
         let cap = self.p.cap[e];
-        let after = self.usage[e] + 1;
+        let reserved = self
+            .p
+            .reserve
+            .map_or(0, |r| (r[e] * self.fade).round() as i32);
+        let after = self.usage[e] + 1 + reserved;
         let cong = if after > cap {
             self.pres * (after - cap) as f64
         } else {
@@ -207,6 +217,7 @@ pub fn run(p: &Problem) -> Solution {
         hist: p.prior.map_or_else(|| vec![0.0; ne], |x| x.to_vec()),
         pres: 2.0,
         routes: vec![Vec::new(); p.pins.len()],
+        fade: 0.0,
     };
 
     // Initial routing: smaller nets first (they have the fewest alternatives).
@@ -219,7 +230,8 @@ pub fn run(p: &Problem) -> Solution {
         (rank, (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
     };
     order.sort_by_key(|&i| (area(i), i));
-    for &i in &order {
+    for (k, &i) in order.iter().enumerate() {
+        st.fade = 1.0 - k as f32 / order.len() as f32;
         let t = &p.trees[i];
         let mut tedges: Vec<(usize, usize)> = t.edges.clone();
         tedges.sort_by_key(|&(a, b)| {
@@ -241,6 +253,7 @@ pub fn run(p: &Problem) -> Solution {
         st.add(i, &tree);
     }
 
+    st.fade = 0.0;
     if !p.prior_stays {
         if let Some(prior) = p.prior {
             for (h, x) in st.hist.iter_mut().zip(prior) {

@@ -145,6 +145,9 @@ pub struct Prior {
     pub stays: bool,
     /// The order nets are routed and rerouted in, relative to the GCells the prior marks.
     pub order: NetOrder,
+    /// Read `h` and `v` as predicted usage (tracks) on each GCell's edges, reserved during the
+    /// pattern stage (fading as nets are routed), instead of as history cost.
+    pub reserve: bool,
 }
 
 /// Net order of a prior: a net is *hot* when its pins' bounding box holds a GCell with a prior
@@ -515,7 +518,13 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
             steiner::rsmt(&pts)
         })
         .collect();
-    let prior = prior_per_edge(cfg.prior.as_ref(), g)?;
+    let per_edge = prior_per_edge(cfg.prior.as_ref(), g)?;
+    let reserving = cfg.prior.as_ref().is_some_and(|p| p.reserve);
+    let (prior, reserve) = if reserving {
+        (None, per_edge)
+    } else {
+        (per_edge, None)
+    };
     let rank = cfg.prior.as_ref().and_then(|p| p.ranks(g, &pins2));
     let problem = engine::Problem {
         grid: g,
@@ -523,6 +532,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         extra: None,
         prior: prior.as_deref(),
         prior_stays: cfg.prior.as_ref().is_some_and(|p| p.stays),
+        reserve: reserve.as_deref(),
         rank: rank.as_deref(),
         pins: &pins2,
         trees: &trees,

@@ -57,6 +57,9 @@ pub enum Oracle {
     /// The unsteered router's own history cost when negotiation ended, per GCell and direction:
     /// what the router itself learned, the most a per-GCell prior can be told.
     History,
+    /// The unsteered run's usage per GCell and direction, reserved during the pattern stage
+    /// (`Prior::reserve`): the pattern routes see the demand of the nets not yet routed.
+    Demand,
 }
 
 impl Oracle {
@@ -65,6 +68,7 @@ impl Oracle {
             "congestion" => Some(Oracle::Congestion),
             "directional" => Some(Oracle::Directional),
             "history" => Some(Oracle::History),
+            "demand" => Some(Oracle::Demand),
             _ => None,
         }
     }
@@ -85,6 +89,8 @@ struct MapIn<'a> {
     name: &'a str,
     map: &'a [f32],
     hv: Option<(&'a [f32], &'a [f32])>,
+    /// The maps are usage to reserve, not cost.
+    reserve: bool,
 }
 
 /// A comparison failure.
@@ -220,8 +226,12 @@ fn steered(
     let mut locations = None;
     match mode {
         Mode::Prior => {
+            let ps = PriorSettings {
+                reserve: input.reserve,
+                ..s.prior
+            };
             c.prior = Some(match input.hv {
-                Some((h, v)) => prior_hv(h, v, nx, ny, &s.prior)?,
+                Some((h, v)) => prior_hv(h, v, nx, ny, &ps)?,
                 None => prior(map, nx, ny, &s.prior)?,
             })
         }
@@ -296,6 +306,7 @@ pub fn compare(
         name,
         map,
         hv: None,
+        reserve: false,
     };
     let mut all = vec![
         one("rudy", &rudy),
@@ -305,6 +316,7 @@ pub fn compare(
             hv: oracle_hv
                 .as_ref()
                 .map(|(h, v)| (h.as_slice(), v.as_slice())),
+            reserve: s.oracle == Oracle::Demand,
         },
     ];
     all.extend(maps.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
@@ -325,6 +337,7 @@ fn oracle_hv(none: &RouteResult, kind: Oracle) -> Option<(Vec<f32>, Vec<f32>)> {
                 crate::route::overflow_ratio(&v, &none.maps.cap_v),
             ))
         }
+        Oracle::Demand => Some((none.maps.demand_h.clone(), none.maps.demand_v.clone())),
         Oracle::History => {
             // Per GCell, the history of its edge to the right (H) and above (V), the edges
             // every per-GCell map of a result uses; the last column (row) repeats the one before.

@@ -25,6 +25,8 @@ pub struct PriorSettings {
     pub ring: bool,
     /// Route the nets through costed GCells first, last, or in the router's own order.
     pub order: NetOrder,
+    /// The map is predicted usage, reserved during the pattern stage ([`Prior::reserve`]).
+    pub reserve: bool,
 }
 
 impl Default for PriorSettings {
@@ -37,6 +39,7 @@ impl Default for PriorSettings {
             dilate: 0,
             ring: false,
             order: NetOrder::Area,
+            reserve: false,
         }
     }
 }
@@ -84,6 +87,7 @@ pub fn prior_hv(
         v: cost(v, nx, ny, s),
         stays: s.stays,
         order: s.order,
+        reserve: s.reserve,
     })
 }
 

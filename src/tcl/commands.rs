@@ -55,6 +55,13 @@ pub const COMMANDS: &[Command] = &[
         run: emit_region,
     },
     Command {
+        name: "_emit_padding",
+        usage: "TOP SITES",
+        min_words: 2,
+        max_words: 2,
+        run: emit_padding,
+    },
+    Command {
         name: "_route",
         usage: "?KEY VALUE ...?",
         min_words: 0,
@@ -363,6 +370,48 @@ fn emit_region(session: &mut Session, words: &[String]) -> Result<String, TclErr
     };
     let cmds = region::commands(&regions, &target).map_err(steer_err)?;
     Ok(list(cmds))
+}
+
+/// `set_placement_padding` and `detailed_placement` for the cells in the `TOP` share of the
+/// prediction's GCells, `SITES` sites on each side (`steer::padding`); an empty list when no
+/// placed core cell lies in a hotspot.
+fn emit_padding(session: &mut Session, words: &[String]) -> Result<String, TclError> {
+    let loaded = current(session)?;
+    let bad = |what: &str, w: &str| {
+        err(
+            2031,
+            format!("mpgd::emit_steering {what} '{w}': not a number"),
+        )
+    };
+    let top = words[0]
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| bad("-top", &words[0]))?;
+    let sites = words[1]
+        .parse::<u32>()
+        .map_err(|_| bad("-pad_sites", &words[1]))?;
+    let p = session.prediction.as_ref().ok_or_else(|| {
+        err(
+            2021,
+            "no prediction for the current design: run mpgd::predict -model FILE, or give mpgd::emit_steering -map FILE.npy",
+        )
+    })?;
+    let sel = crate::steer::Selection {
+        top,
+        min_value: 0.0,
+        max_adjust: 0.0,
+    };
+    let design = &loaded.design;
+    let ids = crate::steer::padding::padded_instances(design, &p.grid, &p.map, &sel)
+        .map_err(|e| err(2033, format!("mpgd::emit_steering: {e}")))?;
+    let names: Vec<&str> = ids
+        .iter()
+        .map(|&k| design.instances[k].name.as_str())
+        .collect();
+    Ok(list(crate::steer::padding::padding_commands(
+        &names, sites, sites,
+    )))
 }
 
 /// Rewrites the CLI's flag names in a message into the Tcl command's option names.
