@@ -51,7 +51,7 @@ pub struct Args {
     #[arg(long = "net-order", value_name = "ORDER")]
     pub net_order: Option<String>,
     /// prior, oracle run only: congestion (one map), directional (H and V maps apart), history
-    /// (the unsteered router's final history cost; an upper bound for any per-GCell map) or
+    /// (the unsteered router's final history cost, the best-informed map) or
     /// demand (its usage, reserved during the pattern stage).
     #[arg(long, value_name = "KIND")]
     pub oracle: Option<String>,

@@ -55,7 +55,7 @@ pub enum Oracle {
     /// Its H congestion on horizontal edges and V congestion on vertical ones.
     Directional,
     /// The unsteered router's own history cost when negotiation ended, per GCell and direction:
-    /// what the router itself learned, the most a per-GCell prior can be told.
+    /// what the router itself learned: the best-informed map a prior can be given.
     History,
     /// The unsteered run's usage per GCell and direction, reserved during the pattern stage
     /// (`Prior::reserve`): the pattern routes see the demand of the nets not yet routed.
