@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D="${MPGD_DESIGNS:-$(cd .. && pwd)/shared/designs}"
-B=./target/release/mpgd
+B=${MPGD_BIN:-./target/release/mpgd}
 out=$1; shift
 N45="--lef tests/data/nangate45/gcd/Nangate45.lef --def tests/data/nangate45/gcd/gcd.def --layers metal2-metal10"
 HD="--lef $D/sky130hd/gcd_cts/sky130_fd_sc_hd.tlef --lef $D/sky130hd/gcd_cts/sky130_fd_sc_hd_merged.lef.gz --def $D/sky130hd/gcd_cts/4_cts.def --layers met1-met5"

@@ -117,6 +117,39 @@ fn congested_gcd() -> (Design, RouteConfig) {
 }
 
 #[test]
+fn net_order_and_reservation_of_an_empty_map_route_exactly_as_none() {
+    // No GCell is hot and nothing is reserved, so neither the order nor the prices change.
+    let (d, cfg) = congested_gcd();
+    let none = route(&d, &cfg).unwrap();
+    let (nx, ny) = (none.grid.nx, none.grid.ny);
+    for (order, reserve) in [
+        (mpgd::route::NetOrder::HotFirst, false),
+        (mpgd::route::NetOrder::Area, true),
+    ] {
+        let s = mpgd::steer::prior::PriorSettings {
+            order,
+            reserve,
+            ..Default::default()
+        };
+        let p = mpgd::steer::prior::prior(&vec![0.0; nx * ny], nx, ny, &s).unwrap();
+        let c = RouteConfig {
+            prior: Some(p),
+            ..cfg.clone()
+        };
+        assert_eq!(
+            route(&d, &c).unwrap().routes,
+            none.routes,
+            "{order:?} {reserve}"
+        );
+    }
+    // The router's final history: one value per 2-D edge, never negative, and raised on this
+    // congested case (it ended with overflow, so some edges stayed overflowed in a round).
+    assert_eq!(none.history_2d.len(), none.capacity_2d.len());
+    assert!(none.history_2d.iter().all(|&h| h >= 0.0));
+    assert!(none.total_overflow > 0 && none.history_2d.iter().any(|&h| h > 0.0));
+}
+
+#[test]
 fn a_zero_prior_routes_exactly_as_none() {
     let (d, cfg) = congested_gcd();
     let none = route(&d, &cfg).unwrap();
@@ -142,6 +175,8 @@ fn a_zero_prior_routes_exactly_as_none() {
             h: vec![0.0],
             v: vec![0.0],
             stays: true,
+            order: mpgd::route::NetOrder::Area,
+            reserve: false,
         }),
         ..cfg
     };

@@ -154,6 +154,18 @@ fn tcl_read_design() {
 }
 
 #[test]
+fn tcl_emit_steering_padding() {
+    let (log, _) = golden("steer_padding");
+    assert_errors_well_formed(&log);
+    // Padding names the cells and legalises them again, as OpenROAD's commands want.
+    assert!(
+        log.contains("set_placement_padding -instances LIST -left 2 -right 2"),
+        "{log}"
+    );
+    assert!(log.contains("then: detailed_placement"), "{log}");
+}
+
+#[test]
 fn tcl_errors_leave_the_interpreter_alive() {
     let (log, _) = golden("errors");
     assert_errors_well_formed(&log);

@@ -4,8 +4,10 @@
 //! as DEF.
 
 use crate::design::Design;
-use crate::route::RouteConfig;
-use crate::steer::compare::{compare, row_json, side_by_side, table_md, Mode, Run, Settings};
+use crate::route::{NetOrder, RouteConfig};
+use crate::steer::compare::{
+    compare, congestion_png, row_json, table_md, Mode, Oracle, Run, Settings,
+};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -38,6 +40,21 @@ pub struct Args {
     /// prior: apply the map to the pattern stage only (taken back out before rip-up and reroute).
     #[arg(long = "prior-pattern-only")]
     pub prior_pattern_only: bool,
+    /// prior: spread each GCell's cost to the GCells up to N away (the largest cost around).
+    #[arg(long = "prior-dilate", value_name = "N")]
+    pub prior_dilate: Option<usize>,
+    /// prior, with --prior-dilate: cost only on the ring around the hotspots, none on them.
+    #[arg(long = "prior-ring")]
+    pub prior_ring: bool,
+    /// prior: route the nets whose box holds a hotspot first, last, or by area alone
+    /// (hot-first, hot-last, area).
+    #[arg(long = "net-order", value_name = "ORDER")]
+    pub net_order: Option<String>,
+    /// prior, oracle run only: congestion (one map), directional (H and V maps apart), history
+    /// (the unsteered router's final history cost, the best-informed map) or
+    /// demand (its usage, reserved during the pattern stage).
+    #[arg(long, value_name = "KIND")]
+    pub oracle: Option<String>,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -74,6 +91,23 @@ impl Args {
         }
         if self.prior_pattern_only {
             s.prior.stays = false;
+        }
+        if let Some(n) = self.prior_dilate {
+            s.prior.dilate = n;
+        }
+        s.prior.ring = self.prior_ring;
+        if let Some(o) = &self.net_order {
+            s.prior.order = match o.as_str() {
+                "area" => NetOrder::Area,
+                "hot-first" => NetOrder::HotFirst,
+                "hot-last" => NetOrder::HotLast,
+                _ => bail!("--net-order '{o}': expected area, hot-first or hot-last"),
+            };
+        }
+        if let Some(o) = &self.oracle {
+            s.oracle = Oracle::parse(o).with_context(|| {
+                format!("--oracle '{o}': expected congestion, directional, history or demand")
+            })?;
         }
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {
@@ -147,12 +181,12 @@ fn write(runs: &[Run], design: &Design, def_path: &Path, out: &Path) -> anyhow::
     let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
     let md = format!(
         "# mpgd compare: {}\n\nOverflow is `total_overflow_unadjusted` (against the real capacity). \
-         `congestion.png` shows the runs left to right ({}) on one colour scale.\n\n{}",
+         `congestion.png` shows each run's congestion (overflow over capacity), left to right ({}), on one colour scale.\n\n{}",
         design.name,
         names.join(", "),
         table_md(runs)
     );
-    let picture = crate::features::png::heat_map_png(&side_by_side(runs));
+    let picture = congestion_png(runs);
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (out.join("compare.json"), json.into_bytes()),
         (out.join("compare.md"), md.into_bytes()),

@@ -154,6 +154,7 @@ fn picture(model: &Model, design: &crate::design::Design, p: &Prediction) -> Vec
         x_lines_um: p.grid.x_lines.iter().map(um).collect(),
         y_lines_um: p.grid.y_lines.iter().map(um).collect(),
         unit: label_unit(&m.label, m.absolute()).to_string(),
+        range: None,
     };
     let map = crate::features::Map {
         nx: p.nx(),

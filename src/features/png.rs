@@ -163,6 +163,9 @@ pub struct Plot {
     pub y_lines_um: Vec<f64>,
     /// Unit of the values, written above the colour bar.
     pub unit: String,
+    /// The colour scale, from dark (`.0`) to yellow (`.1`); `None` for the map's own minimum and
+    /// maximum. Several plots with one range share one colour scale.
+    pub range: Option<(f32, f32)>,
 }
 
 /// The 5 x 7 font's text width in pixels at scale `k`.
@@ -241,8 +244,32 @@ fn axis_px(lines: &[f64], s: usize, v: f64) -> usize {
 
 /// Renders `map` with a title, x and y axes in µm and a colour bar labelled with the values'
 /// range and unit; returns PNG bytes. The map itself is drawn as [`heat_map_png`] draws it (row 0
-/// at the bottom, linear viridis from the map's minimum to its maximum).
+/// at the bottom, linear viridis from the map's minimum to its maximum, or over `plot.range`).
 pub fn plot_png(map: &Map, plot: &Plot) -> Vec<u8> {
+    let (w, h, px) = plot_rgb(map, plot);
+    encode_rgb(w, h, &px)
+}
+
+/// Images (width, height, RGB8 rows top to bottom) side by side, top-aligned on white, `gap`
+/// pixels apart, as PNG bytes.
+pub fn side_by_side_png(images: &[(usize, usize, Vec<u8>)], gap: usize) -> Vec<u8> {
+    let h = images.iter().map(|i| i.1).max().unwrap_or(1).max(1);
+    let w =
+        (images.iter().map(|i| i.0).sum::<usize>() + gap * images.len().saturating_sub(1)).max(1);
+    let mut c = Canvas::new(w, h);
+    let mut x0 = 0;
+    for (iw, ih, px) in images {
+        for y in 0..*ih {
+            let src = &px[y * 3 * iw..(y + 1) * 3 * iw];
+            c.px[(y * w + x0) * 3..(y * w + x0 + iw) * 3].copy_from_slice(src);
+        }
+        x0 += iw + gap;
+    }
+    encode_rgb(c.w, c.h, &c.px)
+}
+
+/// [`plot_png`]'s picture as (width, height, RGB8 rows top to bottom), for composing.
+pub fn plot_rgb(map: &Map, plot: &Plot) -> (usize, usize, Vec<u8>) {
     let (nx, ny) = (map.nx.max(1), map.ny.max(1));
     let s = (512 / nx.max(ny)).clamp(1, 16);
     let (mw, mh) = (map.nx * s, map.ny * s);
@@ -254,7 +281,7 @@ pub fn plot_png(map: &Map, plot: &Plot) -> Vec<u8> {
     let yt = ticks(y_lo, y_hi, 5);
     let step = |t: &[f64]| if t.len() > 1 { t[1] - t[0] } else { 1.0 };
     let ylabels: Vec<String> = yt.iter().map(|&v| tick_label(v, step(&yt))).collect();
-    let (lo, hi) = map.min_max();
+    let (lo, hi) = plot.range.unwrap_or_else(|| map.min_max());
     let bar_labels = [label(hi), label((lo + hi) / 2.0), label(lo)];
 
     let pad = 10;
@@ -308,7 +335,7 @@ pub fn plot_png(map: &Map, plot: &Plot) -> Vec<u8> {
     c.text57(tx, top, &bar_labels[0], k);
     c.text57(tx, top + bh / 2 - 7 * k / 2, &bar_labels[1], k);
     c.text57(tx, top + bh - 7 * k, &bar_labels[2], k);
-    encode_rgb(c.w, c.h, &c.px)
+    (c.w, c.h, c.px)
 }
 
 /// Draws the map's GCells as `s`-pixel squares from (left, top), row 0 at the bottom.
@@ -450,6 +477,7 @@ mod tests {
             x_lines_um: vec![0.0, 10.0, 20.0],
             y_lines_um: vec![0.0, 10.0, 20.0],
             unit: "1".into(),
+            range: None,
         };
         let (w, h, rgb) = decode(&plot_png(&map, &plot));
         let px = |x: usize, y: usize| {
@@ -493,5 +521,33 @@ mod tests {
         assert_eq!(px(8 + s + 4, 8 + 4), [253, 231, 37]); // top right: yellow
         assert_eq!(px(8 + 4, 8 + s + 4), [68, 1, 84]); // bottom left: purple
         assert_eq!(px(8 + 4, 8 + 4), [68, 1, 84]);
+    }
+
+    #[test]
+    fn plots_with_one_range_share_one_colour_scale_side_by_side() {
+        // The same GCell value 1.0 is yellow on its own scale, mid-scale on [0, 2].
+        let map = Map {
+            nx: 1,
+            ny: 1,
+            data: vec![1.0],
+        };
+        let plot = |range| Plot {
+            title: "run".into(),
+            x_lines_um: vec![0.0, 10.0],
+            y_lines_um: vec![0.0, 10.0],
+            unit: "1".into(),
+            range,
+        };
+        let own = plot_rgb(&map, &plot(None));
+        let shared = plot_rgb(&map, &plot(Some((0.0, 2.0))));
+        let has = |img: &(usize, usize, Vec<u8>), c: [u8; 3]| img.2.chunks(3).any(|p| p == c);
+        let mid = viridis(0.5);
+        assert!(has(&shared, mid) && !has(&own, mid));
+        // Side by side: both pictures, with a gap, at the taller height.
+        let (w, h, rgb) = decode(&side_by_side_png(&[own.clone(), shared.clone()], 7));
+        assert_eq!((w, h), (own.0 + shared.0 + 7, own.1.max(shared.1)));
+        let px = |x: usize, y: usize| rgb[(y * w + x) * 3..(y * w + x) * 3 + 3].to_vec();
+        let y = (0..own.1).find(|&y| (0..own.0).any(|x| px(x, y) == [253, 231, 37]));
+        assert!(y.is_some(), "the left picture keeps its yellow GCell");
     }
 }

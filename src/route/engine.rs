@@ -39,6 +39,13 @@ pub struct Problem<'a> {
     /// taken back out of the history once the pattern stage is done.
     pub prior: Option<&'a [f32]>,
     pub prior_stays: bool,
+    /// Predicted usage per edge (steering, `prior` as a reservation): during the pattern stage
+    /// the congestion price counts this much extra usage, fading linearly from all of it before
+    /// the first net to none after the last; rip-up and reroute never see it.
+    pub reserve: Option<&'a [f32]>,
+    /// A rank per net (steering): nets are routed, and rerouted, in order of (rank, bounding-box
+    /// area, index); without ranks by area alone.
+    pub rank: Option<&'a [u8]>,
     /// Distinct pin GCells (node ids) per net; nets with fewer than 2 are ignored.
     pub pins: &'a [Vec<usize>],
     /// Steiner topology per net, on GCell coordinates.
@@ -58,6 +65,9 @@ pub struct Solution {
     /// 2-D usage after the initial pattern stage, before any rip-up and reroute: the early
     /// global route that feature extraction reads.
     pub pattern_usage: Vec<i32>,
+    /// The history cost per edge when negotiation ended (prior included when it stays): where the
+    /// router learned that congestion is.
+    pub history: Vec<f32>,
 }
 
 struct State<'a> {
@@ -66,12 +76,18 @@ struct State<'a> {
     hist: Vec<f32>,
     pres: f64,
     routes: Vec<Vec<usize>>,
+    /// Share of the reservation still counted (pattern stage only).
+    fade: f32,
 }
 
 impl<'a> State<'a> {
     fn cost(&self, e: usize) -> f64 {
         let cap = self.p.cap[e];
-        let after = self.usage[e] + 1;
+        let reserved = self
+            .p
+            .reserve
+            .map_or(0, |r| (r[e] * self.fade).round() as i32);
+        let after = self.usage[e] + 1 + reserved;
         let cong = if after > cap {
             self.pres * (after - cap) as f64
         } else {
@@ -201,6 +217,7 @@ pub fn run(p: &Problem) -> Solution {
         hist: p.prior.map_or_else(|| vec![0.0; ne], |x| x.to_vec()),
         pres: 2.0,
         routes: vec![Vec::new(); p.pins.len()],
+        fade: 0.0,
     };
 
     // Initial routing: smaller nets first (they have the fewest alternatives).
@@ -209,10 +226,12 @@ pub fn run(p: &Problem) -> Solution {
         .collect();
     let area = |i: usize| {
         let b = bbox(&g, &p.pins[i]);
-        (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1)
+        let rank = p.rank.map_or(0, |r| r[i]);
+        (rank, (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
     };
     order.sort_by_key(|&i| (area(i), i));
-    for &i in &order {
+    for (k, &i) in order.iter().enumerate() {
+        st.fade = 1.0 - k as f32 / order.len() as f32;
         let t = &p.trees[i];
         let mut tedges: Vec<(usize, usize)> = t.edges.clone();
         tedges.sort_by_key(|&(a, b)| {
@@ -234,6 +253,7 @@ pub fn run(p: &Problem) -> Solution {
         st.add(i, &tree);
     }
 
+    st.fade = 0.0;
     if !p.prior_stays {
         if let Some(prior) = p.prior {
             for (h, x) in st.hist.iter_mut().zip(prior) {
@@ -290,6 +310,7 @@ pub fn run(p: &Problem) -> Solution {
             }
         }
     }
+    let history = st.hist.clone();
     st.routes = best.2;
     st.usage = vec![0; ne];
     for r in &st.routes {
@@ -330,6 +351,7 @@ pub fn run(p: &Problem) -> Solution {
         overflow,
         rounds,
         pattern_usage,
+        history,
     }
 }
 

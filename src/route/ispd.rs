@@ -273,6 +273,8 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
         extra: None,
         prior: None,
         prior_stays: false,
+        reserve: None,
+        rank: None,
         pins: &pins2,
         trees: &trees,
         iterations,

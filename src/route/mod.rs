@@ -158,6 +158,24 @@ pub struct Prior {
     /// Keep the prior in the history through rip-up and reroute; otherwise it is taken back out
     /// after the pattern stage.
     pub stays: bool,
+    /// The order nets are routed and rerouted in, relative to the GCells the prior marks.
+    pub order: NetOrder,
+    /// Read `h` and `v` as predicted usage (tracks) on each GCell's edges, reserved during the
+    /// pattern stage (fading as nets are routed), instead of as history cost.
+    pub reserve: bool,
+}
+
+/// Net order of a prior: a net is *hot* when its pins' bounding box holds a GCell with a prior
+/// cost above 0 in either direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NetOrder {
+    /// The router's own order, smallest bounding box first.
+    #[default]
+    Area,
+    /// Hot nets before all others (each group smallest first).
+    HotFirst,
+    /// Hot nets after all others.
+    HotLast,
 }
 
 impl Prior {
@@ -176,6 +194,54 @@ impl Prior {
             }
         }
         out
+    }
+
+    /// Per net, its rank in the routing order (0 first), from the nets' pin GCells; `None` for
+    /// the router's own order.
+    fn ranks(&self, g: pattern::Grid2, pins: &[Vec<usize>]) -> Option<Vec<u8>> {
+        let (hot_rank, cold_rank) = match self.order {
+            NetOrder::Area => return None,
+            NetOrder::HotFirst => (0, 1),
+            NetOrder::HotLast => (1, 0),
+        };
+        let hot: Vec<bool> = self
+            .h
+            .iter()
+            .zip(&self.v)
+            .map(|(a, b)| *a > 0.0 || *b > 0.0)
+            .collect();
+        // Prefix sums of hot GCells, so a box query is four lookups.
+        let w = g.nx + 1;
+        let mut sum = vec![0u32; w * (g.ny + 1)];
+        for y in 0..g.ny {
+            for x in 0..g.nx {
+                sum[(y + 1) * w + x + 1] =
+                    hot[y * g.nx + x] as u32 + sum[y * w + x + 1] + sum[(y + 1) * w + x]
+                        - sum[y * w + x];
+            }
+        }
+        Some(
+            pins.iter()
+                .map(|p| {
+                    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+                    for &n in p {
+                        let (x, y) = g.xy(n);
+                        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+                    }
+                    if p.is_empty() {
+                        return cold_rank;
+                    }
+                    let n = sum[(y1 + 1) * w + x1 + 1] + sum[y0 * w + x0]
+                        - sum[y0 * w + x1 + 1]
+                        - sum[(y1 + 1) * w + x0];
+                    if n > 0 {
+                        hot_rank
+                    } else {
+                        cold_rank
+                    }
+                })
+                .collect(),
+        )
     }
 }
 
@@ -292,6 +358,8 @@ pub struct RouteResult {
     /// pattern stage (before rip-up and reroute).
     pub capacity_2d: Vec<i32>,
     pub pattern_usage_2d: Vec<i32>,
+    /// The router's history cost per 2-D edge when negotiation ended (see `engine::Solution`).
+    pub history_2d: Vec<f32>,
     pub routes: Vec<NetRoute>,
     pub warnings: Vec<String>,
 }
@@ -474,13 +542,22 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
             steiner::rsmt(&pts)
         })
         .collect();
-    let prior = prior_per_edge(cfg.prior.as_ref(), g)?;
+    let per_edge = prior_per_edge(cfg.prior.as_ref(), g)?;
+    let reserving = cfg.prior.as_ref().is_some_and(|p| p.reserve);
+    let (prior, reserve) = if reserving {
+        (None, per_edge)
+    } else {
+        (per_edge, None)
+    };
+    let rank = cfg.prior.as_ref().and_then(|p| p.ranks(g, &pins2));
     let problem = engine::Problem {
         grid: g,
         cap: &cap2,
         extra: None,
         prior: prior.as_deref(),
         prior_stays: cfg.prior.as_ref().is_some_and(|p| p.stays),
+        reserve: reserve.as_deref(),
+        rank: rank.as_deref(),
         pins: &pins2,
         trees: &trees,
         iterations: cfg.iterations,
@@ -601,6 +678,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         edge_usage: usage3,
         capacity_2d: cap2,
         pattern_usage_2d: sol.pattern_usage,
+        history_2d: sol.history,
         routes,
         warnings: s.warnings,
     })

@@ -8,7 +8,7 @@
 
 use super::hotspots::{select, Selection, SelectionError};
 use super::padding::{padded_placement, PaddingError, PaddingSettings};
-use super::prior::{prior, PriorError, PriorSettings};
+use super::prior::{prior, prior_hv, PriorError, PriorSettings};
 use crate::design::Design;
 use crate::features::{extract, Channel, FeatureConfig};
 use crate::geom::Point;
@@ -45,6 +45,35 @@ impl Mode {
     }
 }
 
+/// What the oracle run's `prior` is made of (an experiment setting: the other modes, and
+/// every other map, always use one congestion map).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Oracle {
+    /// The unsteered run's congestion map (H plus V), on both directions.
+    #[default]
+    Congestion,
+    /// Its H congestion on horizontal edges and V congestion on vertical ones.
+    Directional,
+    /// The unsteered router's own history cost when negotiation ended, per GCell and direction:
+    /// what the router itself learned: the best-informed map a prior can be given.
+    History,
+    /// The unsteered run's usage per GCell and direction, reserved during the pattern stage
+    /// (`Prior::reserve`): the pattern routes see the demand of the nets not yet routed.
+    Demand,
+}
+
+impl Oracle {
+    pub fn parse(s: &str) -> Option<Oracle> {
+        match s {
+            "congestion" => Some(Oracle::Congestion),
+            "directional" => Some(Oracle::Directional),
+            "history" => Some(Oracle::History),
+            "demand" => Some(Oracle::Demand),
+            _ => None,
+        }
+    }
+}
+
 /// How each mode turns a map into steering.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Settings {
@@ -52,6 +81,16 @@ pub struct Settings {
     pub padding: PaddingSettings,
     /// Hotspots and derating of the `region` mode.
     pub region: Selection,
+    pub oracle: Oracle,
+}
+
+/// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
+struct MapIn<'a> {
+    name: &'a str,
+    map: &'a [f32],
+    hv: Option<(&'a [f32], &'a [f32])>,
+    /// The maps are usage to reserve, not cost.
+    reserve: bool,
 }
 
 /// A comparison failure.
@@ -166,10 +205,10 @@ fn steered(
     cfg: &RouteConfig,
     mode: Mode,
     s: &Settings,
-    name: &str,
-    map: &[f32],
+    input: &MapIn,
     real: &[Vec<i32>],
 ) -> Result<Run, CompareError> {
+    let (name, map) = (input.name, input.map);
     let t = Instant::now();
     let grid = crate::route::gcell_grid(design, cfg.gcell_size).ok_or(CompareError::NoGrid)?;
     let (nx, ny) = (grid.nx(), grid.ny());
@@ -186,7 +225,16 @@ fn steered(
     let mut displacement = None;
     let mut locations = None;
     match mode {
-        Mode::Prior => c.prior = Some(prior(map, nx, ny, &s.prior)?),
+        Mode::Prior => {
+            let ps = PriorSettings {
+                reserve: input.reserve,
+                ..s.prior
+            };
+            c.prior = Some(match input.hv {
+                Some((h, v)) => prior_hv(h, v, nx, ny, &ps)?,
+                None => prior(map, nx, ny, &s.prior)?,
+            })
+        }
         Mode::Region => {
             let rows: Vec<Steer> = select(map, nx, ny, &s.region)?
                 .into_iter()
@@ -241,6 +289,7 @@ pub fn compare(
         real_congestion(grid2(&none), &none.edge_capacity, &none.edge_usage);
     // The oracle: the unsteered run's congestion against the capacity it routed with.
     let oracle = none.congestion_map();
+    let oracle_hv = oracle_hv(&none, s.oracle);
     let real = none.edge_capacity.clone();
     let mut runs = vec![Run {
         name: "none".into(),
@@ -253,12 +302,62 @@ pub fn compare(
         locations: None,
     }];
     let rudy = rudy_map(design, cfg)?;
-    let mut all: Vec<(&str, &[f32])> = vec![("rudy", &rudy), ("oracle", &oracle)];
-    all.extend(maps.iter().map(|(n, m)| (n.as_str(), m.as_slice())));
-    for (name, map) in all {
-        runs.push(steered(design, cfg, mode, s, name, map, &real)?);
+    let one = |name, map| MapIn {
+        name,
+        map,
+        hv: None,
+        reserve: false,
+    };
+    let mut all = vec![
+        one("rudy", &rudy),
+        MapIn {
+            name: "oracle",
+            map: &oracle,
+            hv: oracle_hv
+                .as_ref()
+                .map(|(h, v)| (h.as_slice(), v.as_slice())),
+            reserve: s.oracle == Oracle::Demand,
+        },
+    ];
+    all.extend(maps.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
+    for input in &all {
+        runs.push(steered(design, cfg, mode, s, input, &real)?);
     }
     Ok(runs)
+}
+
+/// The oracle's per-direction maps for `kind`, `None` for the one congestion map.
+fn oracle_hv(none: &RouteResult, kind: Oracle) -> Option<(Vec<f32>, Vec<f32>)> {
+    match kind {
+        Oracle::Congestion => None,
+        Oracle::Directional => {
+            let (h, v) = none.overflow_maps();
+            Some((
+                crate::route::overflow_ratio(&h, &none.maps.cap_h),
+                crate::route::overflow_ratio(&v, &none.maps.cap_v),
+            ))
+        }
+        Oracle::Demand => Some((none.maps.demand_h.clone(), none.maps.demand_v.clone())),
+        Oracle::History => {
+            // Per GCell, the history of its edge to the right (H) and above (V), the edges
+            // every per-GCell map of a result uses; the last column (row) repeats the one before.
+            let g = grid2(none);
+            let (nx, ny) = (g.nx, g.ny);
+            let mut h = vec![0f32; nx * ny];
+            let mut v = vec![0f32; nx * ny];
+            for y in 0..ny {
+                for x in 0..nx {
+                    if nx > 1 {
+                        h[y * nx + x] = none.history_2d[g.h(x.min(nx - 2), y)];
+                    }
+                    if ny > 1 {
+                        v[y * nx + x] = none.history_2d[g.v(x, y.min(ny - 2))];
+                    }
+                }
+            }
+            Some((h, v))
+        }
+    }
 }
 
 /// One row of `compare.json`: `run`, `mode`, every `mpgd route --json` field,
@@ -321,32 +420,32 @@ pub fn table_md(runs: &[Run]) -> String {
     s
 }
 
-/// The runs' congestion maps side by side, left to right in run order, one GCell column of the
-/// lowest value between them: one picture, so one colour scale.
-pub fn side_by_side(runs: &[Run]) -> crate::features::Map {
-    let Some(first) = runs.first() else {
-        return crate::features::Map {
-            nx: 0,
-            ny: 0,
-            data: Vec::new(),
-        };
-    };
-    let (nx, ny) = (first.result.grid.nx, first.result.grid.ny);
-    let lo = runs
+/// The runs' congestion maps side by side, left to right in run order (`congestion.png`): each
+/// panel titled with its run and mode, axes in µm, a colour bar in overflow over capacity, and
+/// one colour scale for all (from the lowest value of any run, at most 0, to the highest).
+pub fn congestion_png(runs: &[Run]) -> Vec<u8> {
+    let values = || runs.iter().flat_map(|r| r.congestion.iter().copied());
+    let lo = values().filter(|v| v.is_finite()).fold(0f32, f32::min);
+    let hi = values().filter(|v| v.is_finite()).fold(lo, f32::max);
+    let panels: Vec<(usize, usize, Vec<u8>)> = runs
         .iter()
-        .flat_map(|r| r.congestion.iter().copied())
-        .fold(f32::INFINITY, f32::min)
-        .min(0.0);
-    let k = runs.len();
-    let w = k * nx + (k - 1);
-    let mut data = vec![lo; w * ny];
-    for (i, r) in runs.iter().enumerate() {
-        for y in 0..ny {
-            for x in 0..nx {
-                data[y * w + i * (nx + 1) + x] =
-                    r.congestion.get(y * nx + x).copied().unwrap_or(lo);
-            }
-        }
-    }
-    crate::features::Map { nx: w, ny, data }
+        .map(|r| {
+            let g = r.result.grid.gcell_grid();
+            let um = |v: &i64| *v as f64 / r.result.dbu_per_micron.max(1) as f64;
+            let plot = crate::features::png::Plot {
+                title: format!("{} ({})", r.name, r.mode),
+                x_lines_um: g.x_lines.iter().map(um).collect(),
+                y_lines_um: g.y_lines.iter().map(um).collect(),
+                unit: "overflow / capacity".into(),
+                range: Some((lo, hi)),
+            };
+            let map = crate::features::Map {
+                nx: r.result.grid.nx,
+                ny: r.result.grid.ny,
+                data: r.congestion.clone(),
+            };
+            crate::features::png::plot_rgb(&map, &plot)
+        })
+        .collect();
+    crate::features::png::side_by_side_png(&panels, 16)
 }

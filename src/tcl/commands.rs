@@ -55,6 +55,13 @@ pub const COMMANDS: &[Command] = &[
         run: emit_region,
     },
     Command {
+        name: "_emit_padding",
+        usage: "TOP SITES",
+        min_words: 2,
+        max_words: 2,
+        run: emit_padding,
+    },
+    Command {
         name: "_route",
         usage: "?KEY VALUE ...?",
         min_words: 0,
@@ -328,41 +335,77 @@ fn steering_layers(design: &Design, words: &[String]) -> Result<Vec<(String, usi
     Ok(out)
 }
 
-fn emit_region(session: &mut Session, words: &[String]) -> Result<String, TclError> {
-    let loaded = current(session)?;
-    let number = |w: &str, what: &str| -> Result<f64, TclError> {
-        w.parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| {
-                err(
-                    2031,
-                    format!("mpgd::emit_steering {what} '{w}': not a number"),
-                )
-            })
-    };
-    let opts = crate::steer::Selection {
-        top: number(&words[1], "-top")?,
-        min_value: 0.0,
-        max_adjust: number(&words[0], "-max_adjust")? as f32,
-    };
-    let design = &loaded.design;
-    let layers = steering_layers(design, &words[2..])?;
-    let p = session.prediction.as_ref().ok_or_else(|| {
+/// A steering option's number (the proc has checked its range already).
+fn steer_number(w: &str, what: &str) -> Result<f64, TclError> {
+    w.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            err(
+                2031,
+                format!("mpgd::emit_steering {what} '{w}': not a number"),
+            )
+        })
+}
+
+/// The current design's prediction, which every steering mode starts from.
+fn current_prediction(session: &Session) -> Result<&PredictionMap, TclError> {
+    session.prediction.as_ref().ok_or_else(|| {
         err(
             2021,
             "no prediction for the current design: run mpgd::predict -model FILE, or give mpgd::emit_steering -map FILE.npy",
         )
-    })?;
-    let steer_err = |e: region::RegionError| err(2033, format!("mpgd::emit_steering: {e}"));
-    let regions = region::regions(&p.map, &p.grid, design.die, &opts).map_err(steer_err)?;
+    })
+}
+
+/// A map or options that steering cannot use.
+fn steer_error(e: impl std::fmt::Display) -> TclError {
+    err(2033, format!("mpgd::emit_steering: {e}"))
+}
+
+fn emit_region(session: &mut Session, words: &[String]) -> Result<String, TclError> {
+    let loaded = current(session)?;
+    let opts = crate::steer::Selection {
+        top: steer_number(&words[1], "-top")?,
+        min_value: 0.0,
+        max_adjust: steer_number(&words[0], "-max_adjust")? as f32,
+    };
+    let design = &loaded.design;
+    let layers = steering_layers(design, &words[2..])?;
+    let p = current_prediction(session)?;
+    let regions = region::regions(&p.map, &p.grid, design.die, &opts).map_err(steer_error)?;
     let target = region::Target {
         die: design.die,
         dbu_per_micron: design.dbu_per_micron,
         layers,
     };
-    let cmds = region::commands(&regions, &target).map_err(steer_err)?;
+    let cmds = region::commands(&regions, &target).map_err(steer_error)?;
     Ok(list(cmds))
+}
+
+/// `set_placement_padding` and `detailed_placement` for the cells in the `TOP` share of the
+/// prediction's GCells, `SITES` sites on each side (`steer::padding`); an empty list when no
+/// placed core cell lies in a hotspot.
+fn emit_padding(session: &mut Session, words: &[String]) -> Result<String, TclError> {
+    let loaded = current(session)?;
+    let top = steer_number(&words[0], "-top")?;
+    let sites = steer_number(&words[1], "-pad_sites")? as u32;
+    let p = current_prediction(session)?;
+    let sel = crate::steer::Selection {
+        top,
+        min_value: 0.0,
+        max_adjust: 0.0,
+    };
+    let design = &loaded.design;
+    let ids = crate::steer::padding::padded_instances(design, &p.grid, &p.map, &sel)
+        .map_err(steer_error)?;
+    let names: Vec<&str> = ids
+        .iter()
+        .map(|&k| design.instances[k].name.as_str())
+        .collect();
+    Ok(list(crate::steer::padding::padding_commands(
+        &names, sites, sites,
+    )))
 }
 
 /// Rewrites the CLI's flag names in a message into the Tcl command's option names.

@@ -139,18 +139,27 @@ proc mpgd::predict {args} {
   return [_predict $model [_get $o out ""]]
 }
 
-# mpgd::emit_steering [-mode region] [-max_adjust F] [-top F] [-layers LIST] [-map FILE.npy]
+# mpgd::emit_steering [-mode region|padding] [-max_adjust F] [-top F] [-layers LIST]
+#   [-pad_sites N] [-map FILE.npy]
 proc mpgd::emit_steering {args} {
   set cmd mpgd::emit_steering
-  set o [_parse_args $cmd $args {-mode -max_adjust -top -layers -map} {}]
+  set o [_parse_args $cmd $args {-mode -max_adjust -top -layers -pad_sites -map} {}]
   set mode [_get $o mode region]
-  if {$mode ne "region"} {
-    _fail 2030 "$cmd -mode '$mode': supported modes: region (prior and padding come with the steering engine)"
+  if {$mode ni {region padding}} {
+    _fail 2030 "$cmd -mode '$mode': supported modes: region, padding (prior is built into mpgd's router: OpenROAD exposes no routing cost map)"
   }
-  set max_adjust [_number $cmd $o max_adjust 0.5 0 1]
-  set top [_number $cmd $o top 0.05 0 1]
+  if {$mode eq "padding"} {
+    set top [_number $cmd $o top 0.1 0 1]
+    set sites [_number $cmd $o pad_sites 1 0 1000 integer]
+  } else {
+    set max_adjust [_number $cmd $o max_adjust 0.5 0 1]
+    set top [_number $cmd $o top 0.05 0 1]
+  }
   if {[dict exists $o map]} {
     _load_map [_existing $cmd -map [dict get $o map]]
+  }
+  if {$mode eq "padding"} {
+    return [_emit_padding $top $sites]
   }
   return [_emit_region $max_adjust $top {*}[_get $o layers {}]]
 }
