@@ -124,16 +124,19 @@ fn build(
     )?;
     let die = Rect::bounding(def.die_area.iter().copied()).unwrap_or_default();
     let (mut io_pins, io_index) = place_io_pins(def, def_path, &names, die, &mut warnings)?;
-    let (nets, net_pins) = resolve_nets(
-        def,
-        def_path,
-        &instances,
-        &mut masters,
-        (&mut io_pins, &io_index),
-        &mut warnings,
-    )?;
-    let (obstructions, placement_blockages) =
-        collect_obstructions(def, def_path, &names, &layers, &instances, &masters, &vias)?;
+    let comp_index = component_index(&instances);
+    add_black_box_pins(def, &comp_index, &instances, &mut masters);
+    // Nets and obstructions read the same model and write different parts: built side by side.
+    let (nets, obstructions) = rayon::join(
+        || {
+            let io = (io_pins.as_mut_slice(), &io_index);
+            resolve_nets(def, def_path, &comp_index, &instances, &masters, io)
+        },
+        || collect_obstructions(def, def_path, &names, &layers, &instances, &masters, &vias),
+    );
+    let (nets, net_pins, net_warnings) = nets?;
+    warnings.extend(net_warnings);
+    let (obstructions, placement_blockages) = obstructions?;
     add_tracks(def, def_path, &names, &mut layers)?;
     let rows = place_rows(lefs, def, def_path, units)?;
     let core = rows
@@ -536,20 +539,58 @@ fn io_pin_shapes(
     Ok(shapes)
 }
 
+/// Instance index by name.
+fn component_index(instances: &[Instance]) -> HashMap<&str, u32> {
+    instances
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i as u32))
+        .collect()
+}
+
+/// A master no LEF defines (a black box) gains each pin that a net connects to, in the order nets
+/// name them.
+fn add_black_box_pins(
+    def: &Def,
+    comp_index: &HashMap<&str, u32>,
+    instances: &[Instance],
+    masters: &mut [Master],
+) {
+    if !masters.iter().any(|m| m.missing) {
+        return;
+    }
+    for c in def.nets.iter().flat_map(|n| &n.connections) {
+        if c.is_io() {
+            continue;
+        }
+        let Some(&ci) = comp_index.get(c.component.as_str()) else {
+            continue;
+        };
+        let m = &mut masters[instances[ci as usize].master as usize];
+        if m.missing && !m.pins.iter().any(|p| p.name == c.pin) {
+            m.pins.push(MasterPin {
+                name: c.pin.clone(),
+                direction: None,
+                use_: None,
+                shapes: Vec::new(),
+            });
+        }
+    }
+}
+
+/// The nets, their pins, and warnings.
+type ResolvedNets = (Vec<Net>, Vec<NetPin>, Vec<String>);
+
 /// Nets: every connection resolved to an instance pin or an IO pin.
 fn resolve_nets(
     def: &Def,
     def_path: &Path,
+    comp_index: &HashMap<&str, u32>,
     instances: &[Instance],
-    masters: &mut [Master],
+    masters: &[Master],
     (io_pins, io_index): (&mut [IoPin], &HashMap<&str, u32>),
-    warnings: &mut Vec<String>,
-) -> Result<(Vec<Net>, Vec<NetPin>), Error> {
-    let comp_index: HashMap<&str, u32> = instances
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i as u32))
-        .collect();
+) -> Result<ResolvedNets, Error> {
+    let mut warnings = Vec::new();
     let mut nets = Vec::with_capacity(def.nets.len());
     let mut net_pins = Vec::with_capacity(def.nets.iter().map(|n| n.connections.len()).sum());
     for (ni, n) in def.nets.iter().enumerate() {
@@ -582,7 +623,7 @@ fn resolve_nets(
                 ));
             };
             let pin = master_pin(
-                &mut masters[instances[ci as usize].master as usize],
+                &masters[instances[ci as usize].master as usize],
                 c,
                 n,
                 def_path,
@@ -596,28 +637,19 @@ fn resolve_nets(
             routed_in_def: n.has_wiring,
         });
     }
-    Ok((nets, net_pins))
+    Ok((nets, net_pins, warnings))
 }
 
-/// The index of a connection's pin on its master; a black-box master (one no LEF defines)
-/// gains the pin.
+/// The index of a connection's pin on its master (a black box has them all, see
+/// [`add_black_box_pins`]).
 fn master_pin(
-    m: &mut Master,
+    m: &Master,
     c: &def::Connection,
     n: &def::Net,
     def_path: &Path,
 ) -> Result<u32, Error> {
     match m.pins.iter().position(|p| p.name == c.pin) {
         Some(p) => Ok(p as u32),
-        None if m.missing => {
-            m.pins.push(MasterPin {
-                name: c.pin.clone(),
-                direction: None,
-                use_: None,
-                shapes: Vec::new(),
-            });
-            Ok((m.pins.len() - 1) as u32)
-        }
         None => Err(resolve_err(
             def_path,
             format!(
