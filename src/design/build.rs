@@ -54,14 +54,26 @@ pub fn load(input: &DesignInput) -> Result<Design, Error> {
     let (def, def_warnings) = def?;
     let mut warnings: Vec<String> = Vec::new();
     for (_, _, ws) in &lefs {
-        warnings.extend(ws.iter().map(|w| w.to_string()));
+        warnings.extend(ws.iter().map(located));
     }
-    warnings.extend(def_warnings.iter().map(|w| w.to_string()));
+    warnings.extend(def_warnings.iter().map(located));
     let lef_refs: Vec<(&Path, &Lef)> = lefs.iter().map(|(p, l, _)| (p.as_path(), l)).collect();
     let mut design = from_parsed_owned(&lef_refs, def, &input.def, input.options)?;
     warnings.append(&mut design.warnings);
     design.warnings = warnings;
     Ok(design)
+}
+
+/// A reader's warning as `file:line:col: message`: whoever shows the design's warnings says
+/// "warning" once (`mpgd: warning: ...`).
+fn located(w: &crate::lefdef::Warning) -> String {
+    format!(
+        "{}:{}:{}: {}",
+        w.path.display(),
+        w.line,
+        w.column,
+        w.message
+    )
 }
 
 /// Builds the design from already parsed files. `def_path` names the DEF in errors.
@@ -921,6 +933,28 @@ fn master_kind(class: Option<&str>) -> MasterKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reader_warnings_name_the_place_and_say_warning_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let def = dir.path().join("t.def");
+        std::fs::write(
+            &def,
+            "VERSION 5.8 ;\nDESIGN d ;\nUNITS DISTANCE MICRONS 2000 ;\n\
+             DIEAREA ( 0 0 ) ( 100 100 ) ;\nCOMPONENTS 2 ;\nEND COMPONENTS\nEND DESIGN\n",
+        )
+        .unwrap();
+        let lef =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nangate45/gcd/Nangate45.lef");
+        let d = Design::load(&DesignInput::new(vec![lef], def.clone())).unwrap();
+        assert_eq!(
+            d.warnings,
+            [format!(
+                "{}:6:1: COMPONENTS section declares 2 items but holds 0; read on, as OpenROAD does",
+                def.display()
+            )]
+        );
+    }
 
     #[test]
     fn classes_map_to_kinds() {
