@@ -185,5 +185,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     } else {
         print!("{}", stats.table());
     }
+    // The process ends next: freeing the model item by item would only cost time.
+    std::mem::forget(design);
     Ok(())
 }

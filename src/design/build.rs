@@ -10,8 +10,11 @@ use crate::geom::Transform;
 use crate::lefdef::def::{self, Def};
 use crate::lefdef::lef::{self, Geom, LayerType, Lef};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::Path;
+
+/// The builder's name maps: lookups only (never iterated), so a fast, well-mixed hash with a fixed
+/// seed is enough (foldhash; std's SipHash cost about 6% of reading efuse_ctrl).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// What to do about a component whose master no LEF defines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,11 +57,11 @@ pub fn load(input: &DesignInput) -> Result<Design, Error> {
     let (def, def_warnings) = def?;
     let mut warnings: Vec<String> = Vec::new();
     for (_, _, ws) in &lefs {
-        warnings.extend(ws.iter().map(|w| w.to_string()));
+        warnings.extend(ws.iter().map(located));
     }
-    warnings.extend(def_warnings.iter().map(|w| w.to_string()));
+    warnings.extend(def_warnings.iter().map(located));
     let lef_refs: Vec<(&Path, &Lef)> = lefs.iter().map(|(p, l, _)| (p.as_path(), l)).collect();
-    let mut design = from_parsed(&lef_refs, &def, &input.def, input.options)?;
+    let mut design = from_parsed_owned(&lef_refs, def, &input.def, input.options)?;
     warnings.append(&mut design.warnings);
     design.warnings = warnings;
     Ok(design)
@@ -79,11 +82,51 @@ fn read_def(
     def::parse_with(&text, path, opts)
 }
 
-/// Builds the design from already parsed files. `def_path` names the DEF in errors. The steps:
-/// layers, vias, masters, instances, IO pins, nets, obstructions, tracks, rows.
+/// A reader's warning as `file:line:col: message`: whoever shows the design's warnings says
+/// "warning" once (`mpgd: warning: ...`).
+fn located(w: &crate::lefdef::Warning) -> String {
+    format!(
+        "{}:{}:{}: {}",
+        w.path.display(),
+        w.line,
+        w.column,
+        w.message
+    )
+}
+
+/// Builds the design from already parsed files. `def_path` names the DEF in errors.
 pub fn from_parsed(
     lefs: &[(&Path, &Lef)],
     def: &Def,
+    def_path: &Path,
+    options: BuildOptions,
+) -> Result<Design, Error> {
+    let names = def.components.iter().map(|c| c.name.clone()).collect();
+    build(lefs, def, names, def_path, options)
+}
+
+/// [`from_parsed`], taking the DEF by value: the instance names move into the design instead of
+/// being copied (110k names on gf180mcu/efuse_ctrl).
+pub fn from_parsed_owned(
+    lefs: &[(&Path, &Lef)],
+    mut def: Def,
+    def_path: &Path,
+    options: BuildOptions,
+) -> Result<Design, Error> {
+    let names = def
+        .components
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.name))
+        .collect();
+    build(lefs, &def, names, def_path, options)
+}
+
+/// The build, in steps: layers, vias, masters, instances, IO pins, nets, obstructions, tracks,
+/// rows. `instance_names` are the component names, in order (the components' own may be gone).
+fn build(
+    lefs: &[(&Path, &Lef)],
+    def: &Def,
+    instance_names: Vec<String>,
     def_path: &Path,
     options: BuildOptions,
 ) -> Result<Design, Error> {
@@ -102,6 +145,7 @@ pub fn from_parsed(
         resolve_masters(lefs, &names, &vias, units, &mut warnings)?;
     let instances = place_instances(
         def,
+        instance_names,
         def_path,
         options,
         &mut masters,
@@ -110,16 +154,19 @@ pub fn from_parsed(
     )?;
     let die = Rect::bounding(def.die_area.iter().copied()).unwrap_or_default();
     let (mut io_pins, io_index) = place_io_pins(def, def_path, &names, die, &mut warnings)?;
-    let (nets, net_pins) = resolve_nets(
-        def,
-        def_path,
-        &instances,
-        &mut masters,
-        (&mut io_pins, &io_index),
-        &mut warnings,
-    )?;
-    let (obstructions, placement_blockages) =
-        collect_obstructions(def, def_path, &names, &layers, &instances, &masters, &vias)?;
+    let comp_index = component_index(&instances);
+    add_black_box_pins(def, &comp_index, &instances, &mut masters);
+    // Nets and obstructions read the same model and write different parts: built side by side.
+    let (nets, obstructions) = rayon::join(
+        || {
+            let io = (io_pins.as_mut_slice(), &io_index);
+            resolve_nets(def, def_path, &comp_index, &instances, &masters, io)
+        },
+        || collect_obstructions(def, def_path, &names, &layers, &instances, &masters, &vias),
+    );
+    let (nets, net_pins, net_warnings) = nets?;
+    warnings.extend(net_warnings);
+    let (obstructions, placement_blockages) = obstructions?;
     let net_wiring = net_wiring_rects(def, def_path, &names, &layers, &vias)?;
     add_tracks(def, def_path, &names, &mut layers)?;
     let rows = place_rows(lefs, def, def_path, units)?;
@@ -193,7 +240,7 @@ fn resolve_layers<'a>(
     units: Units,
     warnings: &mut Vec<String>,
 ) -> Result<(LayerNames<'a>, Vec<RoutingLayer>), Error> {
-    let mut all_layers: HashMap<&str, Option<LayerId>> = HashMap::new();
+    let mut all_layers: HashMap<&str, Option<LayerId>> = HashMap::default();
     let mut layers: Vec<RoutingLayer> = Vec::new();
     for (path, lef) in lefs {
         for l in &lef.layers {
@@ -256,7 +303,7 @@ fn via_shapes<'a>(
     names: &LayerNames,
     units: Units,
 ) -> Result<ViaShapes<'a>, Error> {
-    let mut via_shapes: ViaShapes = HashMap::new();
+    let mut via_shapes: ViaShapes = HashMap::default();
     for (path, lef) in lefs {
         for v in &lef.vias {
             let mut shapes = Vec::new();
@@ -294,7 +341,7 @@ fn resolve_masters(
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<Master>, HashMap<String, u32>), Error> {
     let mut masters: Vec<Master> = Vec::new();
-    let mut master_index: HashMap<String, u32> = HashMap::new();
+    let mut master_index: HashMap<String, u32> = HashMap::default();
     for (path, lef) in lefs {
         for m in &lef.macros {
             if master_index.contains_key(&m.name) {
@@ -399,6 +446,7 @@ fn macro_shapes(
 /// say so) a zero-size black box with a warning.
 fn place_instances(
     def: &Def,
+    names: Vec<String>,
     def_path: &Path,
     options: BuildOptions,
     masters: &mut Vec<Master>,
@@ -407,16 +455,16 @@ fn place_instances(
 ) -> Result<Vec<Instance>, Error> {
     let mut missing: Vec<String> = Vec::new();
     let mut instances = Vec::with_capacity(def.components.len());
-    for c in &def.components {
-        let mi = match master_index.get(&c.master) {
+    for (c, name) in def.components.iter().zip(names) {
+        let mi = match master_index.get(c.master.as_str()) {
             Some(&i) => i,
             None => {
                 if options.missing_masters == MissingMasters::Error {
                     return Err(resolve_err(
                         def_path,
                         format!(
-                            "component '{}' uses master '{}', which no LEF file defines",
-                            c.name, c.master
+                            "component '{name}' uses master '{}', which no LEF file defines",
+                            c.master
                         ),
                     ));
                 }
@@ -439,7 +487,7 @@ fn place_instances(
         let m = &masters[mi as usize];
         let bbox = Transform::new(c.location, c.orient, m.width, m.height).placed_box();
         instances.push(Instance {
-            name: c.name.clone(),
+            name,
             master: mi,
             status: c.status,
             location: c.location,
@@ -469,7 +517,8 @@ fn place_io_pins<'a>(
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<IoPin>, HashMap<&'a str, u32>), Error> {
     let mut io_pins = Vec::with_capacity(def.pins.len());
-    let mut io_index: HashMap<&str, u32> = HashMap::with_capacity(def.pins.len());
+    let mut io_index: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(def.pins.len(), Default::default());
     let mut outside = 0usize;
     for p in &def.pins {
         let shapes = io_pin_shapes(p, def_path, names)?;
@@ -522,21 +571,58 @@ fn io_pin_shapes(
     Ok(shapes)
 }
 
+/// Instance index by name.
+fn component_index(instances: &[Instance]) -> HashMap<&str, u32> {
+    instances
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i as u32))
+        .collect()
+}
+
+/// A master no LEF defines (a black box) gains each pin that a net connects to, in the order nets
+/// name them.
+fn add_black_box_pins(
+    def: &Def,
+    comp_index: &HashMap<&str, u32>,
+    instances: &[Instance],
+    masters: &mut [Master],
+) {
+    if !masters.iter().any(|m| m.missing) {
+        return;
+    }
+    for c in def.nets.iter().flat_map(|n| &n.connections) {
+        if c.is_io() {
+            continue;
+        }
+        let Some(&ci) = comp_index.get(c.component.as_str()) else {
+            continue;
+        };
+        let m = &mut masters[instances[ci as usize].master as usize];
+        if m.missing && !m.pins.iter().any(|p| p.name == c.pin) {
+            m.pins.push(MasterPin {
+                name: c.pin.clone(),
+                direction: None,
+                use_: None,
+                shapes: Vec::new(),
+            });
+        }
+    }
+}
+
+/// The nets, their pins, and warnings.
+type ResolvedNets = (Vec<Net>, Vec<NetPin>, Vec<String>);
+
 /// Nets: every connection resolved to an instance pin or an IO pin.
 fn resolve_nets(
     def: &Def,
     def_path: &Path,
+    comp_index: &HashMap<&str, u32>,
     instances: &[Instance],
-    masters: &mut [Master],
+    masters: &[Master],
     (io_pins, io_index): (&mut [IoPin], &HashMap<&str, u32>),
-    warnings: &mut Vec<String>,
-) -> Result<(Vec<Net>, Vec<NetPin>), Error> {
-    let comp_index: HashMap<&str, u32> = def
-        .components
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i as u32))
-        .collect();
+) -> Result<ResolvedNets, Error> {
+    let mut warnings = Vec::new();
     let mut nets = Vec::with_capacity(def.nets.len());
     let mut net_pins = Vec::with_capacity(def.nets.iter().map(|n| n.connections.len()).sum());
     for (ni, n) in def.nets.iter().enumerate() {
@@ -569,7 +655,7 @@ fn resolve_nets(
                 ));
             };
             let pin = master_pin(
-                &mut masters[instances[ci as usize].master as usize],
+                &masters[instances[ci as usize].master as usize],
                 c,
                 n,
                 def_path,
@@ -583,28 +669,19 @@ fn resolve_nets(
             routed_in_def: n.has_wiring,
         });
     }
-    Ok((nets, net_pins))
+    Ok((nets, net_pins, warnings))
 }
 
-/// The index of a connection's pin on its master; a black-box master (one no LEF defines)
-/// gains the pin.
+/// The index of a connection's pin on its master (a black box has them all, see
+/// [`add_black_box_pins`]).
 fn master_pin(
-    m: &mut Master,
+    m: &Master,
     c: &def::Connection,
     n: &def::Net,
     def_path: &Path,
 ) -> Result<u32, Error> {
     match m.pins.iter().position(|p| p.name == c.pin) {
         Some(p) => Ok(p as u32),
-        None if m.missing => {
-            m.pins.push(MasterPin {
-                name: c.pin.clone(),
-                direction: None,
-                use_: None,
-                shapes: Vec::new(),
-            });
-            Ok((m.pins.len() - 1) as u32)
-        }
         None => Err(resolve_err(
             def_path,
             format!(
@@ -653,28 +730,34 @@ fn collect_obstructions(
     Ok((obstructions, placement_blockages))
 }
 
-/// Every instance's macro OBS, placed (in parallel: large designs have many instances).
+/// Every instance's macro OBS, placed, in instance order; each layer's list is sized first so that
+/// it grows once.
 fn add_macro_obstructions(
     obstructions: &mut [Vec<Obstruction>],
     instances: &[Instance],
     masters: &[Master],
 ) {
-    let per_instance: Vec<Vec<(LayerId, Rect)>> = instances
-        .par_iter()
-        .map(|inst| {
-            let m = &masters[inst.master as usize];
-            if m.obs.is_empty() {
-                return Vec::new();
-            }
-            let t = Transform::new(inst.location, inst.orient, m.width, m.height);
-            m.obs.iter().map(|(l, r)| (*l, t.apply_rect(r))).collect()
-        })
-        .collect();
-    for (l, rect) in per_instance.into_iter().flatten() {
-        obstructions[l as usize].push(Obstruction {
-            rect,
-            source: ObstructionSource::MacroObs,
-        });
+    let mut per_layer = vec![0usize; obstructions.len()];
+    for inst in instances {
+        for (l, _) in &masters[inst.master as usize].obs {
+            per_layer[*l as usize] += 1;
+        }
+    }
+    for (list, n) in obstructions.iter_mut().zip(per_layer) {
+        list.reserve(n);
+    }
+    for inst in instances {
+        let m = &masters[inst.master as usize];
+        if m.obs.is_empty() {
+            continue;
+        }
+        let t = Transform::new(inst.location, inst.orient, m.width, m.height);
+        for (l, r) in &m.obs {
+            obstructions[*l as usize].push(Obstruction {
+                rect: t.apply_rect(r),
+                source: ObstructionSource::MacroObs,
+            });
+        }
     }
 }
 
@@ -776,7 +859,7 @@ fn place_rows(
     def_path: &Path,
     units: Units,
 ) -> Result<Vec<Row>, Error> {
-    let mut sites: HashMap<&str, (Dbu, Dbu)> = HashMap::new();
+    let mut sites: HashMap<&str, (Dbu, Dbu)> = HashMap::default();
     for (_, lef) in lefs {
         for s in &lef.sites {
             sites
@@ -897,6 +980,28 @@ fn master_kind(class: Option<&str>) -> MasterKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reader_warnings_name_the_place_and_say_warning_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let def = dir.path().join("t.def");
+        std::fs::write(
+            &def,
+            "VERSION 5.8 ;\nDESIGN d ;\nUNITS DISTANCE MICRONS 2000 ;\n\
+             DIEAREA ( 0 0 ) ( 100 100 ) ;\nCOMPONENTS 2 ;\nEND COMPONENTS\nEND DESIGN\n",
+        )
+        .unwrap();
+        let lef =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nangate45/gcd/Nangate45.lef");
+        let d = Design::load(&DesignInput::new(vec![lef], def.clone())).unwrap();
+        assert_eq!(
+            d.warnings,
+            [format!(
+                "{}:6:1: COMPONENTS section declares 2 items but holds 0; read on, as OpenROAD does",
+                def.display()
+            )]
+        );
+    }
 
     #[test]
     fn classes_map_to_kinds() {

@@ -14,7 +14,7 @@ mod build;
 mod polygon;
 pub mod tile;
 
-pub use build::{from_parsed, BuildOptions, MissingMasters};
+pub use build::{from_parsed, from_parsed_owned, BuildOptions, MissingMasters};
 
 use crate::geom::{Dbu, Orient, Point, Rect};
 use crate::lefdef::def::PlacementStatus;

@@ -98,45 +98,87 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// Reads a whole file as UTF-8 text, gunzipping it when it is gzip-compressed (by magic bytes, so a
 /// `.gz` name is not required and a misnamed file still reads).
 pub fn read_text(path: &Path) -> Result<String, Error> {
-    let io_err = |e: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        message: e.to_string().to_lowercase(),
-    };
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len() * 8);
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| Error::Io {
-                path: path.to_path_buf(),
-                message: format!("cannot decompress gzip data: {e}"),
-            })?;
-        out
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = if is_gzip(&bytes) {
+        gunzip(path, &bytes)?
     } else {
         bytes
     };
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes());
-        let (line, column) = line_column(&text, offset);
-        Error::Syntax(SyntaxError {
+    String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))
+}
+
+/// Files at least this large are mapped instead of copied into memory.
+const MAP_MIN: u64 = 1 << 20;
+
+/// Calls `parse` with a file's text, as [`read_text`] reads it, except that a large plain file is
+/// mapped into memory rather than copied: no copy, no fresh pages to clear (efuse_ctrl: 27 MB).
+fn with_text<T>(path: &Path, parse: impl FnOnce(&str) -> Result<T, Error>) -> Result<T, Error> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let len = file.metadata().map_err(|e| io_error(path, e))?.len();
+    if len < MAP_MIN {
+        return parse(&read_text(path)?);
+    }
+    // SAFETY: the map is only read, and only while `parse` runs. If another program truncates
+    // the file meanwhile, reading past its new end faults (SIGBUS); mpgd's readers, like other
+    // tools that map their inputs, accept that risk for inputs that are not written while read.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }
+        .map_err(|e| io_error(path, e))?;
+    if is_gzip(&map) {
+        let bytes = gunzip(path, &map)?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
+        return parse(&text);
+    }
+    match std::str::from_utf8(&map) {
+        Ok(text) => parse(text),
+        Err(e) => Err(not_utf8(path, &map, e)),
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string().to_lowercase(),
+    }
+}
+
+/// True for bytes that start with the gzip magic bytes.
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// Gzip-compressed bytes, decompressed.
+fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(bytes.len() * 8);
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Io {
             path: path.to_path_buf(),
-            line,
-            column,
-            context: vec![],
-            message: "the file is not UTF-8 text (binary or corrupt data)".into(),
-        })
+            message: format!("cannot decompress gzip data: {e}"),
+        })?;
+    Ok(out)
+}
+
+/// The error for bytes that are not UTF-8, at the first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
+    let offset = e.valid_up_to();
+    let text = String::from_utf8_lossy(bytes);
+    let (line, column) = line_column(&text, offset);
+    Error::Syntax(SyntaxError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        context: vec![],
+        message: "the file is not UTF-8 text (binary or corrupt data)".into(),
     })
 }
 
 /// Reads and parses a LEF file.
 pub fn read_lef(path: &Path) -> Result<(lef::Lef, Vec<Warning>), Error> {
-    let text = read_text(path)?;
-    lef::parse(&text, path)
+    with_text(path, |text| lef::parse(text, path))
 }
 
 /// Reads and parses a DEF file.
 pub fn read_def(path: &Path) -> Result<(def::Def, Vec<Warning>), Error> {
-    let text = read_text(path)?;
-    def::parse(&text, path)
+    with_text(path, |text| def::parse(text, path))
 }

@@ -2,8 +2,9 @@
 //! hard, soft or partial), each a list of rectangles and polygons.
 
 use super::parse::Ctx;
-use super::tokens::{name, peek, point, real, rect, tok, upper};
+use super::tokens::{name, peek, point, real, rect, star_point_rest, tok, upper};
 use super::Blockage;
+use crate::geom::Point;
 use crate::lefdef::lex::{context, cut_fail, shorten, sp, PResult};
 
 /// `- LAYER l [+ ...] {RECT pt pt | POLYGON pt...}... ;` or
@@ -70,19 +71,7 @@ pub(super) fn blockage<'a>(s: &'a str, ctx: &mut Ctx<'a>) -> PResult<'a, Blockag
                     s = r;
                 }
                 "POLYGON" => {
-                    let mut pts = Vec::new();
-                    let mut r = r;
-                    while peek(r) == "(" {
-                        let (r2, p) = point(r)?;
-                        pts.push(p);
-                        r = r2;
-                    }
-                    if pts.len() < 3 {
-                        return cut_fail(
-                            sp(r),
-                            format!("expected at least 3 polygon points, found {}", pts.len()),
-                        );
-                    }
+                    let (r, pts) = polygon(r)?;
                     b.polygons.push(pts);
                     s = r;
                 }
@@ -99,6 +88,28 @@ pub(super) fn blockage<'a>(s: &'a str, ctx: &mut Ctx<'a>) -> PResult<'a, Blockag
             }
         })(),
     )
+}
+
+/// The points of `POLYGON pt pt pt ...`: after the first, `*` repeats the previous point's
+/// coordinate (the Si2 grammar's `nextPt`; OpenDB receives the points written out).
+fn polygon(s: &str) -> PResult<'_, Vec<Point>> {
+    let mut pts: Vec<Point> = Vec::new();
+    let mut s = s;
+    while peek(s) == "(" {
+        let (r, p) = match pts.last() {
+            None => point(s)?,
+            Some(&prev) => star_point_rest(tok(s, String::new)?.0, prev)?,
+        };
+        pts.push(p);
+        s = r;
+    }
+    if pts.len() < 3 {
+        return cut_fail(
+            sp(s),
+            format!("expected at least 3 polygon points, found {}", pts.len()),
+        );
+    }
+    Ok((s, pts))
 }
 
 /// An unknown blockage option: tokens up to the next `+`, `;`, RECT or POLYGON.

@@ -491,6 +491,26 @@ fn blockages() {
     );
 }
 
+#[test]
+fn blockage_polygon_points_may_repeat_a_coordinate_with_a_star() {
+    // src/odb/test/data/parser_test.def in OpenROAD: `*` after the first point, as in `def.y`.
+    let d = ok(&wrap(
+        "BLOCKAGES 1 ;\n- LAYER metal3 + FILLS\n  POLYGON ( 0 0 ) ( 5 * ) ( * 5 ) ( 3 * ) ( * 2 ) ( 0 * ) ;\nEND BLOCKAGES\n",
+    ));
+    let pts: Vec<(i64, i64)> = d.blockages[0].polygons[0]
+        .iter()
+        .map(|p| (p.x, p.y))
+        .collect();
+    assert_eq!(pts, [(0, 0), (5, 0), (5, 5), (3, 5), (3, 2), (0, 2)]);
+    roundtrip(&d);
+    // The first point has nothing to repeat.
+    let e = err(&wrap(
+        "BLOCKAGES 1 ;\n- LAYER metal3 POLYGON ( * 0 ) ( 5 * ) ( * 5 ) ;\nEND BLOCKAGES\n",
+    ));
+    assert_eq!((e.line, e.column), (5, 26));
+    assert!(e.message.contains("x coordinate"), "{}", e.message);
+}
+
 // ---- nets ------------------------------------------------------------------------------------
 
 const NETS: &str = "NETS 3 ;\n\
