@@ -346,14 +346,6 @@ struct GrtCase {
 /// exact fails the test, so that the list stays true.
 const NOT_EXACT: &[(&str, &str)] = &[
     (
-        "congestion4",
-        "grt's GCell is 4200 DBU here (15 x 280, metal3's preferred-direction step: its table \
-         needs 47 x 48 GCells) while the same TRACKS give 5700 (15 x 380, metal3's X step) on \
-         gcd with metal2-metal10; every stored grt initGrid takes level 3's preferred-direction \
-         step (getAverageTrackSpacing), which fits this case but not gcd's logs, so the rule \
-         that tells the two apart is not in the sources we read",
-    ),
-    (
         "infinite_cap",
         "`global_route -infinite_cap` (grt: a testing mode) gives every layer, metal1 outside \
          the range too, 3276 per edge of its direction (3898440 = 3276 x 35 x 34); mpgd has no \

@@ -163,6 +163,16 @@ pub fn default_tile(d: &Design) -> Option<Dbu> {
     (step > 0).then_some(step * PITCHES_IN_TILE)
 }
 
+/// grt's tile when the top routing layer `top` (0-based) is below the fourth: 15 pitches of
+/// that layer's preferred-direction tracks, an odd pitch made even (`dbBlock::getGCellTileSize`,
+/// its `max_routing_layer_ < 4` branch). OpenROAD's `congestion4` (`metal3-metal3`) gets its
+/// 4200 DBU GCells this way, where the full stack takes 5700 ([`default_tile`]).
+pub fn low_stack_tile(d: &Design, top: usize) -> Option<Dbu> {
+    let pitch = preferred_tracks(d, top)?.pitch;
+    let even = if pitch % 2 == 0 { pitch } else { pitch - 1 };
+    (even > 0).then_some(even * PITCHES_IN_TILE)
+}
+
 /// The routing and clock layer ranges of a configuration.
 struct Ranges {
     /// The signal range.
@@ -183,7 +193,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     let mut warnings = Vec::new();
     let keep = keeps_pre_routed(d, cfg)?;
     let ranges = layer_ranges(d, cfg)?;
-    let grid = gcell_grid(d, cfg)?;
+    let grid = gcell_grid(d, cfg, ranges.cap.1)?;
     let mut cap = track_capacity(d, grid, ranges.cap, &mut warnings);
     apply_obstructions(d, &mut cap, ranges.signal, keep);
     let original = cap.clone();
@@ -240,13 +250,17 @@ fn layer_ranges(d: &Design, cfg: &RouteConfig) -> Result<Ranges, RouteError> {
     Ok(Ranges { signal, clock, cap })
 }
 
-/// grt's GCell grid (`initGrid`): the configured GCell size or 15 pitches of the third layer,
-/// guarded against grids too large to hold.
-fn gcell_grid(d: &Design, cfg: &RouteConfig) -> Result<GridSpec, RouteError> {
+/// grt's GCell grid (`initGrid`): the configured GCell size or grt's default tile for the top
+/// routing layer `top` ([`default_tile`], [`low_stack_tile`]), guarded against grids too large
+/// to hold.
+fn gcell_grid(d: &Design, cfg: &RouteConfig, top: usize) -> Result<GridSpec, RouteError> {
     let nl = d.layers.len();
     let tile = match cfg.gcell_size {
         Some(t) if t > 0 => t,
         Some(t) => return Err(RouteError::BadGCell { dbu: t }),
+        None if top < 3 => low_stack_tile(d, top).ok_or(RouteError::NoTracks {
+            layer: d.layers[top].name.clone(),
+        })?,
         None => default_tile(d).ok_or(RouteError::NoTracks {
             layer: d.layers[2.min(nl - 1)].name.clone(),
         })?,
