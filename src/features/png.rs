@@ -108,9 +108,23 @@ impl Canvas {
     }
 }
 
-/// Text of a legend value: three significant digits in scientific notation.
+/// Text of a legend value, three significant digits: plain decimals from 0.01 to 9999 (`8`,
+/// `0.055`, `1.23`), scientific notation outside (`1.25e-4`).
 fn label(v: f32) -> String {
-    format!("{v:.3e}")
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if !(0.01..10_000.0).contains(&a) {
+        return format!("{v:.2e}");
+    }
+    let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// Renders `map` as a heat map with a colour bar and its min/max labels; returns PNG bytes. Each
@@ -461,6 +475,13 @@ mod tests {
     fn ticks_are_round_and_inside() {
         assert_eq!(ticks(0.0, 100.0, 5), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
         assert_eq!(ticks(3.0, 11.0, 4), [4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(label(8.0), "8");
+        assert_eq!(label(4.0), "4");
+        assert_eq!(label(0.055), "0.055");
+        assert_eq!(label(1.234), "1.23");
+        assert_eq!(label(0.0), "0");
+        assert_eq!(label(0.000125), "1.25e-4");
+        assert_eq!(label(-2.5), "-2.5");
         assert_eq!(tick_label(0.5, 0.5), "0.5");
         assert_eq!(tick_label(40.0, 20.0), "40");
     }
