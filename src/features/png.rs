@@ -143,19 +143,7 @@ pub fn heat_map_png(map: &Map) -> Vec<u8> {
     let h = mh.max(5 * k * 3) + 2 * pad;
     let w = pad + mw + pad + bar_w + 6 + text_w + pad;
     let mut c = Canvas::new(w, h);
-    let range = (hi - lo) as f64;
-    for j in 0..map.ny {
-        let y0 = pad + (map.ny - 1 - j) * s;
-        for i in 0..map.nx {
-            let v = map.at(i, j) as f64;
-            let t = if range > 0.0 {
-                (v - lo as f64) / range
-            } else {
-                0.0
-            };
-            c.fill(pad + i * s, y0, s, s, viridis(t));
-        }
-    }
+    draw_map(&mut c, map, pad, pad, s, lo, hi);
     let bh = h - 2 * pad;
     let bx = pad + mw + pad;
     for y in 0..bh {
