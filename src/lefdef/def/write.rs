@@ -74,6 +74,22 @@ fn rect(out: &mut String, r: &Rect) -> std::fmt::Result {
 }
 
 fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
+    header(d, out)?;
+    rows_tracks_gcells(d, out)?;
+    vias(d, out)?;
+    rules_and_regions(d, out)?;
+    components(d, out)?;
+    pins(d, out)?;
+    blockages(d, out)?;
+    special_nets(d, out)?;
+    nets(d, out)?;
+    groups(d, out)?;
+    out.push_str("END DESIGN\n");
+    Ok(())
+}
+
+/// VERSION, DIVIDERCHAR, BUSBITCHARS, DESIGN, UNITS and DIEAREA, each only when known.
+fn header(d: &Def, out: &mut String) -> std::fmt::Result {
     if let Some(v) = &d.version {
         writeln!(out, "VERSION {v} ;")?;
     }
@@ -96,6 +112,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         }
         out.push_str(" ;\n");
     }
+    Ok(())
+}
+
+/// ROW, TRACKS and GCELLGRID statements.
+fn rows_tracks_gcells(d: &Def, out: &mut String) -> std::fmt::Result {
     for r in &d.rows {
         write!(
             out,
@@ -139,6 +160,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
             g.step
         )?;
     }
+    Ok(())
+}
+
+/// The VIAS section: fixed shapes or a via rule with its parameters.
+fn vias(d: &Def, out: &mut String) -> std::fmt::Result {
     if !d.vias.is_empty() {
         writeln!(out, "VIAS {} ;", d.vias.len())?;
         for v in &d.vias {
@@ -181,6 +207,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         }
         out.push_str("END VIAS\n");
     }
+    Ok(())
+}
+
+/// NONDEFAULTRULES (names only: the reader keeps no more) and REGIONS.
+fn rules_and_regions(d: &Def, out: &mut String) -> std::fmt::Result {
     if !d.ndrs.is_empty() {
         writeln!(out, "NONDEFAULTRULES {} ;", d.ndrs.len())?;
         for n in &d.ndrs {
@@ -202,6 +233,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         }
         out.push_str("END REGIONS\n");
     }
+    Ok(())
+}
+
+/// COMPONENTS, always written (OpenROAD expects the section).
+fn components(d: &Def, out: &mut String) -> std::fmt::Result {
     writeln!(out, "COMPONENTS {} ;", d.components.len())?;
     for c in &d.components {
         out.push_str("    - ");
@@ -230,6 +266,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         out.push_str(" ;\n");
     }
     out.push_str("END COMPONENTS\n");
+    Ok(())
+}
+
+/// PINS with their ports.
+fn pins(d: &Def, out: &mut String) -> std::fmt::Result {
     writeln!(out, "PINS {} ;", d.pins.len())?;
     for p in &d.pins {
         write!(out, "    - {}", p.name)?;
@@ -255,6 +296,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         out.push_str(" ;\n");
     }
     out.push_str("END PINS\n");
+    Ok(())
+}
+
+/// BLOCKAGES: routing (LAYER) and placement ones.
+fn blockages(d: &Def, out: &mut String) -> std::fmt::Result {
     if !d.blockages.is_empty() {
         writeln!(out, "BLOCKAGES {} ;", d.blockages.len())?;
         for b in &d.blockages {
@@ -279,6 +325,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         }
         out.push_str("END BLOCKAGES\n");
     }
+    Ok(())
+}
+
+/// SPECIALNETS with wiring and shapes.
+fn special_nets(d: &Def, out: &mut String) -> std::fmt::Result {
     if !d.special_nets.is_empty() {
         writeln!(out, "SPECIALNETS {} ;", d.special_nets.len())?;
         for n in &d.special_nets {
@@ -297,6 +348,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         }
         out.push_str("END SPECIALNETS\n");
     }
+    Ok(())
+}
+
+/// NETS, with wiring where the reader kept it.
+fn nets(d: &Def, out: &mut String) -> std::fmt::Result {
     writeln!(out, "NETS {} ;", d.nets.len())?;
     for n in &d.nets {
         out.push_str("    - ");
@@ -309,6 +365,11 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         out.push_str(" ;\n");
     }
     out.push_str("END NETS\n");
+    Ok(())
+}
+
+/// GROUPS and their regions.
+fn groups(d: &Def, out: &mut String) -> std::fmt::Result {
     if !d.groups.is_empty() {
         writeln!(out, "GROUPS {} ;", d.groups.len())?;
         for g in &d.groups {
@@ -323,7 +384,6 @@ fn write_def(d: &Def, out: &mut String) -> std::fmt::Result {
         }
         out.push_str("END GROUPS\n");
     }
-    out.push_str("END DESIGN\n");
     Ok(())
 }
 
