@@ -25,6 +25,29 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
     let nx = nx.max(1);
     let ny = ny.max(1);
     let die = Rect::bounding(def.die_area.iter().copied()).unwrap_or_default();
+    let mut out = tiled_shell(def, die, nx, ny);
+    for j in 0..ny {
+        for i in 0..nx {
+            let tile = Tile {
+                prefix: format!("t{i}_{j}_"),
+                dx: die.width() * i as i64,
+                dy: die.height() * j as i64,
+            };
+            tile.add_rows_and_components(def, &mut out);
+            if io == IoPins::Keep {
+                tile.add_io_pins(def, &mut out);
+            }
+            tile.add_nets(def, io, &mut out);
+            tile.add_power_wiring(def, &mut out);
+            tile.add_blockages_regions_groups(def, &mut out);
+        }
+    }
+    out
+}
+
+/// The tiled design before any tile is added: header, the grown die, tracks stretched over it,
+/// and the special nets with their global (`*`) connections only.
+fn tiled_shell(def: &Def, die: Rect, nx: usize, ny: usize) -> Def {
     let (w, h) = (die.width(), die.height());
     let mut out = Def {
         version: def.version.clone(),
@@ -66,108 +89,141 @@ pub fn tile(def: &Def, nx: usize, ny: usize, io: IoPins) -> Def {
             s
         })
         .collect();
-    for j in 0..ny {
-        for i in 0..nx {
-            let (dx, dy) = (w * i as i64, h * j as i64);
-            let p = |n: &str| format!("t{i}_{j}_{n}");
-            let mv = |q: Point| Point::new(q.x + dx, q.y + dy);
-            let mv_rect = |r: &Rect| r.translate(dx, dy);
-            out.rows.extend(def.rows.iter().map(|r| {
-                let mut r = r.clone();
-                r.name = p(&r.name);
-                r.origin = mv(r.origin);
-                r
-            }));
-            out.components.extend(def.components.iter().map(|c| {
-                let mut c = c.clone();
-                c.name = p(&c.name);
-                if c.status != crate::lefdef::def::PlacementStatus::Unplaced {
-                    c.location = mv(c.location);
-                }
-                c
-            }));
-            if io == IoPins::Keep {
-                out.pins.extend(def.pins.iter().map(|pin| {
-                    let mut pin = pin.clone();
-                    pin.name = p(&pin.name);
-                    pin.net = if pin.special {
-                        pin.net.clone()
-                    } else {
-                        p(&pin.net)
-                    };
-                    for port in &mut pin.ports {
-                        if let Some((_, at, _)) = &mut port.placement {
-                            *at = mv(*at);
-                        }
-                    }
-                    pin
-                }));
-            }
-            let rename = |c: &Connection| Connection {
-                component: p(&c.component),
-                pin: c.pin.clone(),
-            };
-            out.nets.extend(def.nets.iter().map(|n| {
-                let mut n = n.clone();
-                n.name = p(&n.name);
-                n.connections = n
-                    .connections
-                    .iter()
-                    .filter(|c| io == IoPins::Keep || !c.is_io())
-                    .map(|c| {
-                        if c.is_io() {
-                            Connection {
-                                component: "PIN".into(),
-                                pin: p(&c.pin),
-                            }
-                        } else {
-                            rename(c)
-                        }
-                    })
-                    .collect();
-                for wire in &mut n.wiring {
-                    shift_wire(wire, dx, dy);
-                }
-                n
-            }));
-            for (k, s) in def.special_nets.iter().enumerate() {
-                let t = &mut out.special_nets[k];
-                t.connections.extend(
-                    s.connections
-                        .iter()
-                        .filter(|c| c.component != "*" && !c.is_io())
-                        .map(rename),
-                );
-                t.wiring.extend(s.wiring.iter().map(|wire| {
-                    let mut wire = wire.clone();
-                    shift_wire(&mut wire, dx, dy);
-                    wire
-                }));
-                t.shapes
-                    .extend(s.shapes.iter().map(|(l, r)| (l.clone(), mv_rect(r))));
-            }
-            out.blockages.extend(def.blockages.iter().map(|b| {
-                let mut b = b.clone();
-                b.rects.iter_mut().for_each(|r| *r = mv_rect(r));
-                b.polygons.iter_mut().flatten().for_each(|q| *q = mv(*q));
-                b
-            }));
-            out.regions.extend(def.regions.iter().map(|r| {
-                let mut r = r.clone();
-                r.name = p(&r.name);
-                r.rects.iter_mut().for_each(|q| *q = mv_rect(q));
-                r
-            }));
-            out.groups.extend(def.groups.iter().map(|g| {
-                let mut g = g.clone();
-                g.name = p(&g.name);
-                g.members = g.members.iter().map(|m| p(m)).collect();
-                g.region = g.region.as_deref().map(p);
-                g
-            }));
+    out
+}
+
+/// One tile: its name prefix (`t{i}_{j}_`) and its shift.
+struct Tile {
+    prefix: String,
+    dx: i64,
+    dy: i64,
+}
+
+impl Tile {
+    fn name(&self, n: &str) -> String {
+        format!("{}{n}", self.prefix)
+    }
+
+    fn point(&self, q: Point) -> Point {
+        Point::new(q.x + self.dx, q.y + self.dy)
+    }
+
+    fn rect(&self, r: &Rect) -> Rect {
+        r.translate(self.dx, self.dy)
+    }
+
+    fn component_pin(&self, c: &Connection) -> Connection {
+        Connection {
+            component: self.name(&c.component),
+            pin: c.pin.clone(),
         }
     }
-    out
+
+    fn add_rows_and_components(&self, def: &Def, out: &mut Def) {
+        out.rows.extend(def.rows.iter().map(|r| {
+            let mut r = r.clone();
+            r.name = self.name(&r.name);
+            r.origin = self.point(r.origin);
+            r
+        }));
+        out.components.extend(def.components.iter().map(|c| {
+            let mut c = c.clone();
+            c.name = self.name(&c.name);
+            if c.status != crate::lefdef::def::PlacementStatus::Unplaced {
+                c.location = self.point(c.location);
+            }
+            c
+        }));
+    }
+
+    /// IO pins renamed and shifted; a special pin keeps its (global) net.
+    fn add_io_pins(&self, def: &Def, out: &mut Def) {
+        out.pins.extend(def.pins.iter().map(|pin| {
+            let mut pin = pin.clone();
+            pin.name = self.name(&pin.name);
+            if !pin.special {
+                pin.net = self.name(&pin.net);
+            }
+            for port in &mut pin.ports {
+                if let Some((_, at, _)) = &mut port.placement {
+                    *at = self.point(*at);
+                }
+            }
+            pin
+        }));
+    }
+
+    /// Nets renamed, their connections to this tile's components and (if kept) IO pins, their
+    /// wiring shifted.
+    fn add_nets(&self, def: &Def, io: IoPins, out: &mut Def) {
+        out.nets.extend(def.nets.iter().map(|n| {
+            let mut n = n.clone();
+            n.name = self.name(&n.name);
+            n.connections = n
+                .connections
+                .iter()
+                .filter(|c| io == IoPins::Keep || !c.is_io())
+                .map(|c| {
+                    if c.is_io() {
+                        Connection {
+                            component: "PIN".into(),
+                            pin: self.name(&c.pin),
+                        }
+                    } else {
+                        self.component_pin(c)
+                    }
+                })
+                .collect();
+            for wire in &mut n.wiring {
+                shift_wire(wire, self.dx, self.dy);
+            }
+            n
+        }));
+    }
+
+    /// This tile's connections, wiring and shapes added to the shared special nets.
+    fn add_power_wiring(&self, def: &Def, out: &mut Def) {
+        for (s, t) in def.special_nets.iter().zip(&mut out.special_nets) {
+            t.connections.extend(
+                s.connections
+                    .iter()
+                    .filter(|c| c.component != "*" && !c.is_io())
+                    .map(|c| self.component_pin(c)),
+            );
+            t.wiring.extend(s.wiring.iter().map(|wire| {
+                let mut wire = wire.clone();
+                shift_wire(&mut wire, self.dx, self.dy);
+                wire
+            }));
+            t.shapes
+                .extend(s.shapes.iter().map(|(l, r)| (l.clone(), self.rect(r))));
+        }
+    }
+
+    fn add_blockages_regions_groups(&self, def: &Def, out: &mut Def) {
+        out.blockages.extend(def.blockages.iter().map(|b| {
+            let mut b = b.clone();
+            b.rects.iter_mut().for_each(|r| *r = self.rect(r));
+            b.polygons
+                .iter_mut()
+                .flatten()
+                .for_each(|q| *q = self.point(*q));
+            b
+        }));
+        out.regions.extend(def.regions.iter().map(|r| {
+            let mut r = r.clone();
+            r.name = self.name(&r.name);
+            r.rects.iter_mut().for_each(|q| *q = self.rect(q));
+            r
+        }));
+        out.groups.extend(def.groups.iter().map(|g| {
+            let mut g = g.clone();
+            g.name = self.name(&g.name);
+            g.members = g.members.iter().map(|m| self.name(m)).collect();
+            g.region = g.region.as_deref().map(|r| self.name(r));
+            g
+        }));
+    }
 }
 
 fn shift_wire(w: &mut Wire, dx: i64, dy: i64) {
