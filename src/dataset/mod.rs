@@ -363,9 +363,9 @@ pub fn variant_route_config(
         cfg.layer_adjust
             .push(crate::route::parse_layer_adjust(item.trim()).map_err(anyhow::Error::msg)?);
     }
-    let tile = crate::route::setup::default_tile(design)
+    let tile = crate::route::setup::third_layer_tile(design)
         .ok_or_else(|| anyhow::anyhow!("no routing layer with tracks to size GCells by"))?;
-    // default_tile is 15 pitches of the third routing layer; scale to the variant's pitch count.
+    // third_layer_tile is 15 pitches of the third routing layer; scale to the variant's pitch count.
     cfg.gcell_size = Some((tile * v.gcell_pitches as i64) / 15);
     Ok(cfg)
 }

@@ -440,9 +440,8 @@ fn grt0053(log: &str) -> Vec<(String, i64, i64)> {
 }
 
 /// Whether a log's run routed with CUGR (`global_route -use_cugr`: its stage lines). CUGR prints
-/// the GRT-0053 table of its own capacity model: its own GCell size (incremental_deleted_net:
-/// 17 x 17 GCells where grt's FastRoute grid has 23 x 23), a layer adjustment applied to the
-/// layer's total (cugr_adjustment2: metal2 17918 x 0.4 = 7167, where FastRoute floors each
+/// the GRT-0053 table of its own capacity model (on FastRoute's GCell tile, `getGCellTileSize`):
+/// a layer adjustment applied to the layer's total (cugr_adjustment2: metal2 17918 x 0.4 = 7167, where FastRoute floors each
 /// edge), and its own blocked metal1 (critical_nets_percentage_cugr: met1 30634, where the same
 /// DEF and flags give FastRoute's 29644 in res_aware_nets_percentage). Those rows are not
 /// FastRoute's model, so they are reported and not asserted.
@@ -508,6 +507,46 @@ fn grt0053_every_openroad_grt_case() {
          CUGR's tables equal ours on {cugr_exact} of {cugr}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// grt's default GCell tile is `dbBlock::getGCellTileSize`: 15 times the middle one of the track
+/// pitches of routing layers 2-4 (metal2 190, metal3 140, metal4 280 DBU on OpenROAD's
+/// `remove_buffers*.def`: 2850 DBU, 17 x 17 GCells on its 50 um die), not 15 pitches of layer 3
+/// (2100 DBU, 23 x 23, metal2 5786 where grt has 4208). The log is FastRoute's
+/// (`src/grt/test/remove_buffers3.ok`, bundled); the design is the shared `remove_buffers3_cugr`'s.
+#[test]
+fn grt0053_remove_buffers3_takes_grts_median_pitch_tile() {
+    let dir = grt_dir().join("remove_buffers3_cugr");
+    let d = Design::load(&DesignInput::new(
+        vec![dir.join("00_Nangate45.lef"), dir.join("01_buf_m3.lef")],
+        dir.join("02_remove_buffers3.def"),
+    ))
+    .expect("remove_buffers3 loads");
+    let log_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/openroad-grt/remove_buffers3/remove_buffers3.ok");
+    let log = std::fs::read_to_string(&log_path).expect("bundled remove_buffers3.ok");
+    let flags: Vec<String> = [
+        "--layers",
+        "metal2-metal8",
+        "--clock-layers",
+        "metal3-metal8",
+        "--layer-adjust",
+        "metal2=0.8",
+        "--layer-adjust",
+        "metal3=0.7",
+        "--layer-adjust",
+        "*=0.5",
+    ]
+    .iter()
+    .map(|f| f.to_string())
+    .collect();
+    let s = setup::build(&d, &grt_config(&flags, &log)).expect("setup");
+    assert_eq!((s.grid.tile, s.grid.nx, s.grid.ny), (2850, 17, 17));
+    let (orig, der) = (s.original.totals(), s.adjusted.totals());
+    for (l, o, dr) in grt0053(&log) {
+        let i = d.layer_id(&l).expect("layer") as usize;
+        assert_eq!((orig[i], der[i]), (o, dr), "{l}: ours against OpenROAD's");
+    }
 }
 
 /// FastRoute's final numbers of a log with a GRT-0096 table: (total overflow, wirelength µm,

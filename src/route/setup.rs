@@ -147,10 +147,33 @@ fn preferred_tracks(d: &Design, l: usize) -> Option<Tracks> {
     }
 }
 
-/// grt's default tile: 15 pitches of the third routing layer's tracks (the first pattern, as
-/// OpenDB's average track spacing gives it: X tracks when the layer has them). This gives
-/// 5700 DBU (2.85 um) on Nangate45 gcd and 7200 DBU on sky130hs gcd, as the reference logs do.
+/// grt's default tile (`dbBlock::getGCellTileSize`, stacks of four or more routing layers): 15
+/// times the middle one of the average track spacings of routing layers 2, 3 and 4, each in its
+/// preferred direction (`dbTrackGrid::getAverageTrackSpacing`) and made even. This gives 5700 DBU
+/// (2.85 um) on Nangate45 gcd (median of 380, 280, 560) and 7200 DBU on sky130hs gcd, as the
+/// reference logs do, and 2850 DBU on OpenROAD's `remove_buffers*.def` (metal2 190, metal3 140,
+/// metal4 280), where the third layer alone would give 2100. A stack of fewer than four layers
+/// takes its top layer's spacing (the `max_routing_layer_ < 4` branch, as [`low_stack_tile`]).
 pub fn default_tile(d: &Design) -> Option<Dbu> {
+    let n = d.layers.len();
+    if n < 4 {
+        return Some(even_spacing(d, n.checked_sub(1)?)? * PITCHES_IN_TILE);
+    }
+    let mut spacings = [
+        even_spacing(d, 1)?,
+        even_spacing(d, 2)?,
+        even_spacing(d, 3)?,
+    ];
+    spacings.sort_unstable();
+    Some(spacings[1] * PITCHES_IN_TILE)
+}
+
+/// The tile of the dataset's labels (and `features::default_gcell_size`): 15 pitches of routing
+/// layer 3's first track pattern (X when it has one), else its LEF pitch. It equals
+/// [`default_tile`] on Nangate45, sky130hs and sky130hd; on asap7 it gives 540 DBU where grt's
+/// median rule gives 570, and the dataset and models were built on it, so it stays until they
+/// are rebuilt.
+pub fn third_layer_tile(d: &Design) -> Option<Dbu> {
     let l = 2.min(d.layers.len().checked_sub(1)?);
     let layer = &d.layers[l];
     let step = layer
@@ -161,6 +184,17 @@ pub fn default_tile(d: &Design) -> Option<Dbu> {
         .filter(|&s| s > 0)
         .unwrap_or_else(|| layer.preferred_pitch());
     (step > 0).then_some(step * PITCHES_IN_TILE)
+}
+
+/// `getGCellTileSize`'s spacing of one layer: its preferred-direction track pitch (the layer's
+/// LEF pitch when the DEF has no tracks for it), an odd one made even.
+fn even_spacing(d: &Design, l: usize) -> Option<Dbu> {
+    let pitch = preferred_tracks(d, l)
+        .map(|t| t.pitch)
+        .filter(|&p| p > 0)
+        .unwrap_or_else(|| d.layers[l].preferred_pitch());
+    let even = if pitch % 2 == 0 { pitch } else { pitch - 1 };
+    (even > 0).then_some(even)
 }
 
 /// grt's tile when the top routing layer `top` (0-based) is below the fourth: 15 pitches of
