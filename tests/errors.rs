@@ -93,3 +93,29 @@ fn a_failed_tile_writes_nothing() {
         "nothing else may be written"
     );
 }
+
+#[test]
+fn a_closed_stdout_is_no_panic_and_the_files_are_still_written() {
+    // `mpgd route ... | head -1`: the reader goes away before the tables are printed.
+    let dir = Dir::new();
+    let (lefs, def) = gcd();
+    let json = dir.path("r.json");
+    let mut args = vec!["route".to_string()];
+    args.extend(design_args(&lefs, &def));
+    args.extend(["--json".to_string(), json.display().to_string()]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mpgd"))
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mpgd");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for mpgd");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        json.exists(),
+        "the route JSON is written even with nobody reading stdout"
+    );
+}

@@ -49,12 +49,12 @@ fn committed_models() -> Vec<PathBuf> {
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let (lefs, def) = bundled_gcd();
-    println!("mpgd demo: nangate45/gcd (bundled, {})", def.display());
+    outln!("mpgd demo: nangate45/gcd (bundled, {})", def.display());
     let t = Instant::now();
     let design = Design::load(&DesignInput::new(lefs, def.clone()))?;
     let stats = super::stats::Stats::of(&design, t.elapsed().as_secs_f64());
-    println!("\n== stats ==");
-    print!("{}", stats.table());
+    outln!("\n== stats ==");
+    out!("{}", stats.table());
 
     let mut cfg = RouteConfig {
         layer_range: Some(parse_layer_range("metal2-metal10").map_err(anyhow::Error::msg)?),
@@ -68,11 +68,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let model_rows = match super::compare::model_maps(&models, &design, &cfg) {
         Ok(rows) => rows,
         Err(e) => {
-            println!("\n(model rows skipped: {e:#})");
+            outln!("\n(model rows skipped: {e:#})");
             Vec::new()
         }
     };
-    println!("\n== compare: {SETTING}, steering mode prior ==");
+    outln!("\n== compare: {SETTING}, steering mode prior ==");
     let runs = super::compare::compare_and_write(
         &design,
         &def,
@@ -83,11 +83,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         &a.out,
     )?;
     if let Some(none) = runs.first() {
-        print!("{}", crate::route::report::resources_table(&none.result));
-        print!("{}", crate::route::report::congestion_table(&none.result));
+        out!("{}", crate::route::report::resources_table(&none.result));
+        out!("{}", crate::route::report::congestion_table(&none.result));
     }
-    println!();
-    print!("{}", table_md(&runs));
+    outln!();
+    out!("{}", table_md(&runs));
 
     let grid =
         crate::route::gcell_grid(&design, None).ok_or_else(|| anyhow::anyhow!("no GCell grid"))?;
@@ -96,7 +96,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         crate::output::write_atomic(&a.out.join(format!("{}.png", c.name())), &heat_map_png(m))?;
         n += 1;
     }
-    println!(
+    outln!(
         "\nwrote compare.json, compare.md, congestion.png (runs left to right: {}) and {n} feature maps to {}",
         runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "),
         a.out.display()

@@ -156,7 +156,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
 
     write_all(&a.out, &files)?;
 
-    println!(
+    outln!(
         "{}: {} x {} GCells of {} um, {} geometric maps in {:.3} s{}, written to {}",
         design.name,
         grid.nx(),
@@ -169,10 +169,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             .unwrap_or_default(),
         a.out.display()
     );
-    println!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
+    outln!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
     for (name, _, m) in &maps {
         let (lo, hi) = m.min_max();
-        println!("{:<14} {:>12.5} {:>12.5} {:>14.4}", name, lo, hi, m.sum());
+        outln!("{:<14} {:>12.5} {:>12.5} {:>14.4}", name, lo, hi, m.sum());
     }
     Ok(())
 }

@@ -5,6 +5,37 @@
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once standard output is a closed pipe; later writes to it are skipped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a command's printed result to standard output. A reader that went away
+/// (`mpgd route ... | head`) is not an error: the rest of the output is dropped and the command
+/// still finishes its work (the files it was asked to write); `println!` would panic there.
+pub(crate) fn print_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("mpgd: warning: cannot write to standard output: {e}");
+        }
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `print!` through [`print_out`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::print_out(format_args!($($t)*)) };
+}
+
+/// `println!` through [`print_out`].
+macro_rules! outln {
+    () => { $crate::cli::print_out(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::cli::print_out(format_args!("{}\n", format_args!($($t)*))) };
+}
 
 pub mod compare;
 pub mod dataset;

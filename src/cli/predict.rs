@@ -62,7 +62,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let files = encode(a, &model, &design, &p, &hot)?;
     write_all(a, &files)?;
     let total = start.elapsed().as_secs_f64();
-    print!("{}", summary(a, &model, &design, &p, &hot, &sel, total));
+    out!("{}", summary(a, &model, &design, &p, &hot, &sel, total));
     Ok(())
 }
 

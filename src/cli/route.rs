@@ -237,10 +237,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     for w in &r.warnings {
         eprintln!("mpgd: warning: {w}");
     }
-    print!("{}", crate::route::report::resources_table(&r));
-    println!();
-    print!("{}", crate::route::report::congestion_table(&r));
-    println!("[INFO MPG-0001] Routing runtime: {:.3} s", r.runtime_s);
+    out!("{}", crate::route::report::resources_table(&r));
+    outln!();
+    out!("{}", crate::route::report::congestion_table(&r));
+    outln!("[INFO MPG-0001] Routing runtime: {:.3} s", r.runtime_s);
     write_outputs(a, &design, &r)
 }
 
@@ -303,7 +303,7 @@ fn run_gr(a: &Args, path: &std::path::Path) -> anyhow::Result<()> {
     let t = std::time::Instant::now();
     let r = crate::route::ispd::route(&gr, a.iterations);
     let runtime_s = t.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "[INFO MPG-0010] {}: {} x {} GCells, {} layers, {} nets",
         path.display(),
         gr.nx,
@@ -311,11 +311,11 @@ fn run_gr(a: &Args, path: &std::path::Path) -> anyhow::Result<()> {
         gr.nl,
         gr.nets.len()
     );
-    println!(
+    outln!(
         "[INFO MPG-0011] eval2008: total overflow {}, max overflow {}, wirelength {} (vias {}, via cost 1)",
         r.total_overflow, r.max_overflow, r.wirelength, r.vias
     );
-    println!("[INFO MPG-0001] Routing runtime: {runtime_s:.3} s");
+    outln!("[INFO MPG-0001] Routing runtime: {runtime_s:.3} s");
     if let Some(p) = &a.json {
         let j = serde_json::json!({
             "benchmark": path.display().to_string(),

@@ -181,9 +181,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let design = a.design.load_with(MissingMasters::Warn)?;
     let stats = Stats::of(&design, t.elapsed().as_secs_f64());
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        outln!("{}", serde_json::to_string_pretty(&stats)?);
     } else {
-        print!("{}", stats.table());
+        out!("{}", stats.table());
     }
     // The process ends next: freeing the model item by item would only cost time.
     std::mem::forget(design);
