@@ -361,6 +361,8 @@ pub struct Blockages {
     intervals: Vec<Vec<(usize, Dbu, Dbu)>>,
     /// Per layer: the edges set to 0 so far (sized on first use), for the macro rule.
     zeroed: Vec<Vec<bool>>,
+    /// Per layer: the BLOCK macros' obstructions as applied (grt's `layer_obs_map`).
+    pub macro_obs: Vec<Vec<Rect>>,
 }
 
 impl Blockages {
@@ -369,6 +371,7 @@ impl Blockages {
             zero: vec![Vec::new(); n_layers],
             intervals: vec![Vec::new(); n_layers],
             zeroed: vec![Vec::new(); n_layers],
+            macro_obs: vec![Vec::new(); n_layers],
         }
     }
 
@@ -491,6 +494,38 @@ impl Blockages {
                     layer.h[e] = 0;
                 } else {
                     layer.v[e - nh] = 0;
+                }
+            }
+            let trans: Vec<usize> = std::env::var("MPGD_TRANSITION")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            if l >= 1 && trans.contains(&l) {
+                let g = cap.grid;
+                let mut tiles = Vec::new();
+                for r in &self.macro_obs[l - 1] {
+                    let (f, _) = tile_and_bounds(&g, r.lo.x, r.lo.y);
+                    let (t, _) = tile_and_bounds(&g, r.hi.x, r.hi.y);
+                    if f == t {
+                        continue;
+                    }
+                    for y in f.1..t.1 {
+                        for x in f.0..t.0 {
+                            tiles.push((x, y));
+                        }
+                    }
+                }
+                tiles.sort_unstable();
+                tiles.dedup();
+                for (x, y) in tiles {
+                    let c = match layer.direction {
+                        Direction::Horizontal if x + 1 < g.nx => &mut layer.h[g.h_index(x, y)],
+                        Direction::Vertical if y + 1 < g.ny => &mut layer.v[g.v_index(x, y)],
+                        _ => continue,
+                    };
+                    let h = (*c as f32 * 0.5).floor() as i32;
+                    *c = if *c > 0 { h.max(1) } else { h };
                 }
             }
             let iv = &mut self.intervals[l];

@@ -401,7 +401,9 @@ fn add_macro_obstructions(
     extend_obstructions(&mut per_layer, (lmin, lmax));
     for (&l, rects) in &per_layer {
         for r in rects {
-            blk.add_macro(cap, l, widen_macro_obstruction(d, l, *r));
+            let w = widen_macro_obstruction(d, l, *r);
+            blk.macro_obs[l].push(w);
+            blk.add_macro(cap, l, w);
         }
     }
 }
@@ -516,7 +518,12 @@ fn slice_rectangles(rects: &[Rect]) -> Vec<Rect> {
 /// A BLOCK macro's obstruction grows by the layer's spacing across the preferred direction
 /// (`findInstancesObstructions`).
 fn widen_macro_obstruction(d: &Design, l: usize, r: Rect) -> Rect {
-    let ext = d.layers[l].spacing;
+    let mut ext = d.layers[l].spacing;
+    if let Ok(v) = std::env::var("MPGD_EXT") {
+        if let Some(e) = v.split(',').nth(l).and_then(|x| x.parse().ok()) {
+            ext = e;
+        }
+    }
     match d.layers[l].direction {
         Direction::Horizontal => Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext),
         Direction::Vertical => Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y),
