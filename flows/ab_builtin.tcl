@@ -13,12 +13,7 @@
 # The library: $env(MPGD_LIB), else `package require mpgd` from this repository's tcl/ folder.
 
 set here [file dirname [file normalize [info script]]]
-if {[info exists ::env(MPGD_LIB)]} {
-    load $::env(MPGD_LIB) Mpgd
-} else {
-    lappend auto_path [file join [file dirname $here] tcl]
-    package require mpgd
-}
+source [file join $here load_mpgd.tcl]
 source [file join $here ab_table.tcl]
 
 set opts [dict create route {} steer {} out ab_builtin]

@@ -2,12 +2,7 @@
 # logs) and, when present, the congestion reports OUT/baseline.rpt and OUT/steered.rpt.
 #   tclsh8.6 flows/ab_measure.tcl OUT_DIR
 set here [file dirname [file normalize [info script]]]
-if {[info exists ::env(MPGD_LIB)]} {
-    load $::env(MPGD_LIB) Mpgd
-} else {
-    lappend auto_path [file join [file dirname $here] tcl]
-    package require mpgd
-}
+source [file join $here load_mpgd.tcl]
 source [file join $here ab_table.tcl]
 set out [lindex $argv 0]
 set base [mpgd::measure -log [file join $out baseline.log]]

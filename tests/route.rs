@@ -41,16 +41,7 @@ fn route_writes_the_spec_json_guides_and_maps() {
 
     let j: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    for k in [
-        "total_overflow",
-        "max_overflow_h",
-        "max_overflow_v",
-        "total_overflow_unadjusted",
-        "wirelength_um",
-        "vias",
-        "runtime_s",
-        "gcell_um",
-    ] {
+    for k in ROUTE_JSON_NUMBERS {
         assert!(j[k].is_number(), "{k} missing: {j}");
     }
     assert_eq!(j["total_overflow"], 0);
@@ -117,13 +108,7 @@ fn steering_derates_capacity_and_reports_the_real_overflow() {
         "--json",
         json.to_str().unwrap(),
     ]));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let j = success_json(&out, &json);
     let total: i64 = j["layers"]
         .as_array()
         .unwrap()
@@ -345,13 +330,7 @@ fn pre_routed_nets_are_kept_as_openroad_grt_keeps_them() {
             a.push(s.to_string());
         }
         let out = mpgd(a);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let j: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let j = success_json(&out, &json);
         (j, parse_guides(&std::fs::read_to_string(&guide).unwrap()))
     };
     let (keep, keep_guides) = run("keep");
@@ -471,4 +450,14 @@ fn keeping_pre_routed_nets_needs_the_wiring_read() {
     assert!(wired.net_wiring.iter().map(Vec::len).sum::<usize>() > 0);
     let r = mpgd::route::run(&wired, &cfg).unwrap();
     assert_eq!(r.routed_nets, 9);
+}
+
+/// The JSON a successful `mpgd route --json FILE` wrote; a failed run shows its stderr.
+fn success_json(out: &std::process::Output, json: &std::path::Path) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap()
 }

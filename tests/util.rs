@@ -20,6 +20,18 @@ pub fn designs_dir() -> PathBuf {
     dir
 }
 
+/// The numeric fields of `mpgd route --json` (SPEC); `compare.json` rows carry every one of them.
+pub const ROUTE_JSON_NUMBERS: [&str; 8] = [
+    "total_overflow",
+    "max_overflow_h",
+    "max_overflow_v",
+    "total_overflow_unadjusted",
+    "wirelength_um",
+    "vias",
+    "runtime_s",
+    "gcell_um",
+];
+
 /// A file bundled with the repository under `tests/data/`.
 pub fn bundled(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -108,9 +108,23 @@ impl Canvas {
     }
 }
 
-/// Text of a legend value: three significant digits in scientific notation.
+/// Text of a legend value, three significant digits: plain decimals from 0.01 to 9999 (`8`,
+/// `0.055`, `1.23`), scientific notation outside (`1.25e-4`).
 fn label(v: f32) -> String {
-    format!("{v:.3e}")
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if !(0.01..10_000.0).contains(&a) {
+        return format!("{v:.2e}");
+    }
+    let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// Renders `map` as a heat map with a colour bar and its min/max labels; returns PNG bytes. Each
@@ -129,19 +143,7 @@ pub fn heat_map_png(map: &Map) -> Vec<u8> {
     let h = mh.max(5 * k * 3) + 2 * pad;
     let w = pad + mw + pad + bar_w + 6 + text_w + pad;
     let mut c = Canvas::new(w, h);
-    let range = (hi - lo) as f64;
-    for j in 0..map.ny {
-        let y0 = pad + (map.ny - 1 - j) * s;
-        for i in 0..map.nx {
-            let v = map.at(i, j) as f64;
-            let t = if range > 0.0 {
-                (v - lo as f64) / range
-            } else {
-                0.0
-            };
-            c.fill(pad + i * s, y0, s, s, viridis(t));
-        }
-    }
+    draw_map(&mut c, map, pad, pad, s, lo, hi);
     let bh = h - 2 * pad;
     let bx = pad + mw + pad;
     for y in 0..bh {
@@ -461,6 +463,13 @@ mod tests {
     fn ticks_are_round_and_inside() {
         assert_eq!(ticks(0.0, 100.0, 5), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
         assert_eq!(ticks(3.0, 11.0, 4), [4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(label(8.0), "8");
+        assert_eq!(label(4.0), "4");
+        assert_eq!(label(0.055), "0.055");
+        assert_eq!(label(1.234), "1.23");
+        assert_eq!(label(0.0), "0");
+        assert_eq!(label(0.000125), "1.25e-4");
+        assert_eq!(label(-2.5), "-2.5");
         assert_eq!(tick_label(0.5, 0.5), "0.5");
         assert_eq!(tick_label(40.0, 20.0), "40");
     }

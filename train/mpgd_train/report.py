@@ -99,7 +99,8 @@ def _plot(results: dict[str, TrainResult], out: Path) -> list[str]:
     return files
 
 
-def _fmt(v) -> str:
+def fmt_cell(v) -> str:
+    """A metric as table text: 4 decimals, `nan`, or `never` for a step count never reached."""
     if v is None:
         return "never"
     if isinstance(v, float):
@@ -110,14 +111,14 @@ def _fmt(v) -> str:
 def _markdown(rows: list[dict], sweep: list[dict], base: TrainConfig, command: str, figures: list[str]) -> str:
     cols = ["nrms", "ssim", "emd", "peak_nrmse", "r2", "hotspot_precision", "hotspot_recall", "steps_to_mse_final_nrms", "train_seconds"]
     head = "| loss | " + " | ".join(cols) + " |\n|---|" + "---|" * len(cols) + "\n"
-    body = "".join(f"| {r['run']} | " + " | ".join(_fmt(r[c]) for c in cols) + " |\n" for r in rows)
+    body = "".join(f"| {r['run']} | " + " | ".join(fmt_cell(r[c]) for c in cols) + " |\n" for r in rows)
     by = {r["loss"]: r for r in rows}
     verdict = []
     if "mse" in by and "mpgd" in by:
         a, b = by["mpgd"]["peak_nrmse"], by["mse"]["peak_nrmse"]
         verdict.append(f"* peakNRMSE: MPGD {a:.4f} vs MSE {b:.4f}: MPGD {'beats' if a < b else 'does NOT beat'} MSE.")
         s_m, s_p = by["mse"]["steps_to_mse_final_nrms"], by["mpgd"]["steps_to_mse_final_nrms"]
-        verdict.append(f"* Steps to reach MSE's final NRMS: MSE {_fmt(s_m)}, MPGD {_fmt(s_p)}.")
+        verdict.append(f"* Steps to reach MSE's final NRMS: MSE {fmt_cell(s_m)}, MPGD {fmt_cell(s_p)}.")
     text = f"""# Training comparison: MSE vs shrinkage vs MPGD
 
 Same model ({base.resolved_model()}), data, seed ({base.seed}), and budget ({base.steps} steps, batch {base.batch_size},
@@ -136,7 +137,7 @@ evaluation subset curve (`curve_nrms.png`).
 """
     if sweep:
         text += "\n## MPGD variants (lambda, selection)\n\n| run | lambda | per-sample | " + " | ".join(cols) + " |\n|---|---|---|" + "---|" * len(cols) + "\n"
-        text += "".join(f"| {r['run']} | {r['lam']} | {r['per_sample']} | " + " | ".join(_fmt(r[c]) for c in cols) + " |\n" for r in sweep)
+        text += "".join(f"| {r['run']} | {r['lam']} | {r['per_sample']} | " + " | ".join(fmt_cell(r[c]) for c in cols) + " |\n" for r in sweep)
     text += "\n" + "\n".join(f"![{f}]({f})" for f in figures) + "\n"
     return text
 

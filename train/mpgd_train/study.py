@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from pathlib import Path
 from typing import Sequence
 
@@ -27,7 +26,7 @@ import numpy as np
 
 from .config import TrainConfig
 from .data import Normalizer, Task, load_samples
-from .report import steps_to_reach
+from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
 __all__ = ["parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
@@ -98,17 +97,9 @@ def baseline_per_sample(dataset: str, name: str = "egr", min_congested: int = 20
     }
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "never"
-    if isinstance(v, float):
-        return "nan" if math.isnan(v) else f"{v:.4f}"
-    return str(v)
-
-
 def _table(rows: list[dict], first: str, cols: Sequence[str]) -> str:
     head = f"| {first} | " + " | ".join(cols) + " |\n|---|" + "---|" * len(cols) + "\n"
-    return head + "".join(f"| {r[first]} | " + " | ".join(_fmt(r[c]) if c in r else "–" for c in cols) + " |\n" for r in rows)
+    return head + "".join(f"| {r[first]} | " + " | ".join(fmt_cell(r[c]) if c in r else "–" for c in cols) + " |\n" for r in rows)
 
 
 def parse_input_set(spec: str) -> tuple[str, str, float, str]:
@@ -221,7 +212,7 @@ def _seeds_markdown(runs: list[dict], sweep: list[dict], base: TrainConfig, comm
         a = [by[("mpgd", s)].get(m) for s in seeds]
         b = [by[("mse", s)].get(m) for s in seeds]
         if any(v is None for v in a + b):
-            lines.append(f"| {m} | {', '.join(_fmt(v) for v in b)} | {', '.join(_fmt(v) for v in a)} | | | | |")
+            lines.append(f"| {m} | {', '.join(fmt_cell(v) for v in b)} | {', '.join(fmt_cell(v) for v in a)} | | | | |")
             continue
         st = paired_stats(a, b)
         lower = m in LOWER_IS_BETTER or m == "steps_to_mse_final_nrms"
@@ -231,7 +222,7 @@ def _seeds_markdown(runs: list[dict], sweep: list[dict], base: TrainConfig, comm
         sig = " (p < 0.05)" if st["p"] < 0.05 else ""
         lines.append(
             f"| {m} | {st['mean_b']:.4f} ± {st['sd_b']:.4f} | {st['mean_a']:.4f} ± {st['sd_a']:.4f} | {st['mean_diff']:+.4f} "
-            f"| {_fmt(st['t'])} | {_fmt(st['p'])} | {better}{sig} |"
+            f"| {fmt_cell(st['t'])} | {fmt_cell(st['p'])} | {better}{sig} |"
         )
     sel = [by[("mpgd", s)]["selected_fraction"] for s in seeds]
     text = f"""# MSE vs MPGD over seeds (test split)
