@@ -362,7 +362,9 @@ pub struct Blockages {
     /// Per layer: the edges set to 0 so far (sized on first use), for the macro rule.
     zeroed: Vec<Vec<bool>>,
     /// Per layer: the BLOCK macros' obstructions as applied (grt's `layer_obs_map`).
-    pub macro_obs: Vec<Vec<Rect>>,
+    macro_obs: Vec<Vec<Rect>>,
+    /// grt's transition layers (`findTransitionLayers`), see [`Blockages::set_transition_layers`].
+    transition: Vec<usize>,
 }
 
 impl Blockages {
@@ -372,7 +374,15 @@ impl Blockages {
             intervals: vec![Vec::new(); n_layers],
             zeroed: vec![Vec::new(); n_layers],
             macro_obs: vec![Vec::new(); n_layers],
+            transition: Vec::new(),
         }
+    }
+
+    /// Layers whose edges [`Blockages::apply`] halves in every GCell under a BLOCK macro's
+    /// obstruction on the layer below (`GlobalRouter::adjustTransitionLayers`), after the
+    /// obstructions blocked edges whole and before the partial tracks are taken.
+    pub fn set_transition_layers(&mut self, layers: Vec<usize>) {
+        self.transition = layers;
     }
 
     /// `GlobalRouter::applyObstructionAdjustment` for one rectangle on layer `l`.
@@ -384,6 +394,7 @@ impl Blockages {
     /// interval would leave exactly one track of the edge's capacity so far loses that track too
     /// (`Grid::computeTileReduceInterval`).
     pub fn add_macro(&mut self, cap: &Capacity, l: usize, rect: Rect) {
+        self.macro_obs[l].push(rect);
         self.add_with(cap, l, rect, true);
     }
 
@@ -496,37 +507,8 @@ impl Blockages {
                     layer.v[e - nh] = 0;
                 }
             }
-            let trans: Vec<usize> = std::env::var("MPGD_TRANSITION")
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(|x| x.parse().ok())
-                .collect();
-            if l >= 1 && trans.contains(&l) {
-                let g = cap.grid;
-                let mut tiles = Vec::new();
-                for r in &self.macro_obs[l - 1] {
-                    let (f, _) = tile_and_bounds(&g, r.lo.x, r.lo.y);
-                    let (t, _) = tile_and_bounds(&g, r.hi.x, r.hi.y);
-                    if f == t {
-                        continue;
-                    }
-                    for y in f.1..t.1 {
-                        for x in f.0..t.0 {
-                            tiles.push((x, y));
-                        }
-                    }
-                }
-                tiles.sort_unstable();
-                tiles.dedup();
-                for (x, y) in tiles {
-                    let c = match layer.direction {
-                        Direction::Horizontal if x + 1 < g.nx => &mut layer.h[g.h_index(x, y)],
-                        Direction::Vertical if y + 1 < g.ny => &mut layer.v[g.v_index(x, y)],
-                        _ => continue,
-                    };
-                    let h = (*c as f32 * 0.5).floor() as i32;
-                    *c = if *c > 0 { h.max(1) } else { h };
-                }
+            if l >= 1 && self.transition.contains(&l) {
+                halve_under_macros(layer, &cap.grid, &self.macro_obs[l - 1]);
             }
             let iv = &mut self.intervals[l];
             iv.retain(|&(_, lo, hi)| hi > lo);
@@ -561,6 +543,37 @@ impl Blockages {
                 i = j;
             }
         }
+    }
+}
+
+/// `adjustTransitionLayers` / `adjustTileSet` on one layer: the edge leaving each GCell from the
+/// first tile of an obstruction (of the layer below) up to, not including, its last tile in both
+/// axes (an obstruction inside one GCell is skipped) gets `floor(cap * 0.5)`, at least 1 when
+/// it had capacity; each GCell once.
+fn halve_under_macros(layer: &mut LayerCapacity, g: &GridSpec, obs: &[Rect]) {
+    let mut tiles = Vec::new();
+    for r in obs {
+        let (f, _) = tile_and_bounds(g, r.lo.x, r.lo.y);
+        let (t, _) = tile_and_bounds(g, r.hi.x, r.hi.y);
+        if f == t {
+            continue;
+        }
+        for y in f.1..t.1 {
+            for x in f.0..t.0 {
+                tiles.push((x, y));
+            }
+        }
+    }
+    tiles.sort_unstable();
+    tiles.dedup();
+    for (x, y) in tiles {
+        let c = match layer.direction {
+            Direction::Horizontal if x + 1 < g.nx => &mut layer.h[g.h_index(x, y)],
+            Direction::Vertical if y + 1 < g.ny => &mut layer.v[g.v_index(x, y)],
+            _ => continue,
+        };
+        let half = (*c as f32 * 0.5).floor() as i32;
+        *c = if *c > 0 { half.max(1) } else { half };
     }
 }
 

@@ -344,22 +344,12 @@ struct GrtCase {
 
 /// Cases whose resources are not (yet) grt's, with the reason. A case listed here that becomes
 /// exact fails the test, so that the list stays true.
-const NOT_EXACT: &[(&str, &str)] = &[
-    (
-        "infinite_cap",
-        "`global_route -infinite_cap` (grt: a testing mode) gives every layer, metal1 outside \
+const NOT_EXACT: &[(&str, &str)] = &[(
+    "infinite_cap",
+    "`global_route -infinite_cap` (grt: a testing mode) gives every layer, metal1 outside \
          the range too, 3276 per edge of its direction (3898440 = 3276 x 35 x 34); mpgd has no \
          such mode, see docs/router.md",
-    ),
-    (
-        "modeling_instance_obs",
-        "macro rules: met3 and met5 exact (`extendObstructions`, the macro rule of \
-         `computeTileReduceInterval`) and met2's pin-access track (`addResourcesForPinAccess`); \
-         met1, met2 and met4 keep more than grt (met4 1469625 against 1464542), likely grt's \
-         `adjustTransitionLayers` (halves fat-via layers under macros), not modelled; see \
-         docs/router.md",
-    ),
-];
+)];
 
 fn grt_dir() -> PathBuf {
     designs().join("openroad-grt")

@@ -364,6 +364,7 @@ fn apply_obstructions(
         }
     }
     design_obstructions(&mut blk, cap, false);
+    blk.set_transition_layers(transition_layers(d, cap, lmax));
     if net_wiring {
         for (l, rects) in d
             .net_wiring
@@ -377,6 +378,25 @@ fn apply_obstructions(
         }
     }
     blk.apply(cap);
+}
+
+/// grt's `findTransitionLayers`: a layer up to the top of the range whose default via
+/// ([`RoutingLayer::default_via_metal`](crate::design::RoutingLayer::default_via_metal)) is
+/// wider than 0.8 of its track pitch, the width being the via metal's extent along the layer's
+/// preferred direction as grt takes it (`getDY` on a vertical layer, `getDX` on a horizontal one).
+fn transition_layers(d: &Design, cap: &Capacity, lmax: usize) -> Vec<usize> {
+    (0..=lmax.min(d.layers.len() - 1))
+        .filter(|&l| {
+            let Some((w, h)) = d.layers[l].default_via_metal else {
+                return false;
+            };
+            let width = match d.layers[l].direction {
+                Direction::Vertical => h,
+                Direction::Horizontal => w,
+            };
+            width as f64 / cap.layers[l].pitch as f64 > f64::from(0.8f32)
+        })
+        .collect()
 }
 
 /// A BLOCK macro's obstructions as grt's `findInstancesObstructions` applies them: its OBS per
@@ -401,9 +421,7 @@ fn add_macro_obstructions(
     extend_obstructions(&mut per_layer, (lmin, lmax));
     for (&l, rects) in &per_layer {
         for r in rects {
-            let w = widen_macro_obstruction(d, l, *r);
-            blk.macro_obs[l].push(w);
-            blk.add_macro(cap, l, w);
+            blk.add_macro(cap, l, widen_macro_obstruction(d, l, *r));
         }
     }
 }
@@ -515,15 +533,12 @@ fn slice_rectangles(rects: &[Rect]) -> Vec<Rect> {
     out
 }
 
-/// A BLOCK macro's obstruction grows by the layer's spacing across the preferred direction
-/// (`findInstancesObstructions`).
+/// A BLOCK macro's obstruction grows across the preferred direction by the layer's largest
+/// spacing (`findInstancesObstructions` with `findLayerExtensions`: OpenDB's
+/// `getSpacing(MAX, MAX)`, the last entry of the PARALLELRUNLENGTH table, or a larger SPACING
+/// rule or TWOWIDTHS entry).
 fn widen_macro_obstruction(d: &Design, l: usize, r: Rect) -> Rect {
-    let mut ext = d.layers[l].spacing;
-    if let Ok(v) = std::env::var("MPGD_EXT") {
-        if let Some(e) = v.split(',').nth(l).and_then(|x| x.parse().ok()) {
-            ext = e;
-        }
-    }
+    let ext = d.layers[l].max_spacing;
     match d.layers[l].direction {
         Direction::Horizontal => Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext),
         Direction::Vertical => Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y),
