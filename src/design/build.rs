@@ -15,6 +15,7 @@ use std::path::Path;
 /// The builder's name maps: lookups only (never iterated), so a fast, well-mixed hash with a fixed
 /// seed is enough (foldhash; std's SipHash cost about 6% of reading efuse_ctrl).
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// What to do about a component whose master no LEF defines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -140,6 +141,7 @@ fn build(
     let units = Units(dbu);
     let mut warnings = Vec::new();
     let (names, mut layers) = resolve_layers(lefs, units, &mut warnings)?;
+    add_default_vias(lefs, &names, &mut layers, units);
     let vias = via_shapes(lefs, def, def_path, &names, units)?;
     let (mut masters, mut master_index) =
         resolve_masters(lefs, &names, &vias, units, &mut warnings)?;
@@ -286,8 +288,64 @@ fn routing_layer(l: &lef::Layer, index: usize, units: Units) -> RoutingLayer {
         offset: l.offset.map(|(x, y)| (units.dbu(x), units.dbu(y))),
         width: l.width.map_or(0, |v| units.dbu(v)),
         spacing: l.spacing.map_or(0, |v| units.dbu(v)),
+        max_spacing: l.max_spacing.map_or(0, |v| units.dbu(v)),
+        default_via_metal: None,
         tracks_x: Vec::new(),
         tracks_y: Vec::new(),
+    }
+}
+
+/// Each routing layer's default via metal ([`RoutingLayer::default_via_metal`]), as OpenDB's
+/// `dbBlock::getDefaultVias` picks the via when none has the `OR_DEFAULT` property (mpgd does not
+/// read via properties): for each bottom layer, the first LEF via (in file order, the first
+/// definition of a name) whose lowest layer in LEF order it is; the size of that via's first
+/// rectangle on it. A via whose bottom layer is not a routing layer (a contact from poly) is
+/// skipped.
+fn add_default_vias(
+    lefs: &[(&Path, &Lef)],
+    names: &LayerNames,
+    layers: &mut [RoutingLayer],
+    units: Units,
+) {
+    let mut order: HashMap<&str, usize> = HashMap::default();
+    for (_, lef) in lefs {
+        for l in &lef.layers {
+            let n = order.len();
+            order.entry(l.name.as_str()).or_insert(n);
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::default();
+    for (_, lef) in lefs {
+        for v in &lef.vias {
+            if !seen.insert(v.name.as_str()) {
+                continue;
+            }
+            let Some(bottom) = v
+                .shapes
+                .iter()
+                .filter_map(|s| order.get(s.layer.as_str()).map(|&o| (o, s)))
+                .min_by_key(|(o, _)| *o)
+                .map(|(_, s)| s.layer.as_str())
+            else {
+                continue;
+            };
+            let Some(Some(id)) = names.0.get(bottom) else {
+                continue;
+            };
+            let layer = &mut layers[*id as usize];
+            if layer.default_via_metal.is_some() {
+                continue;
+            }
+            let first = v
+                .shapes
+                .iter()
+                .filter(|s| s.layer == bottom)
+                .flat_map(|s| geom_rects(&s.geom, |x| units.dbu(x)))
+                .next();
+            if let Some(r) = first {
+                layer.default_via_metal = Some((r.width(), r.height()));
+            }
+        }
     }
 }
 

@@ -54,6 +54,14 @@ pub struct RoutingLayer {
     pub offset: Option<(Dbu, Dbu)>,
     pub width: Dbu,
     pub spacing: Dbu,
+    /// The largest spacing the layer's LEF rules ask ([`lef::Layer::max_spacing`]), 0 when none.
+    ///
+    /// [`lef::Layer::max_spacing`]: crate::lefdef::lef::Layer::max_spacing
+    pub max_spacing: Dbu,
+    /// The metal (width along x, height along y) on this layer of its default via: the first LEF
+    /// `VIA` whose bottom layer this is, as OpenDB's `dbBlock::getDefaultVias` picks it when no
+    /// via has the `OR_DEFAULT` property. `None` when no LEF via starts here.
+    pub default_via_metal: Option<(Dbu, Dbu)>,
     /// DEF tracks of this layer: `X` tracks (vertical lines) and `Y` tracks (horizontal lines).
     pub tracks_x: Vec<TrackPattern>,
     pub tracks_y: Vec<TrackPattern>,

@@ -22,6 +22,8 @@ impl TestDesign {
             offset: None,
             width: pitch / 2,
             spacing: pitch / 2,
+            max_spacing: pitch / 2,
+            default_via_metal: None,
             tracks_x: vec![],
             tracks_y: vec![],
         };

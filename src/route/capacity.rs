@@ -359,6 +359,12 @@ pub struct Blockages {
     zero: Vec<Vec<usize>>,
     /// Per layer: (edge, [lo, hi)) intervals across the preferred direction.
     intervals: Vec<Vec<(usize, Dbu, Dbu)>>,
+    /// Per layer: the edges set to 0 so far (sized on first use), for the macro rule.
+    zeroed: Vec<Vec<bool>>,
+    /// Per layer: the BLOCK macros' obstructions as applied (grt's `layer_obs_map`).
+    macro_obs: Vec<Vec<Rect>>,
+    /// grt's transition layers (`findTransitionLayers`), see [`Blockages::set_transition_layers`].
+    transition: Vec<usize>,
 }
 
 impl Blockages {
@@ -366,11 +372,57 @@ impl Blockages {
         Blockages {
             zero: vec![Vec::new(); n_layers],
             intervals: vec![Vec::new(); n_layers],
+            zeroed: vec![Vec::new(); n_layers],
+            macro_obs: vec![Vec::new(); n_layers],
+            transition: Vec::new(),
         }
+    }
+
+    /// Layers whose edges [`Blockages::apply`] halves in every GCell under a BLOCK macro's
+    /// obstruction on the layer below (`GlobalRouter::adjustTransitionLayers`), after the
+    /// obstructions blocked edges whole and before the partial tracks are taken.
+    pub fn set_transition_layers(&mut self, layers: Vec<usize>) {
+        self.transition = layers;
     }
 
     /// `GlobalRouter::applyObstructionAdjustment` for one rectangle on layer `l`.
     pub fn add(&mut self, cap: &Capacity, l: usize, rect: Rect) {
+        self.add_with(cap, l, rect, false);
+    }
+
+    /// [`Blockages::add`] for a BLOCK macro's obstruction (`is_macro`): an edge GCell whose
+    /// interval would leave exactly one track of the edge's capacity so far loses that track too
+    /// (`Grid::computeTileReduceInterval`).
+    pub fn add_macro(&mut self, cap: &Capacity, l: usize, rect: Rect) {
+        self.macro_obs[l].push(rect);
+        self.add_with(cap, l, rect, true);
+    }
+
+    /// An edge's capacity at this point of grt's sequence: 0 once an obstruction blocked it
+    /// whole, else its tracks (the partial intervals come later, in `initBlockedIntervals`).
+    fn capacity_so_far(&self, cap: &Capacity, l: usize, e: Option<usize>) -> i32 {
+        let Some(e) = e else { return 0 };
+        if self.zeroed[l].get(e).copied().unwrap_or(false) {
+            return 0;
+        }
+        let nh = cap.grid.n_h();
+        if e < nh {
+            cap.layers[l].h[e]
+        } else {
+            cap.layers[l].v[e - nh]
+        }
+    }
+
+    fn set_zero(&mut self, cap: &Capacity, l: usize, e: usize) {
+        self.zero[l].push(e);
+        let z = &mut self.zeroed[l];
+        if z.is_empty() {
+            z.resize(cap.grid.n_h() + cap.grid.n_v(), false);
+        }
+        z[e] = true;
+    }
+
+    fn add_with(&mut self, cap: &Capacity, l: usize, rect: Rect, is_macro: bool) {
         let g = cap.grid;
         let dir = cap.layers[l].direction;
         // grt keeps the rectangle when it lies wholly outside the die as an empty one at the
@@ -381,8 +433,14 @@ impl Blockages {
         let nh = g.n_h();
         match dir {
             Direction::Horizontal => {
-                let fi = reduce_interval(r.lo.y, r.hi.y, first_bds.lo.y, first_bds.hi.y, true);
-                let li = reduce_interval(r.lo.y, r.hi.y, last_bds.lo.y, last_bds.hi.y, false);
+                let mut fi = reduce_interval(r.lo.y, r.hi.y, first_bds.lo.y, first_bds.hi.y, true);
+                let mut li = reduce_interval(r.lo.y, r.hi.y, last_bds.lo.y, last_bds.hi.y, false);
+                if is_macro {
+                    let h_edge = |t: (usize, usize)| (t.0 + 1 < g.nx).then(|| g.h_index(t.0, t.1));
+                    let pitch = cap.layers[l].pitch;
+                    fi = macro_interval(fi, self.capacity_so_far(cap, l, h_edge(first)), pitch);
+                    li = macro_interval(li, self.capacity_so_far(cap, l, h_edge(last)), pitch);
+                }
                 // An obstruction inside one GCell along the preferred direction blocks the edge
                 // to the next GCell (`applyObstructionAdjustment`, OpenROAD PR #5703); the tile
                 // bounds of the intervals stay those of the original last GCell.
@@ -400,14 +458,21 @@ impl Blockages {
                         } else if y == last.1 {
                             self.intervals[l].push((e, li.0, li.1));
                         } else {
-                            self.zero[l].push(e);
+                            self.set_zero(cap, l, e);
                         }
                     }
                 }
             }
             Direction::Vertical => {
-                let fi = reduce_interval(r.lo.x, r.hi.x, first_bds.lo.x, first_bds.hi.x, true);
-                let li = reduce_interval(r.lo.x, r.hi.x, last_bds.lo.x, last_bds.hi.x, false);
+                let mut fi = reduce_interval(r.lo.x, r.hi.x, first_bds.lo.x, first_bds.hi.x, true);
+                let mut li = reduce_interval(r.lo.x, r.hi.x, last_bds.lo.x, last_bds.hi.x, false);
+                if is_macro {
+                    let v_edge =
+                        |t: (usize, usize)| (t.1 + 1 < g.ny).then(|| nh + g.v_index(t.0, t.1));
+                    let pitch = cap.layers[l].pitch;
+                    fi = macro_interval(fi, self.capacity_so_far(cap, l, v_edge(first)), pitch);
+                    li = macro_interval(li, self.capacity_so_far(cap, l, v_edge(last)), pitch);
+                }
                 if first.1 == last.1 && last.1 + 1 < g.ny {
                     last.1 += 1;
                 }
@@ -422,7 +487,7 @@ impl Blockages {
                         } else if x == last.0 {
                             self.intervals[l].push((e, li.0, li.1));
                         } else {
-                            self.zero[l].push(e);
+                            self.set_zero(cap, l, e);
                         }
                     }
                 }
@@ -441,6 +506,9 @@ impl Blockages {
                 } else {
                     layer.v[e - nh] = 0;
                 }
+            }
+            if l >= 1 && self.transition.contains(&l) {
+                halve_under_macros(layer, &cap.grid, &self.macro_obs[l - 1]);
             }
             let iv = &mut self.intervals[l];
             iv.retain(|&(_, lo, hi)| hi > lo);
@@ -478,6 +546,37 @@ impl Blockages {
     }
 }
 
+/// `adjustTransitionLayers` / `adjustTileSet` on one layer: the edge leaving each GCell from the
+/// first tile of an obstruction (of the layer below) up to, not including, its last tile in both
+/// axes (an obstruction inside one GCell is skipped) gets `floor(cap * 0.5)`, at least 1 when
+/// it had capacity; each GCell once.
+fn halve_under_macros(layer: &mut LayerCapacity, g: &GridSpec, obs: &[Rect]) {
+    let mut tiles = Vec::new();
+    for r in obs {
+        let (f, _) = tile_and_bounds(g, r.lo.x, r.lo.y);
+        let (t, _) = tile_and_bounds(g, r.hi.x, r.hi.y);
+        if f == t {
+            continue;
+        }
+        for y in f.1..t.1 {
+            for x in f.0..t.0 {
+                tiles.push((x, y));
+            }
+        }
+    }
+    tiles.sort_unstable();
+    tiles.dedup();
+    for (x, y) in tiles {
+        let c = match layer.direction {
+            Direction::Horizontal if x + 1 < g.nx => &mut layer.h[g.h_index(x, y)],
+            Direction::Vertical if y + 1 < g.ny => &mut layer.v[g.v_index(x, y)],
+            _ => continue,
+        };
+        let half = (*c as f32 * 0.5).floor() as i32;
+        *c = if *c > 0 { half.max(1) } else { half };
+    }
+}
+
 /// `Grid::getBlockedTiles` for one corner: the tile index and grt's tile bounds (centered box,
 /// stretched to the die's top/right edge when less than one tile remains).
 fn tile_and_bounds(g: &GridSpec, x: Dbu, y: Dbu) -> ((usize, usize), Rect) {
@@ -496,6 +595,17 @@ fn tile_and_bounds(g: &GridSpec, x: Dbu, y: Dbu) -> ((usize, usize), Rect) {
         hi: crate::geom::Point::new(x1, y1),
     };
     ((tx, ty), r)
+}
+
+/// The macro rule of `Grid::computeTileReduceInterval`: when the interval would leave exactly one
+/// track of the edge's capacity (`cap - ceil((float) len / pitch) == 1`), it grows by a pitch.
+fn macro_interval((lo, hi): (Dbu, Dbu), cap: i32, pitch: Dbu) -> (Dbu, Dbu) {
+    let blocked = ((hi - lo).abs() as f32 / pitch.max(1) as f32).ceil() as i32;
+    if cap - blocked == 1 {
+        (lo, hi + pitch)
+    } else {
+        (lo, hi)
+    }
 }
 
 /// `Grid::computeTileReduceInterval` along one axis.

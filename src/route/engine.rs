@@ -78,6 +78,8 @@ struct State<'a> {
     routes: Vec<Vec<usize>>,
     /// Share of the reservation still counted (pattern stage only).
     fade: f32,
+    /// Whether any horizontal / vertical edge has capacity (see [`State::blocked`]).
+    has_cap: [bool; 2],
 }
 
 impl<'a> State<'a> {
@@ -107,6 +109,13 @@ impl<'a> State<'a> {
                 r.insert(k, e);
             }
         }
+    }
+
+    /// An edge with no capacity where other edges of its direction have some: a GCell boundary
+    /// blocked on every layer (a macro, a blockage). On a layer set with no layer of a direction,
+    /// that direction's edges are not called blocked.
+    fn blocked(&self, e: usize) -> bool {
+        self.p.cap[e] <= 0 && self.has_cap[usize::from(!self.p.grid.is_h(e))]
     }
 
     fn overflow(&self) -> i64 {
@@ -206,6 +215,49 @@ fn grown(g: &Grid2, b: Box2, margin: usize) -> Box2 {
     }
 }
 
+/// The whole grid as a search box.
+fn whole(g: &Grid2) -> Box2 {
+    Box2 {
+        x0: 0,
+        y0: 0,
+        x1: g.nx - 1,
+        y1: g.ny - 1,
+    }
+}
+
+/// Maze search in `bx`; while the path found crosses blocked edges (see [`State::blocked`]) or
+/// no path exists, the search is run again in a box grown by its own larger side, up to the whole
+/// grid, and a path that crosses fewer blocked edges replaces the one found. A wall of blocked
+/// edges (a 145 x 145-GCell macro blocked on every layer) needs a detour far outside any fixed
+/// margin; where the first box's path crosses no blocked edge, it is the one returned.
+fn route_around_blockages(
+    st: &State,
+    bx: Box2,
+    from: &[usize],
+    to: &[usize],
+    cost: &dyn Fn(usize) -> f64,
+) -> Option<Vec<usize>> {
+    let g = st.p.grid;
+    let full = whole(&g);
+    let crossings = |p: &Option<Vec<usize>>| {
+        p.as_ref()
+            .map_or(usize::MAX, |p| p.iter().filter(|&&f| st.blocked(f)).count())
+    };
+    let mut bx = bx;
+    let mut best = maze::route(&g, bx, from, to, cost, BEND);
+    let mut n = crossings(&best);
+    while n > 0 && bx != full {
+        let side = (bx.x1 - bx.x0).max(bx.y1 - bx.y0).max(1);
+        bx = grown(&g, bx, side);
+        let path = maze::route(&g, bx, from, to, cost, BEND);
+        let m = crossings(&path);
+        if m < n {
+            (best, n) = (path, m);
+        }
+    }
+    best
+}
+
 /// Routes all nets. Deterministic: nets are handled in a fixed order and every tie is broken by
 /// index.
 pub fn run(p: &Problem) -> Solution {
@@ -218,6 +270,7 @@ pub fn run(p: &Problem) -> Solution {
         pres: 2.0,
         routes: vec![Vec::new(); p.pins.len()],
         fade: 0.0,
+        has_cap: [true, false].map(|h| (0..ne).any(|e| g.is_h(e) == h && p.cap[e] > 0)),
     };
 
     // Initial routing: smaller nets first (they have the fewest alternatives).
@@ -594,15 +647,7 @@ fn reroute_edges(st: &mut State, i: usize, branch: &[usize], margin: usize, refi
                 st.cost(f)
             }
         };
-        maze::route(&g, bx, &ca, &cb, &cost, BEND).or_else(|| {
-            let full = Box2 {
-                x0: 0,
-                y0: 0,
-                x1: g.nx - 1,
-                y1: g.ny - 1,
-            };
-            maze::route(&g, full, &ca, &cb, &cost, BEND)
-        })
+        route_around_blockages(st, bx, &ca, &cb, &cost)
     };
     match path {
         Some(p) => st.add(i, &p),

@@ -8,6 +8,7 @@ use super::{LayerSel, PreRouted, RouteConfig, RouteError, Steer};
 use crate::design::{Design, MasterKind, NetPin, ObstructionSource};
 use crate::geom::{Dbu, Rect, Transform};
 use crate::lefdef::lef::Direction;
+use std::collections::BTreeMap;
 
 /// grt's default GCell: 15 track pitches.
 pub const PITCHES_IN_TILE: i64 = 15;
@@ -234,6 +235,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     apply_layer_adjustments(d, cfg, &mut cap, ranges.cap)?;
     let derated = cap.clone();
     apply_region_adjustments(d, cfg, &mut cap)?;
+    add_resources_for_pin_access(d, &grid, ranges.signal, &mut cap);
     if let Some(steer) = &cfg.steer {
         apply_steering(d, steer, &mut cap, &mut warnings)?;
     }
@@ -345,10 +347,11 @@ fn track_capacity(
     cap
 }
 
-/// Step 2, as grt's `computeObstructionsAdjustments`: routing blockages and special-net wiring
-/// from the design, instance OBS (widened by the layer spacing for BLOCK macros), every
-/// instance pin shape and, when pre-routed nets are kept, their wiring (`findNetsObstructions`),
-/// on the layers of the signal range.
+/// Step 2, as grt's `computeObstructionsAdjustments`: routing blockages (`findObstructions`),
+/// instance OBS and every instance pin shape (`findInstancesObstructions`, BLOCK macros by
+/// [`add_macro_obstructions`]), then special-net wiring and, when pre-routed nets are kept, their
+/// wiring (`findNetsObstructions`), on the layers of the signal range, in grt's order (the macro
+/// rule reads the capacity the earlier obstructions left).
 fn apply_obstructions(
     d: &Design,
     cap: &mut Capacity,
@@ -357,52 +360,219 @@ fn apply_obstructions(
 ) {
     let mut blk = Blockages::new(d.layers.len());
     let in_range = |l: usize| l >= lmin && l <= lmax;
-    for (l, obs) in d.obstructions.iter().enumerate() {
-        if !in_range(l) {
-            continue;
-        }
-        for o in obs {
-            if o.source != ObstructionSource::MacroObs {
-                blk.add(cap, l, o.rect);
+    let design_obstructions = |blk: &mut Blockages, cap: &Capacity, blockages: bool| {
+        for (l, obs) in d
+            .obstructions
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| in_range(*l))
+        {
+            for o in obs {
+                if (o.source == ObstructionSource::RoutingBlockage) == blockages
+                    && o.source != ObstructionSource::MacroObs
+                {
+                    blk.add(cap, l, o.rect);
+                }
             }
         }
-        if net_wiring {
-            for r in d.net_wiring.get(l).into_iter().flatten() {
-                blk.add(cap, l, *r);
-            }
-        }
-    }
+    };
+    design_obstructions(&mut blk, cap, true);
     for inst in &d.instances {
         let m = &d.masters[inst.master as usize];
         let t = Transform::new(inst.location, inst.orient, m.width, m.height);
-        for (l, r) in &m.obs {
-            let l = *l as usize;
-            if in_range(l) {
-                let r = t.apply_rect(r);
-                let r = if m.kind == MasterKind::Block {
-                    widen_macro_obstruction(d, l, r)
-                } else {
-                    r
-                };
-                blk.add(cap, l, r);
+        if m.kind == MasterKind::Block {
+            add_macro_obstructions(d, cap, &mut blk, &t, &m.obs, (lmin, lmax));
+        } else {
+            for (l, r) in &m.obs {
+                if in_range(*l as usize) {
+                    blk.add(cap, *l as usize, t.apply_rect(r));
+                }
             }
         }
         for p in &m.pins {
             for (l, r) in &p.shapes {
-                let l = *l as usize;
-                if in_range(l) {
-                    blk.add(cap, l, t.apply_rect(r));
+                if in_range(*l as usize) {
+                    blk.add(cap, *l as usize, t.apply_rect(r));
                 }
+            }
+        }
+    }
+    design_obstructions(&mut blk, cap, false);
+    blk.set_transition_layers(transition_layers(d, cap, lmax));
+    if net_wiring {
+        for (l, rects) in d
+            .net_wiring
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| in_range(*l))
+        {
+            for r in rects {
+                blk.add(cap, l, *r);
             }
         }
     }
     blk.apply(cap);
 }
 
-/// A BLOCK macro's obstruction grows by the layer's spacing across the preferred direction
-/// (`findInstancesObstructions`).
+/// grt's `findTransitionLayers`: a layer up to the top of the range whose default via
+/// ([`RoutingLayer::default_via_metal`](crate::design::RoutingLayer::default_via_metal)) is
+/// wider than 0.8 of its track pitch, the width being the via metal's extent along the layer's
+/// preferred direction as grt takes it (`getDY` on a vertical layer, `getDX` on a horizontal one).
+fn transition_layers(d: &Design, cap: &Capacity, lmax: usize) -> Vec<usize> {
+    (0..=lmax.min(d.layers.len() - 1))
+        .filter(|&l| {
+            let Some((w, h)) = d.layers[l].default_via_metal else {
+                return false;
+            };
+            let width = match d.layers[l].direction {
+                Direction::Vertical => h,
+                Direction::Horizontal => w,
+            };
+            width as f64 / cap.layers[l].pitch as f64 > f64::from(0.8f32)
+        })
+        .collect()
+}
+
+/// A BLOCK macro's obstructions as grt's `findInstancesObstructions` applies them: its OBS per
+/// layer of the range, extended to the layers between blocked ones (`extendObstructions`), each
+/// widened by the layer's spacing across the preferred direction, and applied with the macro
+/// rule of `Grid::computeTileReduceInterval` ([`Blockages::add_macro`]).
+fn add_macro_obstructions(
+    d: &Design,
+    cap: &Capacity,
+    blk: &mut Blockages,
+    t: &Transform,
+    obs: &[(crate::design::LayerId, Rect)],
+    (lmin, lmax): (usize, usize),
+) {
+    let mut per_layer: BTreeMap<usize, Vec<Rect>> = BTreeMap::new();
+    for (l, r) in obs {
+        let l = *l as usize;
+        if l >= lmin && l <= lmax {
+            per_layer.entry(l).or_default().push(t.apply_rect(r));
+        }
+    }
+    extend_obstructions(&mut per_layer, (lmin, lmax));
+    for (&l, rects) in &per_layer {
+        for r in rects {
+            blk.add_macro(cap, l, widen_macro_obstruction(d, l, *r));
+        }
+    }
+}
+
+/// grt's `extendObstructions`: from the macro's lowest to its highest obstructed layer (moved to
+/// the range's bottom / top when they are one layer away from it), each layer also gets what
+/// `layer_is_blocked` finds, layer by layer upwards (a layer sees the extension of the one below).
+fn extend_obstructions(per_layer: &mut BTreeMap<usize, Vec<Rect>>, (lmin, lmax): (usize, usize)) {
+    let (Some(&lo), Some(&hi)) = (per_layer.keys().next(), per_layer.keys().next_back()) else {
+        return;
+    };
+    let bottom = if lo > lmin && lo - 1 == lmin {
+        lmin
+    } else {
+        lo
+    };
+    let top = if hi + 1 == lmax { lmax } else { hi };
+    for layer in bottom..=top {
+        per_layer.entry(layer).or_default();
+        let extra = layer_is_blocked(layer, per_layer, (lmin, lmax));
+        per_layer.entry(layer).or_default().extend(extra);
+    }
+}
+
+/// grt's `layerIsBlocked`: the range's top layer takes the obstructions of the layer below, its
+/// bottom layer those of the layer above; every layer takes where the layers below and above
+/// are both obstructed (their intersection, as rectangles).
+fn layer_is_blocked(
+    layer: usize,
+    per_layer: &BTreeMap<usize, Vec<Rect>>,
+    (lmin, lmax): (usize, usize),
+) -> Vec<Rect> {
+    let below = layer.checked_sub(1).and_then(|l| per_layer.get(&l));
+    let above = per_layer.get(&(layer + 1));
+    let mut extra = Vec::new();
+    if layer == lmax {
+        if let Some(b) = below {
+            extra = b.clone();
+        }
+    }
+    if layer == lmin {
+        if let Some(a) = above {
+            extra = a.clone();
+        }
+    }
+    if let (Some(b), Some(a)) = (below, above) {
+        extra.extend(intersect_rect_sets(b, a));
+    }
+    extra
+}
+
+/// The intersection of two sets of rectangles as disjoint rectangles (boost::polygon's
+/// `polygon_90_set_data` `&` and `get_rectangles`, horizontal slicing: the plane cut at every
+/// y edge, each slab's x-intervals merged, a rectangle kept while its interval goes on).
+fn intersect_rect_sets(a: &[Rect], b: &[Rect]) -> Vec<Rect> {
+    let mut pieces = Vec::new();
+    for ra in a {
+        for rb in b {
+            if let Some(r) = ra.intersection(rb) {
+                if r.width() > 0 && r.height() > 0 {
+                    pieces.push(r);
+                }
+            }
+        }
+    }
+    slice_rectangles(&pieces)
+}
+
+/// The union of `rects` as disjoint rectangles: cut at every distinct y, each slab's covered
+/// x-intervals merged, a rectangle growing upwards while the same interval continues.
+fn slice_rectangles(rects: &[Rect]) -> Vec<Rect> {
+    let mut ys: Vec<Dbu> = rects.iter().flat_map(|r| [r.lo.y, r.hi.y]).collect();
+    ys.sort_unstable();
+    ys.dedup();
+    let mut out = Vec::new();
+    let mut open: Vec<(Dbu, Dbu, Dbu)> = Vec::new();
+    for w in ys.windows(2) {
+        let (y0, y1) = (w[0], w[1]);
+        let mut spans: Vec<(Dbu, Dbu)> = rects
+            .iter()
+            .filter(|r| r.lo.y <= y0 && r.hi.y >= y1)
+            .map(|r| (r.lo.x, r.hi.x))
+            .collect();
+        spans.sort_unstable();
+        let mut merged: Vec<(Dbu, Dbu)> = Vec::new();
+        for (x0, x1) in spans {
+            match merged.last_mut() {
+                Some(m) if x0 <= m.1 => m.1 = m.1.max(x1),
+                _ => merged.push((x0, x1)),
+            }
+        }
+        let mut next = Vec::new();
+        for &(x0, x1, ys0) in &open {
+            if merged.contains(&(x0, x1)) {
+                next.push((x0, x1, ys0));
+            } else {
+                out.push(Rect::new(x0, ys0, x1, y0));
+            }
+        }
+        for (x0, x1) in merged {
+            if !next.iter().any(|o| o.0 == x0 && o.1 == x1) {
+                next.push((x0, x1, y0));
+            }
+        }
+        open = next;
+    }
+    let last = ys.last().copied().unwrap_or(0);
+    out.extend(open.iter().map(|&(x0, x1, y0)| Rect::new(x0, y0, x1, last)));
+    out
+}
+
+/// A BLOCK macro's obstruction grows across the preferred direction by the layer's largest
+/// spacing (`findInstancesObstructions` with `findLayerExtensions`: OpenDB's
+/// `getSpacing(MAX, MAX)`, the last entry of the PARALLELRUNLENGTH table, or a larger SPACING
+/// rule or TWOWIDTHS entry).
 fn widen_macro_obstruction(d: &Design, l: usize, r: Rect) -> Rect {
-    let ext = d.layers[l].spacing;
+    let ext = d.layers[l].max_spacing;
     match d.layers[l].direction {
         Direction::Horizontal => Rect::new(r.lo.x, r.lo.y - ext, r.hi.x, r.hi.y + ext),
         Direction::Vertical => Rect::new(r.lo.x - ext, r.lo.y, r.hi.x + ext, r.hi.y),
@@ -525,6 +695,101 @@ fn apply_steering(
         }
     }
     Ok(())
+}
+
+/// grt's `addResourcesForPinAccess`, run once the pins are on the grid: every pin of a BLOCK or
+/// PAD instance on a signal net gets one more track on an edge of its GCell on its connection
+/// layer: the edge towards the macro edge the pin is on when that is the north (vertical
+/// layer) or east (horizontal layer) one, else the edge from the GCell below / to the left.
+/// It comes after the adjustments, so it shows in the derated resources only.
+fn add_resources_for_pin_access(
+    d: &Design,
+    grid: &GridSpec,
+    (lmin, lmax): (usize, usize),
+    cap: &mut Capacity,
+) {
+    for (ni, net) in d.nets.iter().enumerate() {
+        if matches!(net.use_.as_deref(), Some("POWER") | Some("GROUND")) {
+            continue;
+        }
+        for &p in d.pins_of(ni) {
+            let NetPin::Inst { inst, .. } = p else {
+                continue;
+            };
+            let i = &d.instances[inst as usize];
+            if !matches!(
+                d.masters[i.master as usize].kind,
+                MasterKind::Block | MasterKind::Pad
+            ) {
+                continue;
+            }
+            let shapes = d.pin_shapes(p);
+            let Some((edge, layer)) = pin_edge(d, i.bbox, &shapes, lmax) else {
+                continue;
+            };
+            let (x, y, _) = pin_on_grid(d, grid, p, (lmin, lmax));
+            let (x, y) = (x as i64, y as i64);
+            let (a, b) = match (d.layers[layer].direction, edge) {
+                (Direction::Vertical, PinEdge::North) => ((x, y), (x, y + 1)),
+                (Direction::Vertical, _) => ((x, y - 1), (x, y)),
+                (Direction::Horizontal, PinEdge::East) => ((x, y), (x + 1, y)),
+                (Direction::Horizontal, _) => ((x - 1, y), (x, y)),
+            };
+            if a.0 < 0 || a.1 < 0 || b.0 >= grid.nx as i64 || b.1 >= grid.ny as i64 {
+                continue;
+            }
+            let (ax, ay) = (a.0 as usize, a.1 as usize);
+            let c = match d.layers[layer].direction {
+                Direction::Horizontal => &mut cap.layers[layer].h[grid.h_index(ax, ay)],
+                Direction::Vertical => &mut cap.layers[layer].v[grid.v_index(ax, ay)],
+            };
+            *c += 1;
+        }
+    }
+}
+
+/// The macro edge a pin sits on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PinEdge {
+    North,
+    South,
+    East,
+    West,
+}
+
+/// grt's `Pin::determineEdge`: each pin shape votes for the instance edge it is nearest (north,
+/// south, east, west on ties, in that order), the most votes win; the connection layer is the
+/// pin's highest layer up to the range top whose direction crosses that edge, else its highest.
+fn pin_edge(
+    d: &Design,
+    bounds: Rect,
+    shapes: &[(crate::design::LayerId, Rect)],
+    lmax: usize,
+) -> Option<(PinEdge, usize)> {
+    let mut votes = [0usize; 4];
+    for (_, b) in shapes {
+        let dist = [
+            bounds.hi.y - b.hi.y,
+            b.lo.y - bounds.lo.y,
+            bounds.hi.x - b.hi.x,
+            b.lo.x - bounds.lo.x,
+        ];
+        let min = *dist.iter().min()?;
+        votes[dist.iter().position(|&v| v == min)?] += 1;
+    }
+    let most = *votes.iter().max()?;
+    let edge = [PinEdge::North, PinEdge::South, PinEdge::East, PinEdge::West]
+        [votes.iter().position(|&v| v == most)?];
+    let want = match edge {
+        PinEdge::North | PinEdge::South => Direction::Vertical,
+        _ => Direction::Horizontal,
+    };
+    let layers = shapes.iter().map(|s| s.0 as usize).filter(|&l| l <= lmax);
+    let best = layers
+        .clone()
+        .filter(|&l| d.layers[l].direction == want)
+        .max();
+    Some((edge, best.or_else(|| layers.max())?))
 }
 
 /// Nets and their pins on the grid (grt's `findPins`), supply nets and nets of fewer than two

@@ -1,14 +1,15 @@
-//! `LAYER name ... END name`: the type, preferred direction, pitch, offset, width and first plain
-//! spacing of a layer. Every other layer rule (spacing tables, antenna rules, LEF58 properties,
-//! resistance, density, enclosure, ...) is skipped statement by statement, silently when it is
-//! valid LEF, with a warning when mpgd does not know the keyword.
+//! `LAYER name ... END name`: the type, preferred direction, pitch, offset, width, first plain
+//! spacing and largest spacing (every `SPACING` value and the last entry of a `SPACINGTABLE`) of a
+//! layer. Every other layer rule (influence tables, antenna rules, LEF58 properties, resistance,
+//! density, enclosure, ...) is skipped statement by statement, silently when it is valid LEF,
+//! with a warning when mpgd does not know the keyword.
 
 use super::common::{
-    end_name, ident, next_statement, nonneg, skip_in_block, token_or, unknown, upper, Block,
-    Warnings,
+    end_name, ident, next_statement, nonneg, number, skip_in_block, token_or, unknown, upper,
+    Block, Warnings,
 };
 use super::{Direction, Layer, LayerType};
-use crate::lefdef::lex::{context, cut, fail, float, peek, semi, shorten, sp, PResult};
+use crate::lefdef::lex::{context, cut, fail, float, peek, semi, shorten, sp, token, PResult};
 
 /// A `LAYER` section, `s` after the keyword.
 pub(super) fn layer<'a>(s: &'a str, w: &mut Warnings) -> PResult<'a, Layer> {
@@ -26,6 +27,7 @@ fn layer_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, La
         width: None,
         min_width: None,
         spacing: None,
+        max_spacing: None,
     };
     let block = Block { name: Some(name) };
     let mut has_type = false;
@@ -105,6 +107,7 @@ fn layer_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, La
                 // Only `SPACING s ;` is the plain minimum spacing; qualified forms (RANGE,
                 // ENDOFLINE, ...) are rules for special cases.
                 let (after, v) = nonneg(rest)?;
+                l.max_spacing = Some(l.max_spacing.map_or(v, |m| m.max(v)));
                 if peek(after) == Some(";") {
                     if l.spacing.is_none() {
                         l.spacing = Some(v);
@@ -113,6 +116,13 @@ fn layer_body<'a>(s: &'a str, name: &'a str, w: &mut Warnings) -> PResult<'a, La
                 } else {
                     skip_in_block(after, block)?.0
                 }
+            }
+            "SPACINGTABLE" => {
+                let (rest, last) = spacing_table(rest, block)?;
+                if let Some(v) = last {
+                    l.max_spacing = Some(l.max_spacing.map_or(v, |m| m.max(v)));
+                }
+                rest
             }
             "ACCURRENTDENSITY" | "DCCURRENTDENSITY" => current_density(rest, block)?.0,
             k if is_known(k) => skip_in_block(rest, block)?.0,
@@ -140,6 +150,32 @@ fn opt_float(s: &str) -> PResult<'_, Option<f64>> {
     } else {
         let (s, v) = float(s)?;
         Ok((s, Some(v)))
+    }
+}
+
+/// `SPACINGTABLE PARALLELRUNLENGTH ... ;` or `SPACINGTABLE TWOWIDTHS ... ;`: the table's last
+/// entry (its widest row, longest run), which OpenDB's `dbTechLayer::getSpacing(MAX, MAX)` and
+/// grt's `findLayerExtensions` read; `None` for the other tables (`INFLUENCE`, `ORTHOGONAL`),
+/// skipped. `s` starts after the keyword.
+fn spacing_table<'a>(s: &'a str, block: Block<'_>) -> PResult<'a, Option<f64>> {
+    let mut buf = [0u8; 40];
+    let kind = peek(s).map(|t| upper(t, &mut buf).to_string());
+    let (rest, ()) = skip_in_block(s, block)?;
+    if !matches!(kind.as_deref(), Some("PARALLELRUNLENGTH" | "TWOWIDTHS")) {
+        return Ok((rest, None));
+    }
+    let mut body = &s[..s.len() - rest.len()];
+    let mut last = None;
+    while let Ok((after, t)) = token(body) {
+        if t == ";" {
+            break;
+        }
+        last = Some((body, t));
+        body = after;
+    }
+    match last {
+        Some((at, t)) => Ok((rest, Some(number(at, t)?))),
+        None => Ok((rest, None)),
     }
 }
 
@@ -179,8 +215,7 @@ fn is_known(k: &str) -> bool {
     k.starts_with("ANTENNA")
         || matches!(
             k,
-            "SPACINGTABLE"
-                | "PROPERTY"
+            "PROPERTY"
                 | "AREA"
                 | "MINENCLOSEDAREA"
                 | "RESISTANCE"
@@ -240,7 +275,27 @@ mod tests {
         assert_eq!(l.width, Some(0.07));
         assert_eq!(l.min_width, Some(0.07));
         assert_eq!(l.spacing, Some(0.07));
+        // The table's last entry is 0.1, the SPACING statements go to 0.5.
+        assert_eq!(l.max_spacing, Some(0.5));
         assert!(ws.is_empty(), "{ws:?}");
+    }
+
+    #[test]
+    fn largest_spacing_of_the_tables() {
+        // sky130's form: no plain SPACING, a PARALLELRUNLENGTH table.
+        let text = "LAYER met1 TYPE ROUTING ; SPACINGTABLE\n PARALLELRUNLENGTH 0\n \
+                    WIDTH 0 0.14\n WIDTH 3 0.28 ; END met1";
+        let (l, _) = run(text).unwrap();
+        assert_eq!((l.spacing, l.max_spacing), (None, Some(0.28)));
+        // TWOWIDTHS with a PRL column; an INFLUENCE table does not count.
+        let text = "LAYER m2 TYPE ROUTING ; SPACING 0.05 ; SPACINGTABLE TWOWIDTHS\n \
+                    WIDTH 0 0.05 0.06\n WIDTH 0.1 PRL 0.2 0.06 0.09 ;\n \
+                    SPACINGTABLE INFLUENCE WIDTH 1 WITHIN 1 SPACING 2 ; END m2";
+        let (l, ws) = run(text).unwrap();
+        assert_eq!((l.spacing, l.max_spacing), (Some(0.05), Some(0.09)));
+        assert!(ws.is_empty(), "{ws:?}");
+        // A table that does not end in a number is an error, as a bad SPACING is.
+        assert!(run("LAYER m3 SPACINGTABLE PARALLELRUNLENGTH 0 WIDTH 0 x ; END m3").is_err());
     }
 
     #[test]

@@ -69,6 +69,10 @@ pub struct Layer {
     pub min_width: Option<f64>,
     /// The first plain `SPACING s` value (the minimum spacing).
     pub spacing: Option<f64>,
+    /// The largest spacing the layer's rules ask: every `SPACING` statement's value (any form)
+    /// and the last entry of a `SPACINGTABLE PARALLELRUNLENGTH` or `TWOWIDTHS` table; what grt's
+    /// `findLayerExtensions` widens a macro's obstructions by.
+    pub max_spacing: Option<f64>,
 }
 
 /// A fixed `VIA` definition: its shapes per layer.
