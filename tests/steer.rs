@@ -242,3 +242,155 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn pin_dense_padding_pads_the_densest_share_of_the_hotspot_cells_and_stays_legal() {
+    use mpgd::design::NetPin;
+    use mpgd::steer::padding::{padded_cells, padded_placement, PadCells, PadSide};
+    let (d, cfg) = congested_gcd();
+    let none = route(&d, &cfg).unwrap();
+    let map = none.congestion_map();
+    let grid = mpgd::route::gcell_grid(&d, cfg.gcell_size).unwrap();
+    let all = mpgd::steer::padding::PaddingSettings {
+        selection: mpgd::steer::Selection {
+            top: 0.05,
+            min_value: 0.0,
+            max_adjust: 0.0,
+        },
+        sites: 2,
+        ..Default::default()
+    };
+    let pins = mpgd::steer::padding::PaddingSettings {
+        cells: PadCells::PinDense { share: 0.5 },
+        side: PadSide::Right,
+        ..all
+    };
+    let every = padded_cells(&d, &grid, &map, &all).unwrap();
+    let dense = padded_cells(&d, &grid, &map, &pins).unwrap();
+    assert!(every.len() >= 4, "{} hotspot cells", every.len());
+    assert_eq!(dense.len(), every.len().div_ceil(2));
+    assert!(dense.iter().all(|i| every.contains(i)));
+    // Every padded cell has at least the pins per width of every hotspot cell left out.
+    let mut count = vec![0usize; d.instances.len()];
+    for p in &d.net_pins {
+        if let NetPin::Inst { inst, .. } = p {
+            count[*inst as usize] += 1;
+        }
+    }
+    let density = |i: usize| count[i] as f64 / d.instances[i].bbox.width() as f64;
+    let least = dense.iter().map(|&i| density(i)).fold(f64::MAX, f64::min);
+    assert!(every
+        .iter()
+        .filter(|i| !dense.contains(i))
+        .all(|&i| density(i) <= least));
+    // The padded placement is legal, rows and orientation kept, and the same on a second run.
+    let (after, l, n) = padded_placement(&d, &grid, &map, &pins).unwrap();
+    assert_eq!(n, dense.len());
+    assert_eq!(check(&after), Vec::new());
+    // Each padded cell has its two free sites on the right, unless the legaliser says it had to
+    // reduce padding (a full row segment); cells that already had them need not move.
+    let site = d.rows[0].step_x;
+    let mut short = 0;
+    for &i in &dense {
+        let b = after.instances[i].bbox;
+        let gap = after
+            .instances
+            .iter()
+            .filter(|o| o.status != PlacementStatus::Unplaced && o.bbox.lo.y == b.lo.y)
+            .map(|o| o.bbox.lo.x - b.hi.x)
+            .filter(|&g| g >= 0)
+            .min();
+        short += gap.is_some_and(|g| g < 2 * site) as usize;
+    }
+    assert!(
+        short <= l.padding_reduced,
+        "{short} short, {} reduced",
+        l.padding_reduced
+    );
+    for (a, b) in d.instances.iter().zip(&after.instances) {
+        assert_eq!(
+            (a.orient, a.location.y),
+            (b.orient, b.location.y),
+            "{}",
+            a.name
+        );
+    }
+    assert_eq!(padded_placement(&d, &grid, &map, &pins).unwrap().1, l);
+    let bad = mpgd::steer::padding::PaddingSettings {
+        cells: PadCells::PinDense { share: 0.0 },
+        ..all
+    };
+    let e = padded_cells(&d, &grid, &map, &bad).unwrap_err().to_string();
+    assert_eq!(e, "pin-dense share 0 is not in (0, 1]");
+}
+
+#[test]
+fn compare_with_pin_dense_one_sided_padding_writes_the_same_legal_def_on_any_thread_count() {
+    let dir = Dir::new();
+    let (lefs, def) = gcd();
+    let mut defs = Vec::new();
+    for threads in ["1", "2"] {
+        let mut args = vec!["--threads".to_string(), threads.into(), "compare".into()];
+        args.extend(design_args(&lefs, &def));
+        for a in [
+            "--layers",
+            "metal2-metal10",
+            "--layer-adjust",
+            "metal2=0.9",
+            "--layer-adjust",
+            "metal3=0.9",
+            "--iterations",
+            "2",
+            "--mode",
+            "padding",
+            "--top",
+            "0.05",
+            "--pad-sites",
+            "2",
+            "--pad-cells",
+            "pins",
+            "--pad-share",
+            "0.5",
+            "--pad-side",
+            "right",
+            "--out",
+        ] {
+            args.push(a.into());
+        }
+        let out_dir = dir.path(&format!("cmp{threads}"));
+        args.push(out_dir.display().to_string());
+        let out = mpgd(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let oracle = out_dir.join("oracle.def");
+        let back = load(vec![bundled("nangate45/gcd/Nangate45.lef")], oracle.clone());
+        assert_eq!(check(&back), Vec::new());
+        defs.push(std::fs::read(oracle).unwrap());
+    }
+    assert!(
+        defs[0] == defs[1],
+        "oracle.def differs between 1 and 2 threads"
+    );
+    for (flags, want) in [
+        (["--pad-cells", "some"], "--pad-cells 'some'"),
+        (["--pad-side", "up"], "--pad-side 'up'"),
+        (
+            ["--pad-share", "0.5"],
+            "--pad-share: needs --pad-cells pins",
+        ),
+    ] {
+        let mut args = vec!["compare".to_string()];
+        args.extend(design_args(&lefs, &def));
+        args.extend(flags.iter().map(|s| s.to_string()));
+        args.extend(["--mode", "padding", "--out"].map(String::from));
+        args.push(dir.path("bad").display().to_string());
+        let out = mpgd(&args);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{err}");
+    }
+    assert!(!dir.path("bad").exists());
+}

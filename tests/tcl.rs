@@ -163,6 +163,11 @@ fn tcl_emit_steering_padding() {
         "{log}"
     );
     assert!(log.contains("then: detailed_placement"), "{log}");
+    // Pin-dense padding: half of the 43 hotspot cells (rounded up), on one side.
+    assert!(
+        log.contains("pins 0.5, right: 22 instances, -left 0 -right 2"),
+        "{log}"
+    );
 }
 
 #[test]

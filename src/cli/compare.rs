@@ -8,6 +8,7 @@ use crate::route::{NetOrder, RouteConfig};
 use crate::steer::compare::{
     compare, congestion_png, row_json, table_md, Mode, Oracle, Run, Settings,
 };
+use crate::steer::padding::{PadCells, PadSide};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -61,6 +62,16 @@ pub struct Args {
     /// padding: sites added on each side of a cell in a hotspot.
     #[arg(long = "pad-sites", value_name = "N")]
     pub pad_sites: Option<u32>,
+    /// padding: which cells of the hotspot GCells get padding: all, or pins (the pin-dense
+    /// share, --pad-share: most connected pins per unit of width first).
+    #[arg(long = "pad-cells", value_name = "WHICH")]
+    pub pad_cells: Option<String>,
+    /// padding, with --pad-cells pins: share of the hotspot cells padded, in (0, 1] (default 0.5).
+    #[arg(long = "pad-share", value_name = "F")]
+    pub pad_share: Option<f64>,
+    /// padding: the sides that get the sites: both, left or right.
+    #[arg(long = "pad-side", value_name = "SIDE")]
+    pub pad_side: Option<String>,
     /// region: derating fraction of the hottest GCell (others in proportion to their value).
     #[arg(long = "max-adjust", value_name = "F")]
     pub max_adjust: Option<f32>,
@@ -119,6 +130,11 @@ impl Args {
         if let Some(n) = self.pad_sites {
             s.padding.sites = n;
         }
+        s.padding.cells = self.pad_cells()?;
+        if let Some(side) = &self.pad_side {
+            s.padding.side = PadSide::parse(side)
+                .with_context(|| format!("--pad-side '{side}': expected both, left or right"))?;
+        }
         if let Some(f) = self.max_adjust {
             if !(0.0..=1.0).contains(&f) {
                 bail!("--max-adjust '{f}': must be in [0, 1]");
@@ -126,6 +142,22 @@ impl Args {
             s.region.max_adjust = f;
         }
         Ok(s)
+    }
+}
+
+impl Args {
+    /// `--pad-cells` with `--pad-share`.
+    fn pad_cells(&self) -> anyhow::Result<PadCells> {
+        let share = self.pad_share.unwrap_or(0.5);
+        if !(share > 0.0 && share <= 1.0) {
+            bail!("--pad-share '{share}': must be in (0, 1]");
+        }
+        match self.pad_cells.as_deref() {
+            None | Some("all") if self.pad_share.is_none() => Ok(PadCells::All),
+            None | Some("all") => bail!("--pad-share: needs --pad-cells pins"),
+            Some("pins") => Ok(PadCells::PinDense { share }),
+            Some(o) => bail!("--pad-cells '{o}': expected all or pins"),
+        }
     }
 }
 

@@ -1,25 +1,74 @@
 //! Steering mode `padding`: the cells in predicted hotspots get free sites beside them and the
 //! placement is legalised again, which spreads the hotspot's pins and wires over more area.
 //!
-//! OpenROAD form: [`padding_commands`] (`set_placement_padding -instances {...} -left N -right N`
+//! Which cells: every placed core cell whose centre lies in a hotspot GCell ([`PadCells::All`]),
+//! or only the pin-dense share of them ([`PadCells::PinDense`]: most connected pins per unit of
+//! width), so that the cells that bring the wires are the ones spread. Where: free sites on both
+//! sides, or on one ([`PadSide`]).
+//!
+//! OpenROAD form: [`padding_commands`] (`set_placement_padding -instances {...} -left N -right M`
 //! then `detailed_placement`). Built-in form: [`padded_placement`], the row legaliser of
 //! [`super::legalise`] with the padding, giving the design to route.
 
 use super::hotspots::{select, Selection, SelectionError};
 use super::legalise::{apply, legalise, LegaliseError, Legalised, Padding};
-use crate::design::{Design, MasterKind};
+use crate::design::{Design, MasterKind, NetPin};
 use crate::geom::Point;
 use crate::lefdef::def::{Def, PlacementStatus};
 use crate::route::grid::GCellGrid;
 use std::collections::HashMap;
+
+/// Which cells of the hotspot GCells are padded.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum PadCells {
+    /// Every placed core cell whose centre lies in a hotspot GCell.
+    #[default]
+    All,
+    /// The `share` (in (0, 1]) of those cells with the most connected pins per unit of width,
+    /// at least one; ties in instance order.
+    PinDense { share: f64 },
+}
+
+/// Where a padded cell's free sites go.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PadSide {
+    #[default]
+    Both,
+    Left,
+    Right,
+}
+
+impl PadSide {
+    pub fn parse(s: &str) -> Option<PadSide> {
+        match s {
+            "both" => Some(PadSide::Both),
+            "left" => Some(PadSide::Left),
+            "right" => Some(PadSide::Right),
+            _ => None,
+        }
+    }
+
+    /// `(left, right)` sites for `sites` of padding.
+    pub fn split(self, sites: u32) -> (u32, u32) {
+        match self {
+            PadSide::Both => (sites, sites),
+            PadSide::Left => (sites, 0),
+            PadSide::Right => (0, sites),
+        }
+    }
+}
 
 /// Which cells get padding, and how much.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PaddingSettings {
     /// The hotspot GCells whose cells are padded.
     pub selection: Selection,
-    /// Sites added on each side of a padded cell.
+    /// Sites added on each padded side of a cell.
     pub sites: u32,
+    /// Which cells of the hotspot GCells are padded.
+    pub cells: PadCells,
+    /// Which sides get the sites.
+    pub side: PadSide,
 }
 
 impl Default for PaddingSettings {
@@ -31,6 +80,8 @@ impl Default for PaddingSettings {
                 max_adjust: 0.0,
             },
             sites: 1,
+            cells: PadCells::All,
+            side: PadSide::Both,
         }
     }
 }
@@ -43,6 +94,8 @@ pub enum PaddingError {
     Selection(#[from] SelectionError),
     #[error(transparent)]
     Legalise(#[from] LegaliseError),
+    #[error("pin-dense share {0} is not in (0, 1]")]
+    BadShare(f64),
 }
 
 /// The placed core cells whose centre lies in a hotspot GCell of `map`, in instance order.
@@ -72,6 +125,44 @@ pub fn padded_instances(
         .collect())
 }
 
+/// The cells [`PaddingSettings`] pads: [`padded_instances`], narrowed to the pin-dense share for
+/// [`PadCells::PinDense`]; in instance order.
+pub fn padded_cells(
+    d: &Design,
+    grid: &GCellGrid,
+    map: &[f32],
+    s: &PaddingSettings,
+) -> Result<Vec<usize>, PaddingError> {
+    let ids = padded_instances(d, grid, map, &s.selection)?;
+    match s.cells {
+        PadCells::All => Ok(ids),
+        PadCells::PinDense { share } => {
+            if !(share > 0.0 && share <= 1.0) {
+                return Err(PaddingError::BadShare(share));
+            }
+            Ok(pin_dense(d, ids, share))
+        }
+    }
+}
+
+/// The `share` of `ids` with the most connected pins per DBU of width (at least one cell),
+/// returned in instance order.
+fn pin_dense(d: &Design, ids: Vec<usize>, share: f64) -> Vec<usize> {
+    let mut pins = vec![0u32; d.instances.len()];
+    for p in &d.net_pins {
+        if let NetPin::Inst { inst, .. } = p {
+            pins[*inst as usize] += 1;
+        }
+    }
+    let density = |i: usize| pins[i] as f64 / d.instances[i].bbox.width().max(1) as f64;
+    let mut order = ids;
+    order.sort_by(|&a, &b| density(b).total_cmp(&density(a)).then(a.cmp(&b)));
+    let keep = ((order.len() as f64 * share).ceil() as usize).min(order.len());
+    order.truncate(keep);
+    order.sort_unstable();
+    order
+}
+
 /// OpenROAD's form: pad the instances (a Tcl list of names, which `-instances` accepts), then
 /// legalise. Each name is braced so that Tcl takes bus brackets literally.
 pub fn padding_commands(names: &[&str], left: u32, right: u32) -> Vec<String> {
@@ -96,13 +187,11 @@ pub fn padded_placement(
     map: &[f32],
     s: &PaddingSettings,
 ) -> Result<(Design, Legalised, usize), PaddingError> {
-    let ids = padded_instances(d, grid, map, &s.selection)?;
+    let ids = padded_cells(d, grid, map, s)?;
+    let (left, right) = s.side.split(s.sites);
     let mut pad = vec![Padding::default(); d.instances.len()];
     for &i in &ids {
-        pad[i] = Padding {
-            left: s.sites,
-            right: s.sites,
-        };
+        pad[i] = Padding { left, right };
     }
     let l = legalise(d, &pad)?;
     Ok((apply(d, &l), l, ids.len()))

@@ -56,9 +56,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "_emit_padding",
-        usage: "TOP SITES",
+        usage: "TOP SITES ?CELLS SHARE SIDE?",
         min_words: 2,
-        max_words: 2,
+        max_words: 5,
         run: emit_padding,
     },
     Command {
@@ -384,27 +384,45 @@ fn emit_region(session: &mut Session, words: &[String]) -> Result<String, TclErr
 }
 
 /// `set_placement_padding` and `detailed_placement` for the cells in the `TOP` share of the
-/// prediction's GCells, `SITES` sites on each side (`steer::padding`); an empty list when no
+/// prediction's GCells (`CELLS` `all`, or `pins`: the `SHARE` of them with most pins per width),
+/// `SITES` sites on `SIDE` (`both`, `left`, `right`; `steer::padding`); an empty list when no
 /// placed core cell lies in a hotspot.
 fn emit_padding(session: &mut Session, words: &[String]) -> Result<String, TclError> {
+    use crate::steer::padding::{PadCells, PadSide, PaddingSettings};
     let loaded = current(session)?;
     let top = steer_number(&words[0], "-top")?;
     let sites = steer_number(&words[1], "-pad_sites")? as u32;
+    let cells = match words.get(2).map(String::as_str) {
+        None | Some("all") => PadCells::All,
+        Some(_) => PadCells::PinDense {
+            share: steer_number(words.get(3).map_or("0.5", String::as_str), "-pad_share")?,
+        },
+    };
+    let side = words
+        .get(4)
+        .and_then(|w| PadSide::parse(w))
+        .unwrap_or_default();
     let p = current_prediction(session)?;
-    let sel = crate::steer::Selection {
-        top,
-        min_value: 0.0,
-        max_adjust: 0.0,
+    let s = PaddingSettings {
+        selection: crate::steer::Selection {
+            top,
+            min_value: 0.0,
+            max_adjust: 0.0,
+        },
+        sites,
+        cells,
+        side,
     };
     let design = &loaded.design;
-    let ids = crate::steer::padding::padded_instances(design, &p.grid, &p.map, &sel)
-        .map_err(steer_error)?;
+    let ids =
+        crate::steer::padding::padded_cells(design, &p.grid, &p.map, &s).map_err(steer_error)?;
     let names: Vec<&str> = ids
         .iter()
         .map(|&k| design.instances[k].name.as_str())
         .collect();
+    let (left, right) = side.split(sites);
     Ok(list(crate::steer::padding::padding_commands(
-        &names, sites, sites,
+        &names, left, right,
     )))
 }
 

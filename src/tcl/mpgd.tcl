@@ -140,10 +140,11 @@ proc mpgd::predict {args} {
 }
 
 # mpgd::emit_steering [-mode region|padding] [-max_adjust F] [-top F] [-layers LIST]
-#   [-pad_sites N] [-map FILE.npy]
+#   [-pad_sites N] [-pad_cells all|pins] [-pad_share F] [-pad_side both|left|right] [-map FILE.npy]
 proc mpgd::emit_steering {args} {
   set cmd mpgd::emit_steering
-  set o [_parse_args $cmd $args {-mode -max_adjust -top -layers -pad_sites -map} {}]
+  set o [_parse_args $cmd $args \
+    {-mode -max_adjust -top -layers -pad_sites -pad_cells -pad_share -pad_side -map} {}]
   set mode [_get $o mode region]
   if {$mode ni {region padding}} {
     _fail 2030 "$cmd -mode '$mode': supported modes: region, padding (prior is built into mpgd's router: OpenROAD exposes no routing cost map)"
@@ -151,6 +152,15 @@ proc mpgd::emit_steering {args} {
   if {$mode eq "padding"} {
     set top [_number $cmd $o top 0.1 0 1]
     set sites [_number $cmd $o pad_sites 1 0 1000 integer]
+    set cells [_get $o pad_cells all]
+    if {$cells ni {all pins}} {
+      _fail 2103 "$cmd -pad_cells '$cells': expected all or pins"
+    }
+    set share [_number $cmd $o pad_share 0.5 0 1]
+    set side [_get $o pad_side both]
+    if {$side ni {both left right}} {
+      _fail 2103 "$cmd -pad_side '$side': expected both, left or right"
+    }
   } else {
     set max_adjust [_number $cmd $o max_adjust 0.5 0 1]
     set top [_number $cmd $o top 0.05 0 1]
@@ -159,7 +169,7 @@ proc mpgd::emit_steering {args} {
     _load_map [_existing $cmd -map [dict get $o map]]
   }
   if {$mode eq "padding"} {
-    return [_emit_padding $top $sites]
+    return [_emit_padding $top $sites $cells $share $side]
   }
   return [_emit_region $max_adjust $top {*}[_get $o layers {}]]
 }

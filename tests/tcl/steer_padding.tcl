@@ -16,7 +16,14 @@ puts "then: [lindex $cmds 1]"
 # More hotspots pad more cells; the region mode still works on the same map.
 set wide [mpgd::emit_steering -mode padding -top 0.1 -map maps/congestion.npy]
 puts "top 0.1, default sites: [llength [lindex $wide 0 2]] instances, [lrange [lindex $wide 0] 3 end]"
+# Only the pin-dense half of the hotspot cells, padded on their right.
+set dense [mpgd::emit_steering -mode padding -top 0.02 -pad_sites 2 -pad_cells pins -pad_share 0.5 \
+    -pad_side right]
+puts "pins 0.5, right: [llength [lindex $dense 0 2]] instances, [lrange [lindex $dense 0] 3 end]"
 puts "region commands: [llength [mpgd::emit_steering -mode region -top 0.02]]"
 expect_error {mpgd::emit_steering -mode padding -pad_sites -1}
 expect_error {mpgd::emit_steering -mode padding -pad_sites 1.5}
 expect_error {mpgd::emit_steering -mode padding -top 0}
+expect_error {mpgd::emit_steering -mode padding -pad_cells some}
+expect_error {mpgd::emit_steering -mode padding -pad_side up}
+expect_error {mpgd::emit_steering -mode padding -pad_cells pins -pad_share 0}
