@@ -24,7 +24,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .train import train
 
     res = train(config_from_args(args))
-    _print({"run_dir": str(res.run_dir), "test": res.metrics})
+    _print({"run_dir": str(res.run_dir), res.split: res.metrics})
     return 0
 
 
