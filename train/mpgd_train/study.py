@@ -8,6 +8,8 @@
   top-5% overlap do not depend on that factor.
 * `ablation`: one model per input set (same loss, seed and budget; `model:` before the inputs picks another
   model than the base one), with the baselines as rows.
+* `runs`: a table of finished run folders (their `metrics.json`, split "val" or "test"), grouped by name
+  without the `_s<seed>` suffix: mean ± sd per group (`summarise_runs`).
 * `seeds`: MSE and MPGD, same model, data and budget, `seeds` seeds each; `seeds.json` holds one object
   per run; `seeds.md` the means, standard deviations and a paired t-test per metric (runs paired by seed).
   An MPGD λ sweep (seed 0) rides along.
@@ -29,7 +31,7 @@ from .data import Normalizer, Task, load_samples
 from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+__all__ = ["summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -242,3 +244,31 @@ Per run: `seeds.json`.
     if sweep:
         text += "\n## MPGD λ sweep (seed " + str(sweep[0]["seed"]) + ")\n\n" + _table(sweep, "lam", [*METRICS, "selected_fraction"])
     return text
+
+
+def summarise_runs(run_dirs: Sequence[str | Path], metrics: Sequence[str] = METRICS) -> str:
+    """A markdown table of finished runs grouped by folder name without a trailing `_s<seed>`: per group the
+    split, the seeds, and each metric's mean ± sd (the value alone for one run), plus MPGD's |S|/N (mean
+    of the last 100 steps of `steps.csv`)."""
+    import csv
+    import re
+
+    groups: dict[str, list[dict]] = {}
+    for d in map(Path, run_dirs):
+        saved = json.loads((d / "metrics.json").read_text())
+        split = "val" if "val" in saved else "test"
+        steps = list(csv.DictReader(open(d / "steps.csv")))[-100:]
+        row = {**saved[split], "split": split, "selected_fraction": float(np.mean([float(r["selected_fraction"]) for r in steps]))}
+        m = re.fullmatch(r"(.*)_s(\d+)", d.name)
+        row["seed"] = int(m.group(2)) if m else None
+        groups.setdefault(m.group(1) if m else d.name, []).append(row)
+    cols = [*metrics, "selected_fraction"]
+    out = ["| run | split | seeds | " + " | ".join(cols) + " |", "|---|---|---|" + "---|" * len(cols)]
+    for name, rows in groups.items():
+        cells = []
+        for c in cols:
+            v = np.array([r[c] for r in rows], np.float64)
+            cells.append(f"{v.mean():.4f} ± {v.std(ddof=1):.4f}" if len(v) > 1 else f"{v[0]:.4f}")
+        seeds = ",".join(str(r["seed"]) for r in rows if r["seed"] is not None) or "–"
+        out.append(f"| {name} | {rows[0]['split']} | {seeds} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,35 @@
+"""`study runs`: the table of finished run folders (grouped by name without _s<seed>)."""
+
+import json
+
+import pytest
+
+from mpgd_train.__main__ import main
+from mpgd_train.study import summarise_runs
+
+
+def _run(d, split, pearson, sel):
+    d.mkdir()
+    (d / "metrics.json").write_text(json.dumps({"dataset_sha256": "x", split: {"pearson": pearson, "r2": 2 * pearson}}))
+    (d / "steps.csv").write_text("step,loss,selected_fraction,lr,seconds\n" + "".join(f"{i},1,{sel},0.1,1\n" for i in range(150)))
+    return d
+
+
+def test_summarise_runs_groups_seeds(tmp_path, capsys):
+    dirs = [_run(tmp_path / "mse_s0", "val", 0.5, 1.0), _run(tmp_path / "mse_s1", "val", 0.7, 1.0), _run(tmp_path / "mpgd_lam0.02", "test", 0.4, 0.25)]
+    text = summarise_runs(dirs, metrics=("pearson", "r2"))
+    lines = text.splitlines()
+    assert lines[2] == "| mse | val | 0,1 | 0.6000 ± 0.1414 | 1.2000 ± 0.2828 | 1.0000 ± 0.0000 |"
+    assert lines[3] == "| mpgd_lam0.02 | test | – | 0.4000 | 0.8000 | 0.2500 |"
+    with pytest.raises(KeyError):
+        summarise_runs(dirs)  # a metric the runs lack
+
+
+def test_study_runs_cli_prints_the_table(tmp_path, capsys):
+    d = tmp_path / "fcn"
+    d.mkdir()
+    metrics = {k: 0.5 for k in ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "pearson_pooled", "top5_overlap", "hotspot_precision", "hotspot_recall")}
+    (d / "metrics.json").write_text(json.dumps({"test": metrics}))
+    (d / "steps.csv").write_text("step,loss,selected_fraction,lr,seconds\n1,1,0.5,0.1,1\n")
+    assert main(["study", "runs", str(d)]) == 0
+    assert capsys.readouterr().out.splitlines()[2].startswith("| fcn | test | – | 0.5000 |")
