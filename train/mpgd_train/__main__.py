@@ -86,7 +86,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         return 0
     base = config_from_args(args)
     if args.what == "baselines":
-        _print(baseline_scores(base.dataset, base.label_scale))
+        _print(baseline_scores(base.dataset, base.label_scale, base.val_designs))
     elif args.what == "egr-samples":
         from .study import baseline_per_sample
 

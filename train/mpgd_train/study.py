@@ -27,7 +27,7 @@ from typing import Sequence
 import numpy as np
 
 from .config import TrainConfig
-from .data import Normalizer, Task, load_samples
+from .data import Normalizer, Task, hold_out, load_samples
 from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
@@ -43,26 +43,36 @@ METRICS = ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "pearson_pooled", "top
 LOWER_IS_BETTER = {"nrms", "peak_nrmse", "emd"}
 
 
-def _baseline_maps(dataset: str, name: str, split: str, label_scale: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _split_samples(dataset: str, task: Task, split: str, val_designs: str = "") -> list:
+    """The samples of `split`; with `val_designs`, "train" is the training split without those designs
+    and "test" is those designs (the validation split, as `train.train` uses them)."""
+    if not val_designs:
+        return load_samples(dataset, task, split)
+    kept, held = hold_out(load_samples(dataset, task, "train"), val_designs)
+    return kept if split == "train" else held
+
+
+def _baseline_maps(dataset: str, name: str, split: str, label_scale: float, val_designs: str = "") -> tuple[list[np.ndarray], list[np.ndarray]]:
     task = Task("baseline", "", BASELINES[name], "congestion")
-    samples = load_samples(dataset, task, split)
+    samples = _split_samples(dataset, task, split, val_designs)
     maps = [s.x.sum(axis=0) for s in samples]
     targets = [np.clip(s.y[0] / np.float32(label_scale), 0.0, 1.0) for s in samples]
     return maps, targets
 
 
-def baseline_scores(dataset: str, label_scale: float = 0.0) -> dict[str, dict]:
-    """Test-split metrics of every baseline; `label_scale` 0: the training maximum, as the models use."""
+def baseline_scores(dataset: str, label_scale: float = 0.0, val_designs: str = "") -> dict[str, dict]:
+    """Test-split metrics of every baseline; `label_scale` 0: the training maximum, as the models use.
+    With `val_designs`: fitted on the other training designs and scored on those (the validation split)."""
     if label_scale <= 0:
-        train = load_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train")
+        train = _split_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train", val_designs)
         label_scale = max(float(s.y.max()) for s in train) or 1.0
     out = {}
     for name in BASELINES:
-        b_train, y_train = _baseline_maps(dataset, name, "train", label_scale)
+        b_train, y_train = _baseline_maps(dataset, name, "train", label_scale, val_designs)
         num = sum(float(np.sum(b.astype(np.float64) * y)) for b, y in zip(b_train, y_train))
         den = sum(float(np.sum(b.astype(np.float64) ** 2)) for b in b_train)
         factor = num / den if den > 0 else 1.0
-        b_test, y_test = _baseline_maps(dataset, name, "test", label_scale)
+        b_test, y_test = _baseline_maps(dataset, name, "test", label_scale, val_designs)
         m = score(y_test, [(factor * b).astype(np.float32) for b in b_test])
         m.update(factor=factor, label_scale=label_scale)
         out[name] = m

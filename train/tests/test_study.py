@@ -33,3 +33,13 @@ def test_study_runs_cli_prints_the_table(tmp_path, capsys):
     (d / "steps.csv").write_text("step,loss,selected_fraction,lr,seconds\n1,1,0.5,0.1,1\n")
     assert main(["study", "runs", str(d)]) == 0
     assert capsys.readouterr().out.splitlines()[2].startswith("| fcn | test | – | 0.5000 |")
+
+
+def test_baselines_on_a_validation_split(tiny_dataset):
+    from mpgd_train.data import Task, hold_out, load_samples
+    from mpgd_train.study import baseline_scores
+
+    val = baseline_scores(str(tiny_dataset), val_designs="syn_c")
+    test = baseline_scores(str(tiny_dataset))
+    held = hold_out(load_samples(tiny_dataset, Task("b", "", ("rudy",), "congestion"), "train"), "syn_c")[1]
+    assert val["egr"]["samples"] == len(held) and val["egr"]["pearson"] != test["egr"]["pearson"]
