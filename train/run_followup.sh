@@ -8,7 +8,9 @@
 #          32x32 crops (batch 8), and MSE and MPGD (λ 0.007) with 64x64 crops (batch 2: the same GCells
 #          per step), 400 steps, seeds $SEEDS (default 0,1); RUNS_DIR/val/*.
 #   test:  MPGD at the chosen λ (LAM) and crop (CROP, BATCH) vs MSE alike, 400 steps, seeds 0-4, on the
-#          test split; results in RESULTS_DIR/$NAME/seeds.{json,md}.
+#          test split; results in RESULTS_DIR/$NAME/seeds.{json,md}. REUSE_MSE=docs/results/seeds.json takes
+#          the MSE rows from there (same settings; MSE does not read λ) and trains MPGD only.
+#   mse-check: MSE seed 0 of docs/results/seeds.json again (determinism check of the reuse).
 # Usage: train/run_followup.sh STAGE DATASET RESULTS_DIR RUNS_DIR
 set -euo pipefail
 STAGE=$1; DATA=$(realpath "$2"); RES=$(realpath -m "$3"); RUNS=$(realpath -m "$4"); mkdir -p "$RES" "$RUNS"
@@ -36,6 +38,10 @@ case "$STAGE" in
     "$PY" -m mpgd_train study runs "$RUNS"/val/*_s* > "$RES/val.md" ;;
   test)
     "${NICE[@]}" "$PY" -m mpgd_train study seeds "${FLAGS[@]}" --crop "${CROP:-32}" --batch-size "${BATCH:-8}" --lam "$LAM" \
-      --steps 400 --eval-every 50 --seeds "${SEEDS:-0,1,2,3,4}" --results-dir "$RES/${NAME:-chosen}" --runs-dir "$RUNS/${NAME:-chosen}" ;;
+      --steps 400 --eval-every 50 --seeds "${SEEDS:-0,1,2,3,4}" --results-dir "$RES/${NAME:-chosen}" --runs-dir "$RUNS/${NAME:-chosen}" \
+      ${REUSE_MSE:+--reuse-mse "$(realpath "$REUSE_MSE")"} ;;
+  mse-check)  # MSE seed 0 as in docs/results/seeds.json (400 steps, 32x32 crops): deterministic runs repeat it
+    "${NICE[@]}" "$PY" -m mpgd_train train "${FLAGS[@]}" --crop 32 --batch-size 8 --steps 400 --eval-every 50 --loss mse \
+      --seed 0 --out "$RUNS/mse_check_s0" ;;
   *) echo "unknown stage $STAGE (long, val, test)" >&2; exit 1 ;;
 esac

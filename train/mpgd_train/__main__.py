@@ -97,7 +97,8 @@ def cmd_study(args: argparse.Namespace) -> int:
     else:
         seeds = [int(v) for v in args.seeds.split(",") if v]
         lams = [float(v) for v in args.sweep_lambdas.split(",") if v]
-        _print(run_seeds(base, seeds, args.results_dir, args.runs_dir, lams, _command(args)))
+        mse_rows = json.loads(Path(args.reuse_mse).read_text()) if args.reuse_mse else []
+        _print(run_seeds(base, seeds, args.results_dir, args.runs_dir, lams, _command(args), mse_rows))
     return 0
 
 
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=model:ch1,... (empty inputs: the task's)")
     s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
     s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")
+    s.add_argument("--reuse-mse", default="", help="seeds: take the MSE runs from this seeds.json (same settings) and train MPGD only")
     s.add_argument("--results-dir", default="docs/results")
     s.add_argument("--runs-dir", default="out/study")
     s.set_defaults(func=cmd_study)

@@ -187,17 +187,30 @@ def run_seeds(
     runs_dir: str | Path,
     sweep_lambdas: Sequence[float] = (),
     command: str = "",
+    mse_rows: Sequence[dict] = (),
 ) -> list[dict]:
-    """MSE and MPGD on each seed; writes `seeds.json`, `seeds_sweep.json` and `seeds.md`."""
+    """MSE and MPGD on each seed; writes `seeds.json`, `seeds_sweep.json` and `seeds.md`. `mse_rows`
+    (the MSE rows of an earlier `seeds.json` made with the same settings but MPGD's λ, which MSE does not
+    read) replace the MSE runs: only MPGD trains, and `steps_to_mse_final_nrms` is left empty."""
     results_dir, runs_dir = Path(results_dir), Path(runs_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
+    reuse = {int(r["seed"]): dict(r) for r in mse_rows if r["loss"] == "mse"}
+    missing = [s for s in seeds if mse_rows and s not in reuse]
+    if missing:
+        raise ValueError(f"the reused MSE rows lack seed(s) {missing}")
     runs: list[dict] = []
     for seed in seeds:
         res = {}
-        for loss in ("mse", "mpgd"):
+        for loss in ("mpgd",) if reuse else ("mse", "mpgd"):
             cfg = dataclasses.replace(base, loss=loss, seed=seed, out=str(runs_dir / f"{loss}_s{seed}"))
             res[loss] = train(cfg)
-        target = res["mse"].evals[-1]["nrms"] if res["mse"].evals else None
+        if reuse:
+            if reuse[seed].get("dataset_sha256") != res["mpgd"].dataset_sha256:
+                raise ValueError(f"the reused MSE row of seed {seed} was measured on another dataset")
+            runs.append(reuse[seed])
+            target = None
+        else:
+            target = res["mse"].evals[-1]["nrms"] if res["mse"].evals else None
         for loss, r in res.items():
             row = {k: r.metrics.get(k) for k in METRICS}
             row.update(loss=loss, seed=seed, steps_to_mse_final_nrms=steps_to_reach(r.evals, target) if target is not None else None)

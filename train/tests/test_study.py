@@ -43,3 +43,21 @@ def test_baselines_on_a_validation_split(tiny_dataset):
     test = baseline_scores(str(tiny_dataset))
     held = hold_out(load_samples(tiny_dataset, Task("b", "", ("rudy",), "congestion"), "train"), "syn_c")[1]
     assert val["egr"]["samples"] == len(held) and val["egr"]["pearson"] != test["egr"]["pearson"]
+
+
+def test_seeds_reuse_mse_rows_trains_mpgd_only(tiny_dataset, tmp_path):
+    from mpgd_train.config import load_config
+    from mpgd_train.data import file_sha256
+    from mpgd_train.study import run_seeds
+
+    base = load_config(None, dataset=str(tiny_dataset), steps=2, batch_size=2, crop=16, eval_every=0, checkpoint_every=0, progress=False, threads=1)
+    mse = {k: 0.5 for k in ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "pearson_pooled", "top5_overlap", "hotspot_precision", "hotspot_recall")}
+    mse.update(loss="mse", seed=0, steps_to_mse_final_nrms=None, selected_fraction=1.0, train_seconds=1.0, dataset_sha256=file_sha256(tiny_dataset))
+    runs = run_seeds(base, [0], tmp_path / "res", tmp_path / "runs", mse_rows=[mse])
+    assert [r["loss"] for r in runs] == ["mse", "mpgd"] and runs[0] == mse
+    assert (tmp_path / "runs" / "mpgd_s0").is_dir() and not (tmp_path / "runs" / "mse_s0").exists()
+    assert "| pearson | 0.5000 ± nan |" in (tmp_path / "res" / "seeds.md").read_text()
+    with pytest.raises(ValueError, match="seed"):
+        run_seeds(base, [1], tmp_path / "res", tmp_path / "runs", mse_rows=[mse])
+    with pytest.raises(ValueError, match="another dataset"):
+        run_seeds(base, [0], tmp_path / "res", tmp_path / "runs", mse_rows=[{**mse, "dataset_sha256": "x"}])
