@@ -14,6 +14,7 @@
 # Usage: train/run_followup.sh STAGE DATASET RESULTS_DIR RUNS_DIR
 set -euo pipefail
 STAGE=$1; DATA=$(realpath "$2"); RES=$(realpath -m "$3"); RUNS=$(realpath -m "$4"); mkdir -p "$RES" "$RUNS"
+REUSE_MSE=${REUSE_MSE:+$(realpath -e "$REUSE_MSE")}
 cd "$(dirname "$0")"
 PY="${PYTHON:-../.venv/bin/python}"
 export OMP_NUM_THREADS=1 PYTHONPATH=.
@@ -39,7 +40,7 @@ case "$STAGE" in
   test)
     "${NICE[@]}" "$PY" -m mpgd_train study seeds "${FLAGS[@]}" --crop "${CROP:-32}" --batch-size "${BATCH:-8}" --lam "$LAM" \
       --steps 400 --eval-every 50 --seeds "${SEEDS:-0,1,2,3,4}" --results-dir "$RES/${NAME:-chosen}" --runs-dir "$RUNS/${NAME:-chosen}" \
-      ${REUSE_MSE:+--reuse-mse "$(realpath "$REUSE_MSE")"} ;;
+      ${REUSE_MSE:+--reuse-mse "$REUSE_MSE"} ;;
   mse-check)  # MSE seed 0 as in docs/results/seeds.json (400 steps, 32x32 crops): deterministic runs repeat it
     "${NICE[@]}" "$PY" -m mpgd_train train "${FLAGS[@]}" --crop 32 --batch-size 8 --steps 400 --eval-every 50 --loss mse \
       --seed 0 --out "$RUNS/mse_check_s0" ;;
