@@ -85,6 +85,11 @@ def cmd_study(args: argparse.Namespace) -> int:
         print(summarise_runs(args.run_dirs), end="")
         return 0
     base = config_from_args(args)
+    if args.what == "merge-seeds":
+        from .study import merge_seeds
+
+        _print(merge_seeds(args.run_dirs, base, args.results_dir, _command(args)))
+        return 0
     if args.what == "baselines":
         _print(baseline_scores(base.dataset, base.label_scale, base.val_designs))
     elif args.what == "egr-samples":
@@ -137,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("study", help="baselines (egr-samples: the egr map's per-sample Pearson), an input ablation, or MSE vs MPGD over seeds")
     add_config_flags(s)
-    s.add_argument("what", choices=["baselines", "egr-samples", "ablation", "seeds", "runs"])
-    s.add_argument("run_dirs", nargs="*", help="runs: finished run folders to tabulate (grouped by name without _s<seed>)")
+    s.add_argument("what", choices=["baselines", "egr-samples", "ablation", "seeds", "runs", "merge-seeds"])
+    s.add_argument("run_dirs", nargs="*", help="runs: finished run folders to tabulate (grouped by name without _s<seed>); merge-seeds: seeds.json files to join")
     s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=model:ch1,... (empty inputs: the task's)")
     s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
     s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")

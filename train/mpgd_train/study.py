@@ -10,6 +10,7 @@
   model than the base one), with the baselines as rows.
 * `runs`: a table of finished run folders (their `metrics.json`, split "val" or "test"), grouped by name
   without the `_s<seed>` suffix: mean ± sd per group (`summarise_runs`).
+* `merge-seeds`: one `seeds.json`/`seeds.md` from the `seeds.json` of runs made apart (`merge_seeds`).
 * `seeds`: MSE and MPGD, same model, data and budget, `seeds` seeds each; `seeds.json` holds one object
   per run; `seeds.md` the means, standard deviations and a paired t-test per metric (runs paired by seed).
   An MPGD λ sweep (seed 0) rides along.
@@ -31,7 +32,7 @@ from .data import Normalizer, Task, hold_out, load_samples
 from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+__all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -226,6 +227,24 @@ def run_seeds(
         sweep.append({"lam": lam, "seed": seeds[0], **{k: r.metrics.get(k) for k in METRICS}, "selected_fraction": _selected_fraction(r)})
         (results_dir / "seeds_sweep.json").write_text(json.dumps(sweep, indent=2))
     (results_dir / "seeds.md").write_text(_seeds_markdown(runs, sweep, base, command))
+    return runs
+
+
+def merge_seeds(files: Sequence[str | Path], base: TrainConfig, results_dir: str | Path, command: str = "") -> list[dict]:
+    """Join the `seeds.json` of runs made apart (e.g. seeds 0-2 and seeds 3, 4 side by side, with the same
+    settings) into one `seeds.json` and `seeds.md` in `results_dir`; a seed and loss twice is an error."""
+    runs = [r for f in files for r in json.loads(Path(f).read_text())]
+    keys = [(r["loss"], r["seed"]) for r in runs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a (loss, seed) pair occurs twice in {[str(f) for f in files]}")
+    shas = {r.get("dataset_sha256") for r in runs}
+    if len(shas) > 1:
+        raise ValueError(f"the runs were measured on different datasets: {sorted(map(str, shas))}")
+    runs.sort(key=lambda r: (r["seed"], r["loss"] != "mse"))
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "seeds.json").write_text(json.dumps(runs, indent=2))
+    (results_dir / "seeds.md").write_text(_seeds_markdown(runs, [], base, command))
     return runs
 
 

@@ -61,3 +61,24 @@ def test_seeds_reuse_mse_rows_trains_mpgd_only(tiny_dataset, tmp_path):
         run_seeds(base, [1], tmp_path / "res", tmp_path / "runs", mse_rows=[mse])
     with pytest.raises(ValueError, match="another dataset"):
         run_seeds(base, [0], tmp_path / "res", tmp_path / "runs", mse_rows=[{**mse, "dataset_sha256": "x"}])
+
+
+def test_merge_seeds_joins_runs_made_apart(tmp_path):
+    from mpgd_train.config import load_config
+    from mpgd_train.study import merge_seeds
+
+    def row(loss, seed, v):
+        r = {k: v for k in ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "pearson_pooled", "top5_overlap", "hotspot_precision", "hotspot_recall")}
+        return {**r, "loss": loss, "seed": seed, "steps_to_mse_final_nrms": None, "selected_fraction": 1.0, "dataset_sha256": "a"}
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps([row("mse", 0, 0.5), row("mpgd", 0, 0.4)]))
+    b.write_text(json.dumps([row("mpgd", 1, 0.6), row("mse", 1, 0.7)]))
+    runs = merge_seeds([a, b], load_config(None), tmp_path / "res")
+    assert [(r["loss"], r["seed"]) for r in runs] == [("mse", 0), ("mpgd", 0), ("mse", 1), ("mpgd", 1)]
+    assert "| pearson | 0.6000 ± 0.1414 | 0.5000 ± 0.1414 | -0.1000 |" in (tmp_path / "res" / "seeds.md").read_text()
+    with pytest.raises(ValueError, match="twice"):
+        merge_seeds([a, a], load_config(None), tmp_path / "res")
+    b.write_text(json.dumps([{**row("mse", 2, 0.1), "dataset_sha256": "b"}]))
+    with pytest.raises(ValueError, match="different datasets"):
+        merge_seeds([a, b], load_config(None), tmp_path / "res")
