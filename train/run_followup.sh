@@ -36,7 +36,9 @@ case "$STAGE" in
       run mse_c64 --loss mse --crop 64 --batch-size 2
       run mpgd_c64_lam0.007 --loss mpgd --lam 0.007 --crop 64 --batch-size 2
     done
-    "$PY" -m mpgd_train study runs "$RUNS"/val/*_s* > "$RES/val.md" ;;
+    { echo "# Validation runs (held-out training designs: ${VAL[1]}; 400 steps, one thread)"; echo
+      echo "Command: \`train/run_followup.sh val DATASET RESULTS_DIR RUNS_DIR\`; mean ± sd over seeds; |S|/N: selected_fraction."; echo
+      "$PY" -m mpgd_train study runs "$RUNS"/val/*_s*; } > "$RES/val.md" ;;
   test)
     "${NICE[@]}" "$PY" -m mpgd_train study seeds "${FLAGS[@]}" --crop "${CROP:-32}" --batch-size "${BATCH:-8}" --lam "$LAM" \
       --steps 400 --eval-every 50 --seeds "${SEEDS:-0,1,2,3,4}" --results-dir "$RES/${NAME:-chosen}" --runs-dir "$RUNS/${NAME:-chosen}" \
