@@ -24,7 +24,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .train import train
 
     res = train(config_from_args(args))
-    _print({"run_dir": str(res.run_dir), "test": res.metrics})
+    _print({"run_dir": str(res.run_dir), res.split: res.metrics})
     return 0
 
 
@@ -79,11 +79,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
-    from .study import baseline_scores, run_ablation, run_seeds
+    from .study import baseline_scores, run_ablation, run_seeds, summarise_runs
 
+    if args.what == "runs":
+        print(summarise_runs(args.run_dirs), end="")
+        return 0
     base = config_from_args(args)
+    if args.what == "merge-seeds":
+        from .study import merge_seeds
+
+        _print(merge_seeds(args.run_dirs, base, args.results_dir, _command(args)))
+        return 0
     if args.what == "baselines":
-        _print(baseline_scores(base.dataset, base.label_scale))
+        _print(baseline_scores(base.dataset, base.label_scale, base.val_designs))
     elif args.what == "egr-samples":
         from .study import baseline_per_sample
 
@@ -94,7 +102,8 @@ def cmd_study(args: argparse.Namespace) -> int:
     else:
         seeds = [int(v) for v in args.seeds.split(",") if v]
         lams = [float(v) for v in args.sweep_lambdas.split(",") if v]
-        _print(run_seeds(base, seeds, args.results_dir, args.runs_dir, lams, _command(args)))
+        mse_rows = json.loads(Path(args.reuse_mse).read_text()) if args.reuse_mse else []
+        _print(run_seeds(base, seeds, args.results_dir, args.runs_dir, lams, _command(args), mse_rows))
     return 0
 
 
@@ -133,10 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("study", help="baselines (egr-samples: the egr map's per-sample Pearson), an input ablation, or MSE vs MPGD over seeds")
     add_config_flags(s)
-    s.add_argument("what", choices=["baselines", "egr-samples", "ablation", "seeds"])
+    s.add_argument("what", choices=["baselines", "egr-samples", "ablation", "seeds", "runs", "merge-seeds"])
+    s.add_argument("run_dirs", nargs="*", help="runs: finished run folders to tabulate (grouped by name without _s<seed>); merge-seeds: seeds.json files to join")
     s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=model:ch1,... (empty inputs: the task's)")
     s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
     s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")
+    s.add_argument("--reuse-mse", default="", help="seeds: take the MSE runs from this seeds.json (same settings) and train MPGD only")
     s.add_argument("--results-dir", default="docs/results")
     s.add_argument("--runs-dir", default="out/study")
     s.set_defaults(func=cmd_study)

@@ -31,6 +31,7 @@ class TrainConfig:
     residual: str = ""  # "egr": the model predicts a correction to the scaled egr map (models/residual.py)
     residual_sigma: float = 0.0  # Gaussian blur (GCells) of the egr map under the residual; 0: none
     hflip: bool = True
+    val_designs: str = ""  # training designs held out as a validation split (names joined by commas); "": none
     # loss
     loss: str = "mpgd"  # mse | shrinkage | mpgd
     lam: float = 0.007
@@ -82,6 +83,7 @@ FIELD_HELP = {
     "residual": "'egr': predict a correction to the egr map scaled by gains fitted on the training split; '': none",
     "residual_sigma": "with --residual egr: Gaussian blur of the egr map in GCells (0 = none)",
     "hflip": "random horizontal flips (p = 0.5)",
+    "val_designs": "training designs (exact names, joined by commas) held out of training as a validation split: the evaluations and metrics.json then use it instead of the test split (for choosing settings)",
     "loss": "mse, shrinkage or mpgd",
     "lam": "MPGD threshold lambda on |error|",
     "per_sample": "MPGD: select and average per sample instead of over the whole mini-batch",

@@ -54,6 +54,7 @@ __all__ = [
     "Sample",
     "Normalizer",
     "load_samples",
+    "hold_out",
     "file_sha256",
     "CropBatcher",
     "make_synthetic",
@@ -190,6 +191,21 @@ def load_samples(path: str | Path, task: str | Task, split: str | None = None) -
         y = maps[task.label][i][None].astype(np.float32)
         samples.append(Sample(ids[i], designs[i], splits[i], x, y))
     return samples
+
+
+def hold_out(samples: Sequence[Sample], designs: str | Sequence[str]) -> tuple[list[Sample], list[Sample]]:
+    """Split `samples` (the training split) by design: (kept, held out). `designs` are exact design names
+    (a list, or joined by commas); a name that matches no sample, or holding out every sample, is an error."""
+    names = [d.strip() for d in designs.split(",") if d.strip()] if isinstance(designs, str) else list(designs)
+    present = {s.design for s in samples}
+    unknown = [d for d in names if d not in present]
+    if unknown:
+        raise ValueError(f"validation design(s) {unknown} not in the training split; it holds {sorted(present)}")
+    held = [s for s in samples if s.design in names]
+    kept = [s for s in samples if s.design not in names]
+    if not kept:
+        raise ValueError(f"holding out {names} leaves no training sample")
+    return kept, held
 
 
 def _stat(values: np.ndarray, stat: str) -> float:

@@ -8,6 +8,9 @@
   top-5% overlap do not depend on that factor.
 * `ablation`: one model per input set (same loss, seed and budget; `model:` before the inputs picks another
   model than the base one), with the baselines as rows.
+* `runs`: a table of finished run folders (their `metrics.json`, split "val" or "test"), grouped by name
+  without the `_s<seed>` suffix: mean ± sd per group (`summarise_runs`).
+* `merge-seeds`: one `seeds.json`/`seeds.md` from the `seeds.json` of runs made apart (`merge_seeds`).
 * `seeds`: MSE and MPGD, same model, data and budget, `seeds` seeds each; `seeds.json` holds one object
   per run; `seeds.md` the means, standard deviations and a paired t-test per metric (runs paired by seed).
   An MPGD λ sweep (seed 0) rides along.
@@ -25,11 +28,11 @@ from typing import Sequence
 import numpy as np
 
 from .config import TrainConfig
-from .data import Normalizer, Task, load_samples
+from .data import Normalizer, Task, hold_out, load_samples
 from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+__all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -41,26 +44,36 @@ METRICS = ("nrms", "ssim", "peak_nrmse", "r2", "pearson", "pearson_pooled", "top
 LOWER_IS_BETTER = {"nrms", "peak_nrmse", "emd"}
 
 
-def _baseline_maps(dataset: str, name: str, split: str, label_scale: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _split_samples(dataset: str, task: Task, split: str, val_designs: str = "") -> list:
+    """The samples of `split`; with `val_designs`, "train" is the training split without those designs
+    and "test" is those designs (the validation split, as `train.train` uses them)."""
+    if not val_designs:
+        return load_samples(dataset, task, split)
+    kept, held = hold_out(load_samples(dataset, task, "train"), val_designs)
+    return kept if split == "train" else held
+
+
+def _baseline_maps(dataset: str, name: str, split: str, label_scale: float, val_designs: str = "") -> tuple[list[np.ndarray], list[np.ndarray]]:
     task = Task("baseline", "", BASELINES[name], "congestion")
-    samples = load_samples(dataset, task, split)
+    samples = _split_samples(dataset, task, split, val_designs)
     maps = [s.x.sum(axis=0) for s in samples]
     targets = [np.clip(s.y[0] / np.float32(label_scale), 0.0, 1.0) for s in samples]
     return maps, targets
 
 
-def baseline_scores(dataset: str, label_scale: float = 0.0) -> dict[str, dict]:
-    """Test-split metrics of every baseline; `label_scale` 0: the training maximum, as the models use."""
+def baseline_scores(dataset: str, label_scale: float = 0.0, val_designs: str = "") -> dict[str, dict]:
+    """Test-split metrics of every baseline; `label_scale` 0: the training maximum, as the models use.
+    With `val_designs`: fitted on the other training designs and scored on those (the validation split)."""
     if label_scale <= 0:
-        train = load_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train")
+        train = _split_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train", val_designs)
         label_scale = max(float(s.y.max()) for s in train) or 1.0
     out = {}
     for name in BASELINES:
-        b_train, y_train = _baseline_maps(dataset, name, "train", label_scale)
+        b_train, y_train = _baseline_maps(dataset, name, "train", label_scale, val_designs)
         num = sum(float(np.sum(b.astype(np.float64) * y)) for b, y in zip(b_train, y_train))
         den = sum(float(np.sum(b.astype(np.float64) ** 2)) for b in b_train)
         factor = num / den if den > 0 else 1.0
-        b_test, y_test = _baseline_maps(dataset, name, "test", label_scale)
+        b_test, y_test = _baseline_maps(dataset, name, "test", label_scale, val_designs)
         m = score(y_test, [(factor * b).astype(np.float32) for b in b_test])
         m.update(factor=factor, label_scale=label_scale)
         out[name] = m
@@ -175,17 +188,30 @@ def run_seeds(
     runs_dir: str | Path,
     sweep_lambdas: Sequence[float] = (),
     command: str = "",
+    mse_rows: Sequence[dict] = (),
 ) -> list[dict]:
-    """MSE and MPGD on each seed; writes `seeds.json`, `seeds_sweep.json` and `seeds.md`."""
+    """MSE and MPGD on each seed; writes `seeds.json`, `seeds_sweep.json` and `seeds.md`. `mse_rows`
+    (the MSE rows of an earlier `seeds.json` made with the same settings but MPGD's λ, which MSE does not
+    read) replace the MSE runs: only MPGD trains, and `steps_to_mse_final_nrms` is left empty."""
     results_dir, runs_dir = Path(results_dir), Path(runs_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
+    reuse = {int(r["seed"]): dict(r) for r in mse_rows if r["loss"] == "mse"}
+    missing = [s for s in seeds if mse_rows and s not in reuse]
+    if missing:
+        raise ValueError(f"the reused MSE rows lack seed(s) {missing}")
     runs: list[dict] = []
     for seed in seeds:
         res = {}
-        for loss in ("mse", "mpgd"):
+        for loss in ("mpgd",) if reuse else ("mse", "mpgd"):
             cfg = dataclasses.replace(base, loss=loss, seed=seed, out=str(runs_dir / f"{loss}_s{seed}"))
             res[loss] = train(cfg)
-        target = res["mse"].evals[-1]["nrms"] if res["mse"].evals else None
+        if reuse:
+            if reuse[seed].get("dataset_sha256") != res["mpgd"].dataset_sha256:
+                raise ValueError(f"the reused MSE row of seed {seed} was measured on another dataset")
+            runs.append(reuse[seed])
+            target = None
+        else:
+            target = res["mse"].evals[-1]["nrms"] if res["mse"].evals else None
         for loss, r in res.items():
             row = {k: r.metrics.get(k) for k in METRICS}
             row.update(loss=loss, seed=seed, steps_to_mse_final_nrms=steps_to_reach(r.evals, target) if target is not None else None)
@@ -201,6 +227,24 @@ def run_seeds(
         sweep.append({"lam": lam, "seed": seeds[0], **{k: r.metrics.get(k) for k in METRICS}, "selected_fraction": _selected_fraction(r)})
         (results_dir / "seeds_sweep.json").write_text(json.dumps(sweep, indent=2))
     (results_dir / "seeds.md").write_text(_seeds_markdown(runs, sweep, base, command))
+    return runs
+
+
+def merge_seeds(files: Sequence[str | Path], base: TrainConfig, results_dir: str | Path, command: str = "") -> list[dict]:
+    """Join the `seeds.json` of runs made apart (e.g. seeds 0-2 and seeds 3, 4 side by side, with the same
+    settings) into one `seeds.json` and `seeds.md` in `results_dir`; a seed and loss twice is an error."""
+    runs = [r for f in files for r in json.loads(Path(f).read_text())]
+    keys = [(r["loss"], r["seed"]) for r in runs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a (loss, seed) pair occurs twice in {[str(f) for f in files]}")
+    shas = {r.get("dataset_sha256") for r in runs}
+    if len(shas) > 1:
+        raise ValueError(f"the runs were measured on different datasets: {sorted(map(str, shas))}")
+    runs.sort(key=lambda r: (r["seed"], r["loss"] != "mse"))
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "seeds.json").write_text(json.dumps(runs, indent=2))
+    (results_dir / "seeds.md").write_text(_seeds_markdown(runs, [], base, command))
     return runs
 
 
@@ -242,3 +286,31 @@ Per run: `seeds.json`.
     if sweep:
         text += "\n## MPGD λ sweep (seed " + str(sweep[0]["seed"]) + ")\n\n" + _table(sweep, "lam", [*METRICS, "selected_fraction"])
     return text
+
+
+def summarise_runs(run_dirs: Sequence[str | Path], metrics: Sequence[str] = METRICS) -> str:
+    """A markdown table of finished runs grouped by folder name without a trailing `_s<seed>`: per group the
+    split, the seeds, and each metric's mean ± sd (the value alone for one run), plus MPGD's |S|/N (mean
+    of the last 100 steps of `steps.csv`)."""
+    import csv
+    import re
+
+    groups: dict[str, list[dict]] = {}
+    for d in map(Path, run_dirs):
+        saved = json.loads((d / "metrics.json").read_text())
+        split = "val" if "val" in saved else "test"
+        steps = list(csv.DictReader(open(d / "steps.csv")))[-100:]
+        row = {**saved[split], "split": split, "selected_fraction": float(np.mean([float(r["selected_fraction"]) for r in steps]))}
+        m = re.fullmatch(r"(.*)_s(\d+)", d.name)
+        row["seed"] = int(m.group(2)) if m else None
+        groups.setdefault(m.group(1) if m else d.name, []).append(row)
+    cols = [*metrics, "selected_fraction"]
+    out = ["| run | split | seeds | " + " | ".join(cols) + " |", "|---|---|---|" + "---|" * len(cols)]
+    for name, rows in groups.items():
+        cells = []
+        for c in cols:
+            v = np.array([r[c] for r in rows], np.float64)
+            cells.append(f"{v.mean():.4f} ± {v.std(ddof=1):.4f}" if len(v) > 1 else f"{v[0]:.4f}")
+        seeds = ",".join(str(r["seed"]) for r in rows if r["seed"] is not None) or "–"
+        out.append(f"| {name} | {rows[0]['split']} | {seeds} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"

@@ -4,6 +4,11 @@
 step: step, loss, selected_fraction = |S|/N, lr, seconds), `eval.csv` (test metrics every `eval_every`
 steps and at the end), `checkpoint_<step>.pt` every `checkpoint_every` steps and `final.pt`, and
 `metrics.json` (the final evaluation on the whole test split).
+
+With `cfg.val_designs`, those training designs are held out (`data.hold_out`): the model, the
+normalisation and the egr gains see only the rest, and every evaluation (the curve and `metrics.json`,
+key "val" instead of "test") runs on the held-out designs; the test split is not read. This is the split
+on which settings (such as MPGD's λ) are chosen.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from tqdm import tqdm
 
 from . import metrics as M
 from .config import TrainConfig, save_config
-from .data import CropBatcher, Normalizer, Sample, file_sha256, get_task, load_samples
+from .data import CropBatcher, Normalizer, Sample, file_sha256, get_task, hold_out, load_samples
 from .losses import build_loss
 from .models import EgrResidual, build_model, build_residual
 
@@ -121,6 +126,7 @@ class TrainResult:
     dataset_sha256: str
     steps: list[dict] = field(default_factory=list)
     evals: list[dict] = field(default_factory=list)
+    split: str = "test"  # where `metrics` were measured: "test", or "val" with `val_designs`
 
 
 def _normalised(samples: Sequence[Sample], norm: Normalizer) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -140,9 +146,14 @@ def train(cfg: TrainConfig) -> TrainResult:
     device = pick_device(cfg.device)
 
     train_samples = load_samples(cfg.dataset, task, "train")
-    test_samples = load_samples(cfg.dataset, task, "test")
     if not train_samples:
         raise ValueError(f"{cfg.dataset}: no sample with split 'train'")
+    if cfg.val_designs:
+        train_samples, test_samples = hold_out(train_samples, cfg.val_designs)
+        split = "val"
+    else:
+        test_samples = load_samples(cfg.dataset, task, "test")
+        split = "test"
     norm = Normalizer.fit(train_samples, task, cfg.norm, cfg.feature_stat, cfg.label_scale)
     train_data = _normalised(train_samples, norm)
     test_data = _normalised(test_samples, norm)
@@ -219,8 +230,8 @@ def train(cfg: TrainConfig) -> TrainResult:
     if isinstance(model, EgrResidual):
         final["egr_gains"] = [round(float(g), 6) for g in model.gain.detach().cpu()]
     with open(run_dir / "metrics.json", "w") as f:
-        json.dump({"dataset_sha256": dataset_hash, "test": final}, f, indent=2)
-    return TrainResult(run_dir, model, norm, cfg, final, dataset_hash, steps_log, evals)
+        json.dump({"dataset_sha256": dataset_hash, split: final}, f, indent=2)
+    return TrainResult(run_dir, model, norm, cfg, final, dataset_hash, steps_log, evals, split)
 
 
 def build_for(cfg: TrainConfig) -> nn.Module:

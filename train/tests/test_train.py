@@ -92,3 +92,22 @@ def test_tiny_report(tiny_dataset, tmp_path, capsys):
     assert "| mpgd |" in md and "peakNRMSE" in md
     for png in ("curve_loss.png", "curve_selected_fraction.png", "curve_nrms.png", "curve_peak_nrmse.png"):
         assert (results / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_val_designs_hold_out_training_designs(tiny_dataset, tmp_path):
+    from mpgd_train.data import Normalizer, get_task, hold_out, load_samples
+
+    train_samples = load_samples(tiny_dataset, "congestion", "train")
+    kept, held = hold_out(train_samples, "syn_c")
+    assert {s.design for s in held} == {"syn_c"} and "syn_c" not in {s.design for s in kept}
+    assert len(kept) + len(held) == len(train_samples)
+    res = train(_cfg(tiny_dataset, tmp_path / "run", val_designs="syn_c", eval_every=0, checkpoint_every=0))
+    saved = json.load(open(tmp_path / "run" / "metrics.json"))
+    assert res.split == "val" and "val" in saved and "test" not in saved
+    assert res.metrics["samples"] == len(held)
+    # the normalisation is fitted on the kept designs only
+    assert res.normalizer.to_dict() == Normalizer.fit(kept, get_task("congestion")).to_dict()
+    with pytest.raises(ValueError, match="syn_x"):
+        hold_out(train_samples, "syn_x")
+    with pytest.raises(ValueError, match="leaves no training sample"):
+        hold_out(train_samples, "syn_a,syn_b,syn_c")
