@@ -257,8 +257,8 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         &model_maps(&a.models, &design, &cfg)?,
         &a.out,
     )?;
-    print!("{}", table_md(&runs));
-    println!(
+    out!("{}", table_md(&runs));
+    outln!(
         "wrote compare.json, compare.md, congestion.png to {}",
         a.out.display()
     );
