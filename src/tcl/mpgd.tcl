@@ -68,6 +68,17 @@ proc mpgd::_number {cmd opts name default lo hi {kind double}} {
   return $v
 }
 
+# The value of option $name, checked to be one of $choices (the first is the default).
+proc mpgd::_choice {cmd opts name choices} {
+  set v [_get $opts $name [lindex $choices 0]]
+  if {$v ni $choices} {
+    set last [lindex $choices end]
+    set listed [join [lrange $choices 0 end-1] {, }]
+    _fail 2108 "$cmd -$name '$v': expected $listed or $last"
+  }
+  return $v
+}
+
 proc mpgd::_get {opts name default} {
   if {[dict exists $opts $name]} {
     return [dict get $opts $name]
@@ -152,15 +163,9 @@ proc mpgd::emit_steering {args} {
   if {$mode eq "padding"} {
     set top [_number $cmd $o top 0.1 0 1]
     set sites [_number $cmd $o pad_sites 1 0 1000 integer]
-    set cells [_get $o pad_cells all]
-    if {$cells ni {all pins}} {
-      _fail 2103 "$cmd -pad_cells '$cells': expected all or pins"
-    }
+    set cells [_choice $cmd $o pad_cells {all pins}]
     set share [_number $cmd $o pad_share 0.5 0 1]
-    set side [_get $o pad_side both]
-    if {$side ni {both left right}} {
-      _fail 2103 "$cmd -pad_side '$side': expected both, left or right"
-    }
+    set side [_choice $cmd $o pad_side {both left right}]
   } else {
     set max_adjust [_number $cmd $o max_adjust 0.5 0 1]
     set top [_number $cmd $o top 0.05 0 1]
