@@ -103,6 +103,60 @@ fn the_checker_sees_a_hand_made_overlap_and_legalising_removes_it() {
     assert_eq!(check(&apply(&bad, &l)), Vec::new());
 }
 
+#[test]
+fn a_cell_lifted_off_its_row_onto_another_is_legalised_not_refused() {
+    // A global placement leaves cells between rows. Such a cell must be moved to the nearest row,
+    // not taken for a fixed obstacle: that left the cell under it in no free stretch (issue 12,
+    // dynamic_node: "instance '_25203_' does not lie in any free stretch of its row").
+    let (lefs, def) = gcd();
+    let d = load(lefs, def);
+    let core: Vec<usize> = (0..d.instances.len())
+        .filter(|&i| {
+            let m = &d.masters[d.instances[i].master as usize];
+            d.instances[i].status == PlacementStatus::Placed && m.kind == MasterKind::Core
+        })
+        .collect();
+    let (a, b) = core
+        .iter()
+        .flat_map(|&a| core.iter().map(move |&b| (a, b)))
+        .find(|&(a, b)| {
+            let (ia, ib) = (&d.instances[a], &d.instances[b]);
+            a != b && ia.orient == ib.orient && ib.bbox.width() >= ia.bbox.width()
+        })
+        .expect("two cells");
+    // b one DBU above a, covering a's sites: off every row, and over two rows.
+    let mut locs: Vec<_> = d.instances.iter().map(|i| i.location).collect();
+    let at = d.instances[a].location;
+    locs[b] = mpgd::geom::Point::new(at.x, at.y + 1);
+    let bad = moved(&d, &locs);
+    assert!(!check(&bad).is_empty());
+    let l = legalise(&bad, &[]).expect("legalises");
+    let after = apply(&bad, &l);
+    assert_eq!(check(&after), Vec::new());
+    assert_eq!(after.instances[b].location.y, at.y, "b goes to a's row");
+    assert!(l.max_displacement_um < 5.0, "{l:?}");
+    for (i, (x, y)) in d.instances.iter().zip(&after.instances).enumerate() {
+        let m = &d.masters[x.master as usize];
+        if x.status != PlacementStatus::Placed || m.kind != MasterKind::Core {
+            assert_eq!(x.location, y.location, "fixed {} moved", x.name);
+        } else if i != b {
+            assert_eq!(x.location.y, y.location.y, "{} changed rows", x.name);
+        }
+    }
+}
+
+#[test]
+fn a_global_placement_off_the_rows_legalises() {
+    // dynamic_node_top_wrap: OpenROAD gpl output, no cell on a site.
+    let dir = crate::util::designs_dir().join("nangate45/dynamic_node_top_wrap");
+    let d = load(vec![dir.join("nangate45.lef")], dir.join("medium01.def.gz"));
+    assert!(!check(&d).is_empty());
+    let (after, l) = pad_and_legalise(&d);
+    assert_eq!(check(&after), Vec::new());
+    assert!(l.moved > 10_000, "{}", l.moved);
+    assert!(l.max_displacement_um >= l.mean_displacement_um);
+}
+
 fn congested_gcd() -> (Design, RouteConfig) {
     let (lefs, def) = gcd();
     let mut cfg = RouteConfig {

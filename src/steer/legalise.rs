@@ -1,15 +1,18 @@
 //! A row-based legaliser and a legality checker for standard-cell placements.
 //!
 //! [`legalise`] moves the movable cells (status `PLACED`, class `CORE`, one row high) of a
-//! design, each inside the row segment it sits in (the stretch of its row between fixed cells,
-//! macros and placement blockages), so that no two cells overlap and every cell sits on a site,
-//! while keeping each cell as close as it can to where it was (Abacus, Spindler et al. 2008:
+//! design, each inside a row segment (a stretch of a row between fixed cells, macros and
+//! placement blockages), so that no two cells overlap and every cell sits on a site, while
+//! keeping each cell as close as it can to where it was (Abacus, Spindler et al. 2008:
 //! clusters placed at their mean target position, merged while they overlap; sites as the unit).
-//! Cells may ask for padding (free sites left and right, as OpenROAD's
-//! `set_placement_padding`): padding counts as part of the cell while legalising. Padding is
-//! taken back, uniformly within a segment, where a segment cannot hold it. Rows, orientation,
-//! fixed cells and macros never change, so the displacement is horizontal and bounded by the
-//! segment. Deterministic: cells are processed in (row, x, index) order.
+//! A cell goes to the nearest row of its height (as OpenROAD's `detailed_placement`, so a global
+//! placement, off the rows and sites, is legalised too), and there to the segment it overlaps
+//! most, or the nearest one where it lies on a fixed cell or a blockage. Cells may ask for
+//! padding (free sites left and right, as OpenROAD's `set_placement_padding`): padding counts as
+//! part of the cell while legalising. Padding is taken back, uniformly within a segment, where a
+//! segment cannot hold it. Orientation, fixed cells and macros never change (a cell moved to
+//! another row keeps its orientation). Deterministic: cells are processed in (row, x, index)
+//! order.
 //!
 //! [`check`] lists what makes a placement illegal: movable cells off the sites of a row, and
 //! overlapping cells.
@@ -30,7 +33,7 @@ pub struct Padding {
 pub struct Legalised {
     /// New lower-left corner per instance (unchanged for cells that do not move).
     pub locations: Vec<Point>,
-    /// Mean and largest displacement of the movable cells, µm.
+    /// Mean and largest displacement (Manhattan) of the movable cells, µm.
     pub mean_displacement_um: f64,
     pub max_displacement_um: f64,
     /// Cells that moved.
@@ -107,18 +110,22 @@ fn is_filler(d: &Design, inst: &Instance) -> bool {
 }
 
 /// The row of an instance the legaliser may move (placed, not fixed; a core cell; one row high,
-/// on a row); `None` for the others.
+/// overlapping a row in x); `None` for the others. As OpenROAD's `detailed_placement`, a cell
+/// off the rows (a global placement) goes to the nearest row of its height (ties: the lower).
 fn movable(d: &Design, inst: &Instance, rows: &[SiteRow]) -> Option<usize> {
     let m = &d.masters[inst.master as usize];
     if inst.status != PlacementStatus::Placed || m.kind != MasterKind::Core || m.missing {
         return None;
     }
-    rows.iter().position(|r| {
-        r.y == inst.bbox.lo.y
-            && r.height == inst.bbox.height()
-            && inst.bbox.lo.x < r.x0 + r.n * r.step
-            && inst.bbox.hi.x > r.x0
-    })
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.height == inst.bbox.height()
+                && inst.bbox.lo.x < r.x0 + r.n * r.step
+                && inst.bbox.hi.x > r.x0
+        })
+        .min_by_key(|(k, r)| ((r.y - inst.bbox.lo.y).abs(), r.y, *k))
+        .map(|(k, _)| k)
 }
 
 /// A free stretch of a row, in sites `[lo, hi)`.
@@ -262,12 +269,13 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
             (inst.bbox.lo.x - r.x0) as f64 / r.step as f64,
             (inst.bbox.hi.x - r.x0) as f64 / r.step as f64,
         );
+        // The segment it overlaps most; one inside a blocked stretch (on a fixed cell or a
+        // blockage) goes to the nearest segment of its row.
         let best = segs
             .iter()
             .enumerate()
             .filter(|(_, s)| s.row == k)
-            .map(|(j, s)| (j, (b.min(s.hi as f64) - a.max(s.lo as f64)).max(0.0)))
-            .filter(|&(_, o)| o > 0.0)
+            .map(|(j, s)| (j, b.min(s.hi as f64) - a.max(s.lo as f64)))
             .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
         match best {
             Some((j, _)) => members[j].push(i),
@@ -326,12 +334,15 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
             .collect();
         let xs = abacus(&cells, s.lo, s.hi);
         for (c, x) in cells.iter().zip(xs) {
-            locations[c.inst].x = r.x0 + (x + c.pad_left) * r.step;
+            locations[c.inst] = Point::new(r.x0 + (x + c.pad_left) * r.step, r.y);
         }
     }
     let moves: Vec<f64> = (0..d.instances.len())
         .filter(|&i| is_movable[i].is_some())
-        .map(|i| d.um((locations[i].x - d.instances[i].location.x).abs()))
+        .map(|i| {
+            let (a, b) = (locations[i], d.instances[i].bbox.lo);
+            d.um((a.x - d.instances[i].location.x).abs() + (a.y - b.y).abs())
+        })
         .collect();
     Ok(Legalised {
         moved: (0..d.instances.len())
