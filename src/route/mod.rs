@@ -503,22 +503,59 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         nx: s.grid.nx,
         ny: s.grid.ny,
     };
-    let nl = design.layers.len();
-    let ne = g.n_edges();
-    let nh = g.n_h();
-    // Per-layer capacity on 2-D edge ids.
     let cap3 = flat_capacity(&s.adjusted);
     let real3 = flat_capacity(&s.derated);
-    let mut cap2 = vec![0i32; ne];
-    for l in cap3.iter().take(s.lmax + 1).skip(s.lmin) {
+    let cap2 = capacity_2d(&cap3, s.lmin, s.lmax, g.n_edges());
+    let pins2 = net_gcells(&s, g);
+    let trees = steiner_trees(&pins2, g);
+    let sol = route_2d(cfg, g, &cap2, &pins2, &trees)?;
+    let dirs: Vec<Direction> = design.layers.iter().map(|l| l.direction).collect();
+    let (assigned, usage3) = assign_layers(&s, g, &dirs, &cap3, &sol);
+    let totals = layer_reports(design, &s, g, &dirs, &cap3, &real3, &usage3);
+    let (routes, wl_dbu, vias) = net_routes(&s, g, &assigned);
+    let maps = gcell_maps(g, &cap3, &usage3);
+    let dbu = design.dbu_per_micron.max(1);
+    Ok(RouteResult {
+        layers: totals.layers,
+        total_overflow: totals.overflow,
+        max_overflow_h: totals.max_h,
+        max_overflow_v: totals.max_v,
+        total_overflow_unadjusted: totals.overflow_real,
+        wirelength_um: wl_dbu / dbu,
+        vias,
+        runtime_s: t0.elapsed().as_secs_f64(),
+        gcell_um: s.grid.tile as f64 / dbu as f64,
+        grid: s.grid,
+        dbu_per_micron: dbu,
+        routed_nets: s.nets.len(),
+        rounds: sol.rounds,
+        overflow_2d: sol.overflow,
+        maps,
+        edge_capacity: cap3,
+        edge_usage: usage3,
+        capacity_2d: cap2,
+        pattern_usage_2d: sol.pattern_usage,
+        history_2d: sol.history,
+        routes,
+        warnings: s.warnings,
+    })
+}
+
+/// The 2-D router's capacity per edge: the layers `lmin..=lmax` summed.
+fn capacity_2d(cap3: &[Vec<i32>], lmin: usize, lmax: usize, n_edges: usize) -> Vec<i32> {
+    let mut cap2 = vec![0i32; n_edges];
+    for l in cap3.iter().take(lmax + 1).skip(lmin) {
         for (e, c) in l.iter().enumerate() {
             cap2[e] += c;
         }
     }
-    // Pins per net; a net whose pins share one GCell is local (grt routes it with vias only
-    // and FastRoute never sees it).
-    let pins2: Vec<Vec<usize>> = s
-        .nets
+    cap2
+}
+
+/// Each net's distinct pin GCells. A net whose pins share one GCell is local: one node (grt
+/// routes it with vias only and FastRoute never sees it).
+fn net_gcells(s: &setup::Setup, g: pattern::Grid2) -> Vec<Vec<usize>> {
+    s.nets
         .iter()
         .map(|n| {
             let mut v: Vec<usize> = n.pins.iter().map(|&(x, y, _)| g.node(x, y)).collect();
@@ -531,8 +568,12 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
             }
             v
         })
-        .collect();
-    let trees: Vec<steiner::Tree> = pins2
+        .collect()
+}
+
+/// A rectilinear Steiner tree per net, on GCell coordinates.
+fn steiner_trees(pins2: &[Vec<usize>], g: pattern::Grid2) -> Vec<steiner::Tree> {
+    pins2
         .par_iter()
         .map(|p| {
             let pts: Vec<(i32, i32)> = p
@@ -541,7 +582,18 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
                 .collect();
             steiner::rsmt(&pts)
         })
-        .collect();
+        .collect()
+}
+
+/// Pattern routing, then rip-up and reroute, on the 2-D grid, with the configuration's prior (as
+/// a cost or as a reservation) and net order.
+fn route_2d(
+    cfg: &RouteConfig,
+    g: pattern::Grid2,
+    cap2: &[i32],
+    pins2: &[Vec<usize>],
+    trees: &[steiner::Tree],
+) -> Result<engine::Solution, RouteError> {
     let per_edge = prior_per_edge(cfg.prior.as_ref(), g)?;
     let reserving = cfg.prior.as_ref().is_some_and(|p| p.reserve);
     let (prior, reserve) = if reserving {
@@ -549,23 +601,31 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
     } else {
         (per_edge, None)
     };
-    let rank = cfg.prior.as_ref().and_then(|p| p.ranks(g, &pins2));
+    let rank = cfg.prior.as_ref().and_then(|p| p.ranks(g, pins2));
     let problem = engine::Problem {
         grid: g,
-        cap: &cap2,
+        cap: cap2,
         extra: None,
         prior: prior.as_deref(),
         prior_stays: cfg.prior.as_ref().is_some_and(|p| p.stays),
         reserve: reserve.as_deref(),
         rank: rank.as_deref(),
-        pins: &pins2,
-        trees: &trees,
+        pins: pins2,
+        trees,
         iterations: cfg.iterations,
     };
-    let sol = engine::run(&problem);
+    Ok(engine::run(&problem))
+}
 
-    // Layer assignment.
-    let dirs: Vec<Direction> = design.layers.iter().map(|l| l.direction).collect();
+/// Layer assignment of the 2-D routes, shortest nets first; returns each net's runs and the
+/// usage per layer and edge.
+fn assign_layers(
+    s: &setup::Setup,
+    g: pattern::Grid2,
+    dirs: &[Direction],
+    cap3: &[Vec<i32>],
+    sol: &engine::Solution,
+) -> (Vec<assign::Assigned>, Vec<Vec<i32>>) {
     let pin3: Vec<Vec<(usize, usize)>> = s
         .nets
         .iter()
@@ -583,15 +643,41 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         .filter(|&i| !sol.routes[i].is_empty())
         .collect();
     order.sort_by_key(|&i| (sol.routes[i].len(), i));
-    let (assigned, usage3) = assign::assign(&g, &dirs, &cap3, &inputs, &order, 8);
+    assign::assign(&g, dirs, cap3, &inputs, &order, 8)
+}
 
-    // Statistics, as GRT-0053 and GRT-0096 define them.
+/// GRT-0053 / GRT-0096 per layer, and the totals over layers.
+struct LayerTotals {
+    layers: Vec<LayerReport>,
+    overflow: i64,
+    max_h: i64,
+    max_v: i64,
+    /// Overflow against the capacity before the user's layer adjustments.
+    overflow_real: i64,
+}
+
+/// Statistics, as GRT-0053 and GRT-0096 define them.
+fn layer_reports(
+    design: &Design,
+    s: &setup::Setup,
+    g: pattern::Grid2,
+    dirs: &[Direction],
+    cap3: &[Vec<i32>],
+    real3: &[Vec<i32>],
+    usage3: &[Vec<i32>],
+) -> LayerTotals {
     let orig = s.original.totals();
-    let mut layers = Vec::with_capacity(nl);
-    let (mut tof, mut mh, mut mv, mut tof_real) = (0i64, 0i64, 0i64, 0i64);
-    for l in 0..nl {
+    let nh = g.n_h();
+    let mut t = LayerTotals {
+        layers: Vec::with_capacity(design.layers.len()),
+        overflow: 0,
+        max_h: 0,
+        max_v: 0,
+        overflow_real: 0,
+    };
+    for l in 0..design.layers.len() {
         let (mut dem, mut maxh, mut maxv, mut of, mut res) = (0i64, 0i64, 0i64, 0i64, 0i64);
-        for e in 0..ne {
+        for e in 0..g.n_edges() {
             let (u, c) = (usage3[l][e] as i64, cap3[l][e] as i64);
             res += c;
             dem += u;
@@ -602,12 +688,12 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
             } else {
                 maxv = maxv.max(o);
             }
-            tof_real += (u - real3[l][e] as i64).max(0);
+            t.overflow_real += (u - real3[l][e] as i64).max(0);
         }
-        tof += of;
-        mh += maxh;
-        mv += maxv;
-        layers.push(LayerReport {
+        t.overflow += of;
+        t.max_h += maxh;
+        t.max_v += maxv;
+        t.layers.push(LayerReport {
             name: design.layers[l].name.clone(),
             direction: match dirs[l] {
                 Direction::Horizontal => "Horizontal".into(),
@@ -621,8 +707,17 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
             overflow: of,
         });
     }
-    // Wirelength as grt's computeWirelength: each straight segment (a run between pins,
-    // branches, bends and layer changes) counts its length plus one GCell.
+    t
+}
+
+/// Each net's wires and via stacks in GCell coordinates, with the wirelength (DBU) and via
+/// count. Wirelength as grt's computeWirelength: each straight segment (a run between pins,
+/// branches, bends and layer changes) counts its length plus one GCell.
+fn net_routes(
+    s: &setup::Setup,
+    g: pattern::Grid2,
+    assigned: &[assign::Assigned],
+) -> (Vec<NetRoute>, i64, i64) {
     let tile = s.grid.tile;
     let mut wl_dbu: i64 = 0;
     let mut vias: i64 = 0;
@@ -646,40 +741,19 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
                 .collect(),
         });
     }
-    // Maps: per GCell, summed over the layers.
+    (routes, wl_dbu, vias)
+}
+
+/// Capacity and demand per GCell and direction, summed over the layers.
+fn gcell_maps(g: pattern::Grid2, cap3: &[Vec<i32>], usage3: &[Vec<i32>]) -> Maps {
     let layer_sum =
         |per_layer: &[Vec<i32>], e: usize| per_layer.iter().fold(0.0, |sum, l| sum + l[e] as f32);
-    let (cap_h, cap_v) = per_gcell(g, |e| layer_sum(&cap3, e));
-    let (demand_h, demand_v) = per_gcell(g, |e| layer_sum(&usage3, e));
-    let maps = Maps {
+    let (cap_h, cap_v) = per_gcell(g, |e| layer_sum(cap3, e));
+    let (demand_h, demand_v) = per_gcell(g, |e| layer_sum(usage3, e));
+    Maps {
         cap_h,
         cap_v,
         demand_h,
         demand_v,
-    };
-    let dbu = design.dbu_per_micron.max(1);
-    Ok(RouteResult {
-        layers,
-        total_overflow: tof,
-        max_overflow_h: mh,
-        max_overflow_v: mv,
-        total_overflow_unadjusted: tof_real,
-        wirelength_um: wl_dbu / dbu,
-        vias,
-        runtime_s: t0.elapsed().as_secs_f64(),
-        gcell_um: tile as f64 / dbu as f64,
-        grid: s.grid,
-        dbu_per_micron: dbu,
-        routed_nets: s.nets.len(),
-        rounds: sol.rounds,
-        overflow_2d: sol.overflow,
-        maps,
-        edge_capacity: cap3,
-        edge_usage: usage3,
-        capacity_2d: cap2,
-        pattern_usage_2d: sol.pattern_usage,
-        history_2d: sol.history,
-        routes,
-        warnings: s.warnings,
-    })
+    }
 }
