@@ -194,6 +194,11 @@ fn even_spacing(d: &Design, l: usize) -> Option<Dbu> {
         .map(|t| t.pitch)
         .filter(|&p| p > 0)
         .unwrap_or_else(|| d.layers[l].preferred_pitch());
+    made_even(pitch)
+}
+
+/// A pitch as `getGCellTileSize` uses it: an odd one made even; `None` when nothing is left.
+fn made_even(pitch: Dbu) -> Option<Dbu> {
     let even = if pitch % 2 == 0 { pitch } else { pitch - 1 };
     (even > 0).then_some(even)
 }
@@ -203,9 +208,7 @@ fn even_spacing(d: &Design, l: usize) -> Option<Dbu> {
 /// its `max_routing_layer_ < 4` branch). OpenROAD's `congestion4` (`metal3-metal3`) gets its
 /// 4200 DBU GCells this way, where the full stack takes 5700 ([`default_tile`]).
 pub fn low_stack_tile(d: &Design, top: usize) -> Option<Dbu> {
-    let pitch = preferred_tracks(d, top)?.pitch;
-    let even = if pitch % 2 == 0 { pitch } else { pitch - 1 };
-    (even > 0).then_some(even * PITCHES_IN_TILE)
+    Some(made_even(preferred_tracks(d, top)?.pitch)? * PITCHES_IN_TILE)
 }
 
 /// The routing and clock layer ranges of a configuration.

@@ -340,8 +340,8 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
     let moves: Vec<f64> = (0..d.instances.len())
         .filter(|&i| is_movable[i].is_some())
         .map(|i| {
-            let (a, b) = (locations[i], d.instances[i].bbox.lo);
-            d.um((a.x - d.instances[i].location.x).abs() + (a.y - b.y).abs())
+            let (new, old) = (locations[i], d.instances[i].location);
+            d.um((new.x - old.x).abs() + (new.y - old.y).abs())
         })
         .collect();
     Ok(Legalised {
