@@ -83,6 +83,44 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
+    /// The state before any net is routed: the history starts from the prior, if any.
+    fn new(p: &'a Problem<'a>) -> Self {
+        let g = p.grid;
+        let ne = g.n_edges();
+        State {
+            p,
+            usage: vec![0; ne],
+            hist: p.prior.map_or_else(|| vec![0.0; ne], |x| x.to_vec()),
+            pres: 2.0,
+            routes: vec![Vec::new(); p.pins.len()],
+            fade: 0.0,
+            has_cap: [true, false].map(|h| (0..ne).any(|e| g.is_h(e) == h && p.cap[e] > 0)),
+        }
+    }
+
+    /// Replaces every route and recounts the usage from them.
+    fn set_routes(&mut self, routes: Vec<Vec<usize>>) {
+        self.routes = routes;
+        self.usage.iter_mut().for_each(|u| *u = 0);
+        for r in &self.routes {
+            for &e in r {
+                self.usage[e] += 1;
+            }
+        }
+    }
+
+    /// The prices of negotiation round `it`: each overflowed edge's history grows by its
+    /// overflow, and the present-congestion price by 1.4x a round (capped after 20 rounds).
+    fn raise_prices(&mut self, it: usize) {
+        for (e, h) in self.hist.iter_mut().enumerate() {
+            let over = self.usage[e] - self.p.cap[e];
+            if over > 0 {
+                *h += over as f32;
+            }
+        }
+        self.pres = 2.0 * 1.4f64.powi(it.min(20) as i32);
+    }
+
     fn cost(&self, e: usize) -> f64 {
         let cap = self.p.cap[e];
         let reserved = self
@@ -258,31 +296,58 @@ fn route_around_blockages(
     best
 }
 
-/// Routes all nets. Deterministic: nets are handled in a fixed order and every tie is broken by
-/// index.
+/// Routes all nets: patterns first, then rounds of negotiated rip-up and reroute, then the
+/// best solution's topology repaired and its detours straightened. Deterministic: nets are
+/// handled in a fixed order and every tie is broken by index.
 pub fn run(p: &Problem) -> Solution {
-    let g = p.grid;
-    let ne = g.n_edges();
-    let mut st = State {
-        p,
-        usage: vec![0; ne],
-        hist: p.prior.map_or_else(|| vec![0.0; ne], |x| x.to_vec()),
-        pres: 2.0,
-        routes: vec![Vec::new(); p.pins.len()],
-        fade: 0.0,
-        has_cap: [true, false].map(|h| (0..ne).any(|e| g.is_h(e) == h && p.cap[e] > 0)),
-    };
+    let mut st = State::new(p);
+    let order = routing_order(p);
+    pattern_stage(&mut st, &order);
+    let pattern_usage = st.usage.clone();
+    let (best, rounds) = negotiate(&mut st, &order);
+    let history = st.hist.clone();
+    st.set_routes(best);
+    repair_topology(&mut st, &order);
+    // Wire recovery: negotiation leaves detours behind; reroute every bent branch with a price
+    // of length + bends + a prohibitive price for new overflow. The old branch is always one of
+    // the candidates, so neither overflow nor wire can grow.
+    for &i in &order {
+        refine_net(&mut st, i);
+    }
+    normalise(&mut st, &order);
+    let overflow = st.overflow();
+    Solution {
+        routes: st.routes,
+        usage: st.usage,
+        overflow,
+        rounds,
+        pattern_usage,
+        history,
+    }
+}
 
-    // Initial routing: smaller nets first (they have the fewest alternatives).
+/// A net's place in the routing order: its steering rank, then its bounding-box area (smaller
+/// nets have the fewest alternatives, so they go first).
+fn order_key(p: &Problem, i: usize) -> (u8, usize) {
+    let b = bbox(&p.grid, &p.pins[i]);
+    let rank = p.rank.map_or(0, |r| r[i]);
+    (rank, (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
+}
+
+/// The nets with at least two pin GCells, in routing order (ties by index).
+fn routing_order(p: &Problem) -> Vec<usize> {
     let mut order: Vec<usize> = (0..p.pins.len())
         .filter(|&i| p.pins[i].len() >= 2)
         .collect();
-    let area = |i: usize| {
-        let b = bbox(&g, &p.pins[i]);
-        let rank = p.rank.map_or(0, |r| r[i]);
-        (rank, (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1))
-    };
-    order.sort_by_key(|&i| (area(i), i));
+    order.sort_by_key(|&i| (order_key(p, i), i));
+    order
+}
+
+/// Initial routing: each net's Steiner edges pattern-routed, shortest first, at the prices the
+/// nets before it made. Afterwards a prior that does not stay leaves the history.
+fn pattern_stage(st: &mut State, order: &[usize]) {
+    let p = st.p;
+    let g = p.grid;
     for (k, &i) in order.iter().enumerate() {
         st.fade = 1.0 - k as f32 / order.len() as f32;
         let t = &p.trees[i];
@@ -296,16 +361,14 @@ pub fn run(p: &Problem) -> Solution {
             let pa = (t.nodes[a].0 as usize, t.nodes[a].1 as usize);
             let pb = (t.nodes[b].0 as usize, t.nodes[b].1 as usize);
             let cost = |e: usize| st.cost(e);
-            let r = pattern::route(&g, pa, pb, &cost, BEND);
-            // Count this net's own earlier edges as free for its next connections.
-            all.extend(r);
+            // This net's own earlier edges are counted as free for its next connections.
+            all.extend(pattern::route(&g, pa, pb, &cost, BEND));
         }
         all.sort_unstable();
         all.dedup();
         let tree = make_tree(&g, &p.pins[i], &all);
         st.add(i, &tree);
     }
-
     st.fade = 0.0;
     if !p.prior_stays {
         if let Some(prior) = p.prior {
@@ -314,44 +377,24 @@ pub fn run(p: &Problem) -> Solution {
             }
         }
     }
-    let pattern_usage = st.usage.clone();
+}
+
+/// Negotiated congestion: up to `iterations` rounds of raising history and present prices and
+/// rerouting every branch through an overflowed edge. Returns the best routes seen (least
+/// overflow, then least wire) and the rounds run; stops early at zero overflow or after 10
+/// rounds without a better solution.
+fn negotiate(st: &mut State, order: &[usize]) -> (Vec<Vec<usize>>, usize) {
+    let p = st.p;
     let mut best = (st.overflow(), st.wire(), st.routes.clone());
     let mut rounds = 0;
     let mut worse = 0;
     for it in 0..p.iterations {
-        let tof = st.overflow();
-        if tof == 0 {
+        if st.overflow() == 0 {
             break;
         }
         rounds = it + 1;
-        for e in 0..ne {
-            let over = st.usage[e] - p.cap[e];
-            if over > 0 {
-                st.hist[e] += over as f32;
-            }
-        }
-        st.pres = 2.0 * 1.4f64.powi(it.min(20) as i32);
-        let margin = 2 + it;
-        let mut nets: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&i| st.routes[i].iter().any(|&e| st.usage[e] > p.cap[e]))
-            .collect();
-        nets.sort_by_key(|&i| (area(i), i));
-        for i in nets {
-            // Each overflowed edge of the net once per round; an edge fixed by an earlier
-            // reroute of the same net is skipped.
-            let over: Vec<usize> = st.routes[i]
-                .iter()
-                .copied()
-                .filter(|&e| st.usage[e] > p.cap[e])
-                .collect();
-            for e in over {
-                if st.usage[e] > p.cap[e] && st.routes[i].binary_search(&e).is_ok() {
-                    reroute_branch(&mut st, i, e, margin);
-                }
-            }
-        }
+        st.raise_prices(it);
+        reroute_overflowed(st, order, 2 + it);
         let (o, w) = (st.overflow(), st.wire());
         if (o, w) < (best.0, best.1) {
             best = (o, w, st.routes.clone());
@@ -363,49 +406,54 @@ pub fn run(p: &Problem) -> Solution {
             }
         }
     }
-    let history = st.hist.clone();
-    st.routes = best.2;
-    st.usage = vec![0; ne];
-    for r in &st.routes {
-        for &e in r {
-            st.usage[e] += 1;
-        }
-    }
-    // Topology repair: rebuild every net on an overflowed edge as a maze Steiner tree priced by
-    // the overflow it adds (two passes; each accepted rebuild lowers overflow or wire).
-    for _ in 0..2 {
-        for i in order.iter().copied() {
-            if st.routes[i].iter().any(|&e| st.usage[e] > p.cap[e]) {
-                rebuild_net(&mut st, i, 2);
+    (best.2, rounds)
+}
+
+/// One round of rip-up and reroute: every net on an overflowed edge, in routing order, has each
+/// of its overflowed edges rerouted once; an edge fixed by an earlier reroute of the same net is
+/// skipped.
+fn reroute_overflowed(st: &mut State, order: &[usize], margin: usize) {
+    let p = st.p;
+    let nets: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| st.routes[i].iter().any(|&e| st.usage[e] > p.cap[e]))
+        .collect();
+    for i in nets {
+        let over: Vec<usize> = st.routes[i]
+            .iter()
+            .copied()
+            .filter(|&e| st.usage[e] > p.cap[e])
+            .collect();
+        for e in over {
+            if st.usage[e] > p.cap[e] && st.routes[i].binary_search(&e).is_ok() {
+                reroute_branch(st, i, e, margin);
             }
         }
     }
-    // Wire recovery: negotiation leaves detours behind; reroute every bent branch with a price
-    // of length + bends + a prohibitive price for new overflow. The old branch is always one of
-    // the candidates, so neither overflow nor wire can grow.
-    for i in order.iter().copied() {
-        refine_net(&mut st, i);
-    }
-    // Normalise: every route a tree over its pins (a reroute can leave a redundant edge when
-    // a new path touches its own net), usage recounted from the routes.
-    for i in order.iter().copied() {
-        st.routes[i] = make_tree(&g, &p.pins[i], &st.routes[i]);
-    }
-    st.usage = vec![0; ne];
-    for r in &st.routes {
-        for &e in r {
-            st.usage[e] += 1;
+}
+
+/// Topology repair: rebuild every net on an overflowed edge as a maze Steiner tree priced by the
+/// overflow it adds (two passes; each accepted rebuild lowers overflow or wire).
+fn repair_topology(st: &mut State, order: &[usize]) {
+    for _ in 0..2 {
+        for &i in order {
+            if st.routes[i].iter().any(|&e| st.usage[e] > st.p.cap[e]) {
+                rebuild_net(st, i, 2);
+            }
         }
     }
-    let overflow = st.overflow();
-    Solution {
-        routes: st.routes,
-        usage: st.usage,
-        overflow,
-        rounds,
-        pattern_usage,
-        history,
+}
+
+/// Every route made a tree over its pins (a reroute can leave a redundant edge when a new path
+/// touches its own net), usage recounted from the routes.
+fn normalise(st: &mut State, order: &[usize]) {
+    let p = st.p;
+    for &i in order {
+        st.routes[i] = make_tree(&p.grid, &p.pins[i], &st.routes[i]);
     }
+    let routes = std::mem::take(&mut st.routes);
+    st.set_routes(routes);
 }
 
 /// The branches (edge chains between junctions) of net `i`'s tree.
