@@ -260,7 +260,26 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
     let rows = site_rows(d);
     let is_movable: Vec<Option<usize>> = d.instances.iter().map(|i| movable(d, i, &rows)).collect();
     let segs = segments(d, &rows, &is_movable);
-    // Each movable cell into the segment of its row that overlaps it most.
+    let members = segment_members(d, &rows, &segs, &is_movable)?;
+    let mut locations: Vec<Point> = d.instances.iter().map(|i| i.location).collect();
+    let mut padding_reduced = 0;
+    for (s, ids) in segs.iter().zip(members) {
+        if !ids.is_empty() {
+            padding_reduced += place_segment(d, rows[s.row], s, ids, padding, &mut locations)?;
+        }
+    }
+    Ok(summarise(d, &is_movable, locations, padding_reduced))
+}
+
+/// The movable cells of each segment: a cell goes to the segment of its row that it overlaps
+/// most; one inside a blocked stretch (on a fixed cell or a blockage) to the nearest segment of
+/// its row.
+fn segment_members(
+    d: &Design,
+    rows: &[SiteRow],
+    segs: &[Segment],
+    is_movable: &[Option<usize>],
+) -> Result<Vec<Vec<usize>>, LegaliseError> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     for (i, inst) in d.instances.iter().enumerate() {
         let Some(k) = is_movable[i] else { continue };
@@ -269,8 +288,6 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
             (inst.bbox.lo.x - r.x0) as f64 / r.step as f64,
             (inst.bbox.hi.x - r.x0) as f64 / r.step as f64,
         );
-        // The segment it overlaps most; one inside a blocked stretch (on a fixed cell or a
-        // blockage) goes to the nearest segment of its row.
         let best = segs
             .iter()
             .enumerate()
@@ -286,57 +303,72 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
             }
         }
     }
-    let mut locations: Vec<Point> = d.instances.iter().map(|i| i.location).collect();
-    let mut padding_reduced = 0;
-    for (j, s) in segs.iter().enumerate() {
-        let ids = &mut members[j];
-        if ids.is_empty() {
-            continue;
-        }
-        let r = rows[s.row];
-        ids.sort_by_key(|&i| (d.instances[i].bbox.lo.x, i));
-        let sites = |i: usize| (d.instances[i].bbox.width() + r.step - 1) / r.step;
-        let bare: i64 = ids.iter().map(|&i| sites(i)).sum();
-        let room = s.hi - s.lo;
-        if bare > room {
-            return Err(LegaliseError::Overfull { y: r.y });
-        }
-        let pad = |i: usize| padding.get(i).copied().unwrap_or_default();
-        let wanted: i64 = ids
-            .iter()
-            .map(|&i| (pad(i).left + pad(i).right) as i64)
-            .sum();
-        // Padding scaled down uniformly where the segment cannot hold all of it.
-        let scale = if bare + wanted <= room || wanted == 0 {
-            1.0
-        } else {
-            (room - bare) as f64 / wanted as f64
-        };
-        let cells: Vec<Cell> = ids
-            .iter()
-            .map(|&i| {
-                let p = pad(i);
-                let (l, rr) = (
-                    (p.left as f64 * scale).floor() as i64,
-                    (p.right as f64 * scale).floor() as i64,
-                );
-                if (l, rr) != (p.left as i64, p.right as i64) {
-                    padding_reduced += 1;
-                }
-                let x = (d.instances[i].bbox.lo.x - r.x0) as f64 / r.step as f64;
-                Cell {
-                    inst: i,
-                    target: x - l as f64,
-                    width: sites(i) + l + rr,
-                    pad_left: l,
-                }
-            })
-            .collect();
-        let xs = abacus(&cells, s.lo, s.hi);
-        for (c, x) in cells.iter().zip(xs) {
-            locations[c.inst] = Point::new(r.x0 + (x + c.pad_left) * r.step, r.y);
-        }
+    Ok(members)
+}
+
+/// Places one segment's cells (Abacus) with their padding, scaled down uniformly where the
+/// segment cannot hold all of it; writes their new locations and returns how many cells got
+/// less padding than asked.
+fn place_segment(
+    d: &Design,
+    r: SiteRow,
+    s: &Segment,
+    mut ids: Vec<usize>,
+    padding: &[Padding],
+    locations: &mut [Point],
+) -> Result<usize, LegaliseError> {
+    ids.sort_by_key(|&i| (d.instances[i].bbox.lo.x, i));
+    let sites = |i: usize| (d.instances[i].bbox.width() + r.step - 1) / r.step;
+    let bare: i64 = ids.iter().map(|&i| sites(i)).sum();
+    let room = s.hi - s.lo;
+    if bare > room {
+        return Err(LegaliseError::Overfull { y: r.y });
     }
+    let pad = |i: usize| padding.get(i).copied().unwrap_or_default();
+    let wanted: i64 = ids
+        .iter()
+        .map(|&i| (pad(i).left + pad(i).right) as i64)
+        .sum();
+    let scale = if bare + wanted <= room || wanted == 0 {
+        1.0
+    } else {
+        (room - bare) as f64 / wanted as f64
+    };
+    let mut reduced = 0;
+    let cells: Vec<Cell> = ids
+        .iter()
+        .map(|&i| {
+            let p = pad(i);
+            let (l, rr) = (
+                (p.left as f64 * scale).floor() as i64,
+                (p.right as f64 * scale).floor() as i64,
+            );
+            if (l, rr) != (p.left as i64, p.right as i64) {
+                reduced += 1;
+            }
+            let x = (d.instances[i].bbox.lo.x - r.x0) as f64 / r.step as f64;
+            Cell {
+                inst: i,
+                target: x - l as f64,
+                width: sites(i) + l + rr,
+                pad_left: l,
+            }
+        })
+        .collect();
+    let xs = abacus(&cells, s.lo, s.hi);
+    for (c, x) in cells.iter().zip(xs) {
+        locations[c.inst] = Point::new(r.x0 + (x + c.pad_left) * r.step, r.y);
+    }
+    Ok(reduced)
+}
+
+/// The result with its displacement statistics (Manhattan, µm, over the movable cells).
+fn summarise(
+    d: &Design,
+    is_movable: &[Option<usize>],
+    locations: Vec<Point>,
+    padding_reduced: usize,
+) -> Legalised {
     let moves: Vec<f64> = (0..d.instances.len())
         .filter(|&i| is_movable[i].is_some())
         .map(|i| {
@@ -344,7 +376,7 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
             d.um((new.x - old.x).abs() + (new.y - old.y).abs())
         })
         .collect();
-    Ok(Legalised {
+    Legalised {
         moved: (0..d.instances.len())
             .filter(|&i| locations[i] != d.instances[i].location)
             .count(),
@@ -359,7 +391,7 @@ pub fn legalise(d: &Design, padding: &[Padding]) -> Result<Legalised, LegaliseEr
         removed: (0..d.instances.len())
             .filter(|&i| is_filler(d, &d.instances[i]))
             .collect(),
-    })
+    }
 }
 
 /// `d` after legalising: instances moved as [`moved`], fillers taken out (left unplaced).
