@@ -350,6 +350,19 @@ fn clip(die: &Rect, r: &Rect) -> Option<Rect> {
     })
 }
 
+/// How an edge's partly blocked tracks are counted (`FastRouteCore::initBlockedIntervals`): the
+/// blocked intervals of an edge are merged first either way; grt's versions differ in where they
+/// round up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BlockedRounding {
+    /// `ceil(sum of the merged lengths / pitch)`: one rounding per edge (grt at 5c9e487, 2026).
+    #[default]
+    PerEdge,
+    /// `sum of ceil(merged length / pitch)`: one rounding per merged interval (older grt: the
+    /// 2025 sources and logs of the OpenROAD forks in docs/router.md).
+    PerInterval,
+}
+
 /// Step 2: obstructions, collected first and applied at once (grt applies the fully blocked
 /// edges immediately and the partial first/last GCells in `initBlockedIntervals`, after every
 /// obstruction is known; doing both at the end gives the same result).
@@ -365,6 +378,7 @@ pub struct Blockages {
     macro_obs: Vec<Vec<Rect>>,
     /// grt's transition layers (`findTransitionLayers`), see [`Blockages::set_transition_layers`].
     transition: Vec<usize>,
+    rounding: BlockedRounding,
 }
 
 impl Blockages {
@@ -375,7 +389,13 @@ impl Blockages {
             zeroed: vec![Vec::new(); n_layers],
             macro_obs: vec![Vec::new(); n_layers],
             transition: Vec::new(),
+            rounding: BlockedRounding::default(),
         }
+    }
+
+    /// Which grt version's rounding [`Blockages::apply`] uses for partly blocked tracks.
+    pub fn set_rounding(&mut self, rounding: BlockedRounding) {
+        self.rounding = rounding;
     }
 
     /// Layers whose edges [`Blockages::apply`] halves in every GCell under a BLOCK macro's
@@ -513,25 +533,11 @@ impl Blockages {
             let iv = &mut self.intervals[l];
             iv.retain(|&(_, lo, hi)| hi > lo);
             iv.sort_unstable();
-            let pitch = layer.pitch.max(1) as f32;
             let mut i = 0;
             while i < iv.len() {
                 let e = iv[i].0;
-                let mut blocked: i64 = 0;
-                let (mut lo, mut hi) = (iv[i].1, iv[i].2);
-                let mut j = i + 1;
-                while j < iv.len() && iv[j].0 == e {
-                    if iv[j].1 <= hi {
-                        hi = hi.max(iv[j].2);
-                    } else {
-                        blocked += hi - lo;
-                        lo = iv[j].1;
-                        hi = iv[j].2;
-                    }
-                    j += 1;
-                }
-                blocked += hi - lo;
-                let reduce = (blocked as f32 / pitch).ceil() as i32;
+                let j = i + iv[i..].iter().take_while(|x| x.0 == e).count();
+                let reduce = blocked_tracks(&iv[i..j], layer.pitch, self.rounding);
                 let c = if e < nh {
                     &mut layer.h[e]
                 } else {
@@ -543,6 +549,25 @@ impl Blockages {
                 i = j;
             }
         }
+    }
+}
+
+/// Tracks one edge loses to its blocked intervals (sorted by start): the intervals are merged
+/// (boost::icl joining set: touching or overlapping become one), then rounded up as `rounding`
+/// says.
+fn blocked_tracks(iv: &[(usize, Dbu, Dbu)], pitch: Dbu, rounding: BlockedRounding) -> i32 {
+    let pitch = pitch.max(1) as f32;
+    let tracks = |len: Dbu| (len as f32 / pitch).ceil() as i32;
+    let mut merged: Vec<(Dbu, Dbu)> = Vec::new();
+    for &(_, lo, hi) in iv {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    match rounding {
+        BlockedRounding::PerEdge => tracks(merged.iter().map(|(lo, hi)| hi - lo).sum()),
+        BlockedRounding::PerInterval => merged.iter().map(|(lo, hi)| tracks(hi - lo)).sum(),
     }
 }
 
