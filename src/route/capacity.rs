@@ -781,6 +781,19 @@ mod tests {
     }
 
     #[test]
+    fn blocked_tracks_round_per_edge_or_per_interval() {
+        // Two 490-wide rails on one edge, pitch 370: 980 DBU cost 3 tracks at 5c9e487, 2 + 2
+        // in older grt; overlapping or touching intervals merge first either way.
+        let rails = [(0, 0, 490), (0, 1000, 1490)];
+        assert_eq!(blocked_tracks(&rails, 370, BlockedRounding::PerEdge), 3);
+        assert_eq!(blocked_tracks(&rails, 370, BlockedRounding::PerInterval), 4);
+        let touching = [(0, 0, 100), (0, 50, 200), (0, 200, 300)];
+        for r in [BlockedRounding::PerEdge, BlockedRounding::PerInterval] {
+            assert_eq!(blocked_tracks(&touching, 370, r), 1);
+        }
+    }
+
+    #[test]
     fn obstruction_inside_one_gcell_blocks_the_edge_to_the_next() {
         let g = GridSpec::new(Rect::new(0, 0, 300, 300), 100);
         let mut c = Capacity::zero(
