@@ -6,8 +6,9 @@
 //! The steps follow `GlobalRouter::initFastRoute` / `applyAdjustments`:
 //! 1. edge capacity = number of preferred-direction tracks crossing the GCell (`computeGCellCapacity`);
 //! 2. obstructions: edges strictly inside a blocked span go to 0, the first and last GCell collect
-//!    blocked intervals that are merged and then cost `ceil(len / pitch)` tracks each
-//!    (`addHorizontalAdjustments` + `initBlockedIntervals`); the result is grt's "Original";
+//!    blocked intervals that are merged and then cost `ceil(sum of lengths / pitch)` tracks per
+//!    edge (older grt: per interval, [`BlockedRounding`]) (`addHorizontalAdjustments` +
+//!    `initBlockedIntervals`); the result is grt's "Original";
 //! 3. user layer/global adjustments `floor(cap * (1 - adj))` in `f32`, kept at 1 when the edge
 //!    had capacity and `adj != 1` (`computeUserLayerAdjustments`); the result is "Derated";
 //! 4. region adjustments and per-GCell steering (ours), applied on top.
