@@ -144,6 +144,7 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
         (&["--clock-layers", "metal9-metal4"], "metal9-metal4"),
         (&["--clock-layers", "metal4-metal99"], "metal99"),
         (&["--pre-routed", "maybe"], "--pre-routed"),
+        (&["--blocked-rounding", "sometimes"], "--blocked-rounding"),
     ];
     for (flags, must) in cases {
         let mut a: Vec<&str> = flags.to_vec();
@@ -283,6 +284,39 @@ fn default_gcells_equal_the_gcellgrid_openroad_wrote() {
         checked += 1;
     }
     assert_eq!(checked, 2, "sky130hd gcd_cts and tempsense");
+}
+
+/// `--blocked-rounding per-interval` gives an older grt's table from the command line: OpenROAD's
+/// tracks1 has met1 27573 at 5c9e487 (the default) and 27480 in the log of an older grt
+/// (`tests/data/openroad-grt/older-grt/tracks1.ok`), every other layer the same.
+#[test]
+fn blocked_rounding_flag_selects_the_older_grts_met1() {
+    let tracks1 = designs_dir().join("openroad-grt/tracks1");
+    let lefs = [
+        tracks1.join("00_sky130hs.tlef"),
+        tracks1.join("01_sky130_fd_sc_hs_merged.lef"),
+    ];
+    let def = tracks1.join("02_tracks1.def");
+    let met1 = |extra: &[&str]| {
+        let mut a = vec!["route".to_string()];
+        a.extend(design_args(&lefs, &def));
+        let flags = ["--layers", "met1-met5", "--iterations", "1"];
+        a.extend(flags.iter().chain(extra).map(|s| s.to_string()));
+        let out = mpgd(a);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with("met1 "))
+            .expect("met1 row");
+        row.split_whitespace().nth(2).expect("original").to_string()
+    };
+    assert_eq!(met1(&[]), "27573");
+    assert_eq!(met1(&["--blocked-rounding", "per-interval"]), "27480");
 }
 
 /// OpenROAD's `pre_routed1` (src/grt/test): gcd on sky130hs with 6 of its 15 nets already routed

@@ -74,6 +74,19 @@ pub struct ResourceArgs {
     /// from the die's lower-left corner) instead of 15 track pitches.
     #[arg(long = "gcell-from-def", conflicts_with = "gcell_um")]
     pub gcell_from_def: bool,
+    /// How an edge's partly blocked tracks round up: `per-edge` (OpenROAD's grt at 5c9e487, 2026:
+    /// one rounding of the edge's merged blocked length) or `per-interval` (earlier grt versions:
+    /// one rounding per merged interval; to compare with their logs).
+    #[arg(long = "blocked-rounding", value_enum, default_value_t = BlockedRoundingArg::PerEdge)]
+    pub blocked_rounding: BlockedRoundingArg,
+}
+
+/// `--blocked-rounding`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum BlockedRoundingArg {
+    #[default]
+    PerEdge,
+    PerInterval,
 }
 
 impl ResourceArgs {
@@ -81,6 +94,10 @@ impl ResourceArgs {
     pub fn config(&self, design: &crate::design::Design) -> anyhow::Result<RouteConfig> {
         let mut cfg = RouteConfig::default();
         resources(self, &mut cfg, design.dbu_per_micron)?;
+        cfg.blocked_rounding = match self.blocked_rounding {
+            BlockedRoundingArg::PerEdge => crate::route::capacity::BlockedRounding::PerEdge,
+            BlockedRoundingArg::PerInterval => crate::route::capacity::BlockedRounding::PerInterval,
+        };
         if self.gcell_from_def {
             let size = crate::route::setup::def_gcell_size(design)
                 .map_err(|e| anyhow::anyhow!("--gcell-from-def: {e}"))?;

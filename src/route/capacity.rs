@@ -6,8 +6,9 @@
 //! The steps follow `GlobalRouter::initFastRoute` / `applyAdjustments`:
 //! 1. edge capacity = number of preferred-direction tracks crossing the GCell (`computeGCellCapacity`);
 //! 2. obstructions: edges strictly inside a blocked span go to 0, the first and last GCell collect
-//!    blocked intervals that are merged and then cost `ceil(len / pitch)` tracks each
-//!    (`addHorizontalAdjustments` + `initBlockedIntervals`); the result is grt's "Original";
+//!    blocked intervals that are merged and then cost `ceil(sum of lengths / pitch)` tracks per
+//!    edge (older grt: per interval, [`BlockedRounding`]) (`addHorizontalAdjustments` +
+//!    `initBlockedIntervals`); the result is grt's "Original";
 //! 3. user layer/global adjustments `floor(cap * (1 - adj))` in `f32`, kept at 1 when the edge
 //!    had capacity and `adj != 1` (`computeUserLayerAdjustments`); the result is "Derated";
 //! 4. region adjustments and per-GCell steering (ours), applied on top.
@@ -350,6 +351,19 @@ fn clip(die: &Rect, r: &Rect) -> Option<Rect> {
     })
 }
 
+/// How an edge's partly blocked tracks are counted (`FastRouteCore::initBlockedIntervals`): the
+/// blocked intervals of an edge are merged first either way; grt's versions differ in where they
+/// round up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BlockedRounding {
+    /// `ceil(sum of the merged lengths / pitch)`: one rounding per edge (grt at 5c9e487, 2026).
+    #[default]
+    PerEdge,
+    /// `sum of ceil(merged length / pitch)`: one rounding per merged interval (older grt: the
+    /// 2025 sources and logs of the OpenROAD forks in docs/router.md).
+    PerInterval,
+}
+
 /// Step 2: obstructions, collected first and applied at once (grt applies the fully blocked
 /// edges immediately and the partial first/last GCells in `initBlockedIntervals`, after every
 /// obstruction is known; doing both at the end gives the same result).
@@ -365,6 +379,7 @@ pub struct Blockages {
     macro_obs: Vec<Vec<Rect>>,
     /// grt's transition layers (`findTransitionLayers`), see [`Blockages::set_transition_layers`].
     transition: Vec<usize>,
+    rounding: BlockedRounding,
 }
 
 impl Blockages {
@@ -375,7 +390,13 @@ impl Blockages {
             zeroed: vec![Vec::new(); n_layers],
             macro_obs: vec![Vec::new(); n_layers],
             transition: Vec::new(),
+            rounding: BlockedRounding::default(),
         }
+    }
+
+    /// Which grt version's rounding [`Blockages::apply`] uses for partly blocked tracks.
+    pub fn set_rounding(&mut self, rounding: BlockedRounding) {
+        self.rounding = rounding;
     }
 
     /// Layers whose edges [`Blockages::apply`] halves in every GCell under a BLOCK macro's
@@ -513,25 +534,11 @@ impl Blockages {
             let iv = &mut self.intervals[l];
             iv.retain(|&(_, lo, hi)| hi > lo);
             iv.sort_unstable();
-            let pitch = layer.pitch.max(1) as f32;
             let mut i = 0;
             while i < iv.len() {
                 let e = iv[i].0;
-                let mut blocked: i64 = 0;
-                let (mut lo, mut hi) = (iv[i].1, iv[i].2);
-                let mut j = i + 1;
-                while j < iv.len() && iv[j].0 == e {
-                    if iv[j].1 <= hi {
-                        hi = hi.max(iv[j].2);
-                    } else {
-                        blocked += hi - lo;
-                        lo = iv[j].1;
-                        hi = iv[j].2;
-                    }
-                    j += 1;
-                }
-                blocked += hi - lo;
-                let reduce = (blocked as f32 / pitch).ceil() as i32;
+                let j = i + iv[i..].iter().take_while(|x| x.0 == e).count();
+                let reduce = blocked_tracks(&iv[i..j], layer.pitch, self.rounding);
                 let c = if e < nh {
                     &mut layer.h[e]
                 } else {
@@ -543,6 +550,25 @@ impl Blockages {
                 i = j;
             }
         }
+    }
+}
+
+/// Tracks one edge loses to its blocked intervals (sorted by start): the intervals are merged
+/// (boost::icl joining set: touching or overlapping become one), then rounded up as `rounding`
+/// says.
+fn blocked_tracks(iv: &[(usize, Dbu, Dbu)], pitch: Dbu, rounding: BlockedRounding) -> i32 {
+    let pitch = pitch.max(1) as f32;
+    let tracks = |len: Dbu| (len as f32 / pitch).ceil() as i32;
+    let mut merged: Vec<(Dbu, Dbu)> = Vec::new();
+    for &(_, lo, hi) in iv {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    match rounding {
+        BlockedRounding::PerEdge => tracks(merged.iter().map(|(lo, hi)| hi - lo).sum()),
+        BlockedRounding::PerInterval => merged.iter().map(|(lo, hi)| tracks(hi - lo)).sum(),
     }
 }
 
@@ -753,6 +779,19 @@ mod tests {
         assert_eq!(c.layers[0].h[g.h_index(0, 2)], 0);
         assert_eq!(c.layers[0].h[g.h_index(0, 1)], 0);
         assert_eq!(c.layers[0].h[g.h_index(0, 3)], 5);
+    }
+
+    #[test]
+    fn blocked_tracks_round_per_edge_or_per_interval() {
+        // Two 490-wide rails on one edge, pitch 370: 980 DBU cost 3 tracks at 5c9e487, 2 + 2
+        // in older grt; overlapping or touching intervals merge first either way.
+        let rails = [(0, 0, 490), (0, 1000, 1490)];
+        assert_eq!(blocked_tracks(&rails, 370, BlockedRounding::PerEdge), 3);
+        assert_eq!(blocked_tracks(&rails, 370, BlockedRounding::PerInterval), 4);
+        let touching = [(0, 0, 100), (0, 50, 200), (0, 200, 300)];
+        for r in [BlockedRounding::PerEdge, BlockedRounding::PerInterval] {
+            assert_eq!(blocked_tracks(&touching, 370, r), 1);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! The designs folder is `$MPGD_DESIGNS`, else `../shared/designs` next to the crate; when it is
 //! missing every test here fails with a message saying so (never a silent pass).
 
+use super::capacity::BlockedRounding;
 use super::{setup, LayerSel, RouteConfig};
 use crate::design::{Design, DesignInput};
 use std::path::PathBuf;
@@ -546,6 +547,54 @@ fn grt0053_remove_buffers3_takes_grts_median_pitch_tile() {
     for (l, o, dr) in grt0053(&log) {
         let i = d.layer_id(&l).expect("layer") as usize;
         assert_eq!((orig[i], der[i]), (o, dr), "{l}: ours against OpenROAD's");
+    }
+}
+
+/// grt before 5c9e487 rounded an edge's partly blocked tracks once per merged interval
+/// (`initBlockedIntervals`), 5c9e487 once per edge. Two logs of that older grt (bundled in
+/// `tests/data/openroad-grt/older-grt/`: tracks1 differs from 5c9e487's log of the same test on
+/// met1 alone; pre_routed1) are exact with [`BlockedRounding::PerInterval`] and not with the
+/// default.
+#[test]
+fn grt0053_older_grt_rounds_blocked_tracks_per_interval() {
+    let sky = grt_dir().join("clock_route");
+    let lefs = vec![
+        sky.join("00_sky130hs.tlef"),
+        sky.join("01_sky130_fd_sc_hs_merged.lef"),
+    ];
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/openroad-grt");
+    let pre_routed_flags = "--layers met1-met5 --clock-layers met3-met5 --layer-adjust met1=0.8 \
+                            --layer-adjust met2=0.7 --layer-adjust *=0.5";
+    let cases = [
+        ("tracks1", grt_dir().join("tracks1/02_tracks1.def"), ""),
+        (
+            "pre_routed1",
+            data.join("pre_routed1/pre_routed1.def"),
+            pre_routed_flags,
+        ),
+    ];
+    for (name, def, flags) in cases {
+        let log = std::fs::read_to_string(data.join(format!("older-grt/{name}.ok"))).unwrap();
+        let mut input = DesignInput::new(lefs.clone(), def);
+        input.options.net_wiring = true;
+        let d = Design::load(&input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let flags: Vec<String> = flags.split_whitespace().map(String::from).collect();
+        let mut cfg = grt_config(&flags, &log);
+        cfg.pre_routed = super::PreRouted::Keep;
+        let mut table = |rounding| {
+            cfg.blocked_rounding = rounding;
+            let s = setup::build(&d, &cfg).expect("setup");
+            let (o, dr) = (s.original.totals(), s.adjusted.totals());
+            grt0053(&log)
+                .iter()
+                .map(|(l, _, _)| {
+                    let i = d.layer_id(l).expect("layer") as usize;
+                    (l.clone(), o[i], dr[i])
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(table(BlockedRounding::PerInterval), grt0053(&log), "{name}");
+        assert_ne!(table(BlockedRounding::PerEdge), grt0053(&log), "{name}");
     }
 }
 

@@ -129,6 +129,8 @@ pub struct RouteConfig {
     pub prior: Option<Prior>,
     /// What to do with nets the DEF already routes (`+ ROUTED` wiring).
     pub pre_routed: PreRouted,
+    /// Which grt version's rounding of partly blocked tracks to follow.
+    pub blocked_rounding: capacity::BlockedRounding,
 }
 
 /// Nets whose wiring the DEF already holds (`NETS ... + ROUTED`).
@@ -257,6 +259,7 @@ impl Default for RouteConfig {
             steer: None,
             prior: None,
             pre_routed: PreRouted::Reroute,
+            blocked_rounding: capacity::BlockedRounding::PerEdge,
         }
     }
 }

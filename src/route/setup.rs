@@ -3,7 +3,7 @@
 //! capacities with obstructions and adjustments, and each net's pins on the grid). Everything
 //! below this file sees only grids, capacities and pins.
 
-use super::capacity::{Blockages, Capacity, GridSpec, Tracks};
+use super::capacity::{Blockages, BlockedRounding, Capacity, GridSpec, Tracks};
 use super::{LayerSel, PreRouted, RouteConfig, RouteError, Steer};
 use crate::design::{Design, MasterKind, NetPin, ObstructionSource};
 use crate::geom::{Dbu, Rect, Transform};
@@ -233,7 +233,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     let ranges = layer_ranges(d, cfg)?;
     let grid = gcell_grid(d, cfg, ranges.cap.1)?;
     let mut cap = track_capacity(d, grid, ranges.cap, &mut warnings);
-    apply_obstructions(d, &mut cap, ranges.signal, keep);
+    apply_obstructions(d, &mut cap, ranges.signal, keep, cfg.blocked_rounding);
     let original = cap.clone();
     apply_layer_adjustments(d, cfg, &mut cap, ranges.cap)?;
     let derated = cap.clone();
@@ -360,8 +360,10 @@ fn apply_obstructions(
     cap: &mut Capacity,
     (lmin, lmax): (usize, usize),
     net_wiring: bool,
+    rounding: BlockedRounding,
 ) {
     let mut blk = Blockages::new(d.layers.len());
+    blk.set_rounding(rounding);
     let in_range = |l: usize| l >= lmin && l <= lmax;
     let design_obstructions = |blk: &mut Blockages, cap: &Capacity, blockages: bool| {
         for (l, obs) in d
