@@ -291,6 +291,46 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
         dir.path("cmp/oracle.def"),
     );
     assert_eq!(check(&back), Vec::new());
+    // Control runs come after the oracle, steered by its map shuffled: same costs, other places.
+    let mut ctl = vec!["compare".to_string()];
+    ctl.extend(design_args(&lefs, &def));
+    for a in [
+        "--layers",
+        "metal2-metal10",
+        "--layer-adjust",
+        "metal2=0.9",
+        "--layer-adjust",
+        "metal3=0.9",
+        "--layer-adjust",
+        "metal4-metal10=1.0",
+        "--iterations",
+        "2",
+        "--controls",
+        "2",
+        "--out",
+    ] {
+        ctl.push(a.into());
+    }
+    ctl.push(dir.path("ctl").display().to_string());
+    let out = mpgd(&ctl);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path("ctl/compare.json")).unwrap()).unwrap();
+    let runs: Vec<&str> = rows.iter().map(|r| r["run"].as_str().unwrap()).collect();
+    assert_eq!(runs, ["none", "rudy", "oracle", "control1", "control2"]);
+    assert!(
+        rows[0]["overflowed_gcells"].as_u64().unwrap() > 0,
+        "a congested case"
+    );
+    let wire = |i: usize| rows[i]["wirelength_um"].as_f64().unwrap();
+    assert!(
+        wire(3) != wire(2) || wire(4) != wire(2),
+        "controls steer elsewhere than the oracle"
+    );
     let bad = mpgd([
         "compare", "--lef", "x.lef", "--def", "y.def", "--mode", "nope", "--out", "z",
     ]);

@@ -56,6 +56,10 @@ pub struct Args {
     /// demand (its usage, reserved during the pattern stage).
     #[arg(long, value_name = "KIND")]
     pub oracle: Option<String>,
+    /// Control runs `control1`..`controlN`: the oracle's congestion map shuffled over the GCells
+    /// (seeds 1..N), steering as the oracle: the router's response to a map with no information.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub controls: usize,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -120,6 +124,7 @@ impl Args {
                 format!("--oracle '{o}': expected congestion, directional, history or demand")
             })?;
         }
+        s.controls = self.controls;
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {
                 bail!("--top '{t}': must be in (0, 1]");

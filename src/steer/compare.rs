@@ -3,8 +3,10 @@
 //! capacity.
 //!
 //! The runs, in order: `none` (unsteered), `rudy` (a RUDY-threshold map: [`rudy_map`]),
-//! `oracle` (the unsteered run's own congestion map: the best any prediction could do), then one
-//! per map the caller gives (model predictions). Everything here takes maps, never a model.
+//! `oracle` (the unsteered run's own congestion map: the best any prediction could do), the
+//! controls if asked for (`control1`, ...: the oracle map shuffled over the GCells, [`shuffled`]),
+//! then one per map the caller gives (model predictions). Everything here takes maps, never a
+//! model.
 
 use super::hotspots::{select, Selection, SelectionError};
 use super::padding::{padded_placement, PaddingError, PaddingSettings};
@@ -82,6 +84,9 @@ pub struct Settings {
     /// Hotspots and derating of the `region` mode.
     pub region: Selection,
     pub oracle: Oracle,
+    /// Control runs: the oracle's congestion map shuffled over the GCells with seeds 1..=N,
+    /// steering as the oracle does (the same costs, no information on where congestion is).
+    pub controls: usize,
 }
 
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
@@ -152,6 +157,17 @@ pub fn rudy_map(design: &Design, cfg: &RouteConfig) -> Result<Vec<f32>, CompareE
         .iter()
         .map(|&v| if q > 0.0 { (v / q - 1.0).max(0.0) } else { 0.0 })
         .collect())
+}
+
+/// `map`'s values moved to GCells chosen by a Fisher-Yates shuffle seeded with `seed`: the same
+/// values, so the same total cost as a prior, on places that say nothing about congestion.
+pub fn shuffled(map: &[f32], seed: u64) -> Vec<f32> {
+    let mut rng = crate::dataset::rng::Rng::derive(seed, "steer-control");
+    let mut out = map.to_vec();
+    for i in (1..out.len()).rev() {
+        out.swap(i, rng.below(i + 1));
+    }
+    out
 }
 
 /// Per GCell, overflow over capacity (H plus V) of `usage` against `cap` (per layer, per 2-D
@@ -319,6 +335,10 @@ pub fn compare(
             reserve: s.oracle == Oracle::Demand,
         },
     ];
+    let controls: Vec<(String, Vec<f32>)> = (1..=s.controls)
+        .map(|k| (format!("control{k}"), shuffled(&oracle, k as u64)))
+        .collect();
+    all.extend(controls.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
     all.extend(maps.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
     for input in &all {
         runs.push(steered(design, cfg, mode, s, input, &real)?);
@@ -448,4 +468,25 @@ pub fn congestion_png(runs: &[Run]) -> Vec<u8> {
         })
         .collect();
     crate::features::png::side_by_side_png(&panels, 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shuffled;
+
+    #[test]
+    fn a_control_map_holds_the_same_values_elsewhere_and_depends_only_on_its_seed() {
+        let map: Vec<f32> = (0..400)
+            .map(|i| if i % 37 == 0 { i as f32 } else { 0.0 })
+            .collect();
+        let a = shuffled(&map, 1);
+        let mut sa = a.clone();
+        let mut sm = map.clone();
+        sa.sort_by(f32::total_cmp);
+        sm.sort_by(f32::total_cmp);
+        assert_eq!(sa, sm, "a permutation of the values");
+        assert_ne!(a, map, "the hot GCells moved");
+        assert_eq!(a, shuffled(&map, 1), "deterministic");
+        assert_ne!(a, shuffled(&map, 2), "each seed its own control");
+    }
 }
