@@ -307,6 +307,7 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
         "2",
         "--controls",
         "2",
+        "--write-maps",
         "--out",
     ] {
         ctl.push(a.into());
@@ -331,6 +332,19 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
         wire(3) != wire(2) || wire(4) != wire(2),
         "controls steer elsewhere than the oracle"
     );
+    // --write-maps: each steered run's map; a control's holds the oracle's values, moved.
+    let read = |n: &str| mpgd::npy::read_f32(&dir.path(&format!("ctl/{n}.map.npy"))).unwrap();
+    let (oracle, ny, nx) = read("oracle");
+    let (control, cy, cx) = read("control1");
+    assert_eq!((cy, cx), (ny, nx));
+    assert!(oracle.iter().any(|&v| v > 0.0));
+    assert_ne!(control, oracle);
+    let sorted = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v
+    };
+    assert_eq!(sorted(control), sorted(oracle));
+    assert!(!dir.path("ctl/none.map.npy").exists());
     let bad = mpgd([
         "compare", "--lef", "x.lef", "--def", "y.def", "--mode", "nope", "--out", "z",
     ]);

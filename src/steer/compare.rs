@@ -139,6 +139,9 @@ pub struct Run {
     pub displacement_um: Option<(f64, f64)>,
     /// Padding only: the new placement and the fillers taken out.
     pub locations: Option<(Vec<Point>, Vec<usize>)>,
+    /// The map that steered the run (`[ny * nx]`; H plus V for a per-direction map), empty for
+    /// `none`.
+    pub map: Vec<f32>,
 }
 
 /// A RUDY-threshold heuristic hotspot map: RUDY relative to its 90th percentile, minus one,
@@ -225,6 +228,10 @@ fn steered(
     real: &[Vec<i32>],
 ) -> Result<Run, CompareError> {
     let (name, map) = (input.name, input.map);
+    let steering_map = match input.hv {
+        Some((h, v)) => h.iter().zip(v).map(|(a, b)| a + b).collect(),
+        None => map.to_vec(),
+    };
     let t = Instant::now();
     let grid = crate::route::gcell_grid(design, cfg.gcell_size).ok_or(CompareError::NoGrid)?;
     let (nx, ny) = (grid.nx(), grid.ny());
@@ -288,6 +295,7 @@ fn steered(
         congestion,
         displacement_um: displacement,
         locations,
+        map: steering_map,
     })
 }
 
@@ -316,6 +324,7 @@ pub fn compare(
         congestion,
         displacement_um: None,
         locations: None,
+        map: Vec::new(),
     }];
     let rudy = rudy_map(design, cfg)?;
     let one = |name, map| MapIn {
