@@ -4,7 +4,7 @@
 //!
 //! The runs, in order: `none` (unsteered), `rudy` (a RUDY-threshold map: [`rudy_map`]),
 //! `oracle` (the unsteered run's own congestion map: the best any prediction could do), the
-//! controls if asked for (`control1`, ...: the oracle map shuffled over the GCells, [`shuffled`]),
+//! controls if asked for (`control1`, ...: the oracle's maps shuffled over the GCells, [`shuffled`]),
 //! then one per map the caller gives (model predictions). Everything here takes maps, never a
 //! model.
 
@@ -84,8 +84,9 @@ pub struct Settings {
     /// Hotspots and derating of the `region` mode.
     pub region: Selection,
     pub oracle: Oracle,
-    /// Control runs: the oracle's congestion map shuffled over the GCells with seeds 1..=N,
-    /// steering as the oracle does (the same costs, no information on where congestion is).
+    /// Control runs: the oracle run's maps (its congestion map, and its per-direction maps for
+    /// `oracle`'s other kinds) shuffled over the GCells with seeds 1..=N, one permutation per
+    /// seed, steering as the oracle does (the same costs, no information on where congestion is).
     pub controls: usize,
 }
 
@@ -344,10 +345,21 @@ pub fn compare(
             reserve: s.oracle == Oracle::Demand,
         },
     ];
-    let controls: Vec<(String, Vec<f32>)> = (1..=s.controls)
-        .map(|k| (format!("control{k}"), shuffled(&oracle, k as u64)))
+    type Maps = (String, Vec<f32>, Option<(Vec<f32>, Vec<f32>)>);
+    let controls: Vec<Maps> = (1..=s.controls as u64)
+        .map(|k| {
+            let hv = oracle_hv
+                .as_ref()
+                .map(|(h, v)| (shuffled(h, k), shuffled(v, k)));
+            (format!("control{k}"), shuffled(&oracle, k), hv)
+        })
         .collect();
-    all.extend(controls.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
+    all.extend(controls.iter().map(|(n, m, hv)| MapIn {
+        name: n.as_str(),
+        map: m.as_slice(),
+        hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
+        reserve: s.oracle == Oracle::Demand,
+    }));
     all.extend(maps.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
     for input in &all {
         runs.push(steered(design, cfg, mode, s, input, &real)?);
