@@ -291,6 +291,75 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
         dir.path("cmp/oracle.def"),
     );
     assert_eq!(check(&back), Vec::new());
+    // Control runs come after the oracle, steered by its map shuffled: same costs, other places.
+    let mut ctl = vec!["compare".to_string()];
+    ctl.extend(design_args(&lefs, &def));
+    for a in [
+        "--layers",
+        "metal2-metal10",
+        "--layer-adjust",
+        "metal2=0.9",
+        "--layer-adjust",
+        "metal3=0.9",
+        "--layer-adjust",
+        "metal4-metal10=1.0",
+        "--iterations",
+        "2",
+        "--controls",
+        "2",
+        "--write-maps",
+        "--out",
+    ] {
+        ctl.push(a.into());
+    }
+    ctl.push(dir.path("ctl").display().to_string());
+    let out = mpgd(&ctl);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path("ctl/compare.json")).unwrap()).unwrap();
+    let runs: Vec<&str> = rows.iter().map(|r| r["run"].as_str().unwrap()).collect();
+    assert_eq!(runs, ["none", "rudy", "oracle", "control1", "control2"]);
+    assert!(
+        rows[0]["overflowed_gcells"].as_u64().unwrap() > 0,
+        "a congested case"
+    );
+    let wire = |i: usize| rows[i]["wirelength_um"].as_f64().unwrap();
+    assert!(
+        wire(3) != wire(2) || wire(4) != wire(2),
+        "controls steer elsewhere than the oracle"
+    );
+    // --write-maps: each steered run's map; a control's holds the oracle's values, moved.
+    let read = |n: &str| mpgd::npy::read_f32(&dir.path(&format!("ctl/{n}.map.npy"))).unwrap();
+    let (oracle, ny, nx) = read("oracle");
+    let (control, cy, cx) = read("control1");
+    assert_eq!((cy, cx), (ny, nx));
+    assert!(oracle.iter().any(|&v| v > 0.0));
+    assert_ne!(control, oracle);
+    let sorted = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v
+    };
+    assert_eq!(sorted(control), sorted(oracle.clone()));
+    assert!(!dir.path("ctl/none.map.npy").exists());
+    // With a per-direction oracle (history), the controls shuffle its H and V maps alike.
+    let at = ctl.iter().position(|a| a == "--out").unwrap();
+    ctl.splice(at..at, ["--oracle".to_string(), "history".to_string()]);
+    *ctl.last_mut().unwrap() = dir.path("hist").display().to_string();
+    let out = mpgd(&ctl);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |n: &str| mpgd::npy::read_f32(&dir.path(&format!("hist/{n}.map.npy"))).unwrap();
+    let (history, control) = (read("oracle").0, read("control2").0);
+    assert_ne!(history, oracle, "the history map, not the congestion map");
+    assert_ne!(control, history);
+    assert_eq!(sorted(control), sorted(history));
     let bad = mpgd([
         "compare", "--lef", "x.lef", "--def", "y.def", "--mode", "nope", "--out", "z",
     ]);

@@ -32,6 +32,10 @@ pub struct Args {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Also write the map that steered each run as `<run>.map.npy` (`[ny, nx]` float32, H plus
+    /// V where the map has one per direction).
+    #[arg(long = "write-maps")]
+    pub write_maps: bool,
     /// prior: router cost, in GCell edges of wire, of one unit of the map above the threshold.
     #[arg(long = "prior-weight", value_name = "F")]
     pub prior_weight: Option<f32>,
@@ -56,6 +60,10 @@ pub struct Args {
     /// demand (its usage, reserved during the pattern stage).
     #[arg(long, value_name = "KIND")]
     pub oracle: Option<String>,
+    /// Control runs `control1`..`controlN`: the oracle's congestion map shuffled over the GCells
+    /// (seeds 1..N), steering as the oracle: the router's response to a map with no information.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub controls: usize,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -120,6 +128,7 @@ impl Args {
                 format!("--oracle '{o}': expected congestion, directional, history or demand")
             })?;
         }
+        s.controls = self.controls;
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {
                 bail!("--top '{t}': must be in (0, 1]");
@@ -243,6 +252,16 @@ fn write(runs: &[Run], design: &Design, def_path: &Path, out: &Path) -> anyhow::
     Ok(())
 }
 
+/// `<run>.map.npy` for each steered run: the map it was steered by.
+fn write_maps(runs: &[Run], out: &Path) -> anyhow::Result<()> {
+    for r in runs.iter().filter(|r| !r.map.is_empty()) {
+        let name = r.name.replace(['/', '\\'], "_");
+        let bytes = crate::npy::encode_f32(&r.map, r.result.grid.ny, r.result.grid.nx);
+        crate::output::write_atomic(&out.join(format!("{name}.map.npy")), &bytes)?;
+    }
+    Ok(())
+}
+
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let mode = mode(&a.mode)?;
     let settings = a.settings()?;
@@ -257,6 +276,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         &model_maps(&a.models, &design, &cfg)?,
         &a.out,
     )?;
+    if a.write_maps {
+        write_maps(&runs, &a.out)?;
+    }
     out!("{}", table_md(&runs));
     outln!(
         "wrote compare.json, compare.md, congestion.png to {}",

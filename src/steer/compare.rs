@@ -3,8 +3,10 @@
 //! capacity.
 //!
 //! The runs, in order: `none` (unsteered), `rudy` (a RUDY-threshold map: [`rudy_map`]),
-//! `oracle` (the unsteered run's own congestion map: the best any prediction could do), then one
-//! per map the caller gives (model predictions). Everything here takes maps, never a model.
+//! `oracle` (the unsteered run's own congestion map: the best any prediction could do), the
+//! controls if asked for (`control1`, ...: the oracle's maps shuffled over the GCells, [`shuffled`]),
+//! then one per map the caller gives (model predictions). Everything here takes maps, never a
+//! model.
 
 use super::hotspots::{select, Selection, SelectionError};
 use super::padding::{padded_placement, PaddingError, PaddingSettings};
@@ -82,6 +84,10 @@ pub struct Settings {
     /// Hotspots and derating of the `region` mode.
     pub region: Selection,
     pub oracle: Oracle,
+    /// Control runs: the oracle run's maps (its congestion map, and its per-direction maps for
+    /// `oracle`'s other kinds) shuffled over the GCells with seeds 1..=N, one permutation per
+    /// seed, steering as the oracle does (the same costs, no information on where congestion is).
+    pub controls: usize,
 }
 
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
@@ -134,6 +140,9 @@ pub struct Run {
     pub displacement_um: Option<(f64, f64)>,
     /// Padding only: the new placement and the fillers taken out.
     pub locations: Option<(Vec<Point>, Vec<usize>)>,
+    /// The map that steered the run (`[ny * nx]`; H plus V for a per-direction map), empty for
+    /// `none`.
+    pub map: Vec<f32>,
 }
 
 /// A RUDY-threshold heuristic hotspot map: RUDY relative to its 90th percentile, minus one,
@@ -152,6 +161,17 @@ pub fn rudy_map(design: &Design, cfg: &RouteConfig) -> Result<Vec<f32>, CompareE
         .iter()
         .map(|&v| if q > 0.0 { (v / q - 1.0).max(0.0) } else { 0.0 })
         .collect())
+}
+
+/// `map`'s values moved to GCells chosen by a Fisher-Yates shuffle seeded with `seed`: the same
+/// values, so the same total cost as a prior, on places that say nothing about congestion.
+pub fn shuffled(map: &[f32], seed: u64) -> Vec<f32> {
+    let mut rng = crate::dataset::rng::Rng::derive(seed, "steer-control");
+    let mut out = map.to_vec();
+    for i in (1..out.len()).rev() {
+        out.swap(i, rng.below(i + 1));
+    }
+    out
 }
 
 /// Per GCell, overflow over capacity (H plus V) of `usage` against `cap` (per layer, per 2-D
@@ -209,6 +229,10 @@ fn steered(
     real: &[Vec<i32>],
 ) -> Result<Run, CompareError> {
     let (name, map) = (input.name, input.map);
+    let steering_map = match input.hv {
+        Some((h, v)) => h.iter().zip(v).map(|(a, b)| a + b).collect(),
+        None => map.to_vec(),
+    };
     let t = Instant::now();
     let grid = crate::route::gcell_grid(design, cfg.gcell_size).ok_or(CompareError::NoGrid)?;
     let (nx, ny) = (grid.nx(), grid.ny());
@@ -272,6 +296,7 @@ fn steered(
         congestion,
         displacement_um: displacement,
         locations,
+        map: steering_map,
     })
 }
 
@@ -300,6 +325,7 @@ pub fn compare(
         congestion,
         displacement_um: None,
         locations: None,
+        map: Vec::new(),
     }];
     let rudy = rudy_map(design, cfg)?;
     let one = |name, map| MapIn {
@@ -319,6 +345,21 @@ pub fn compare(
             reserve: s.oracle == Oracle::Demand,
         },
     ];
+    type Maps = (String, Vec<f32>, Option<(Vec<f32>, Vec<f32>)>);
+    let controls: Vec<Maps> = (1..=s.controls as u64)
+        .map(|k| {
+            let hv = oracle_hv
+                .as_ref()
+                .map(|(h, v)| (shuffled(h, k), shuffled(v, k)));
+            (format!("control{k}"), shuffled(&oracle, k), hv)
+        })
+        .collect();
+    all.extend(controls.iter().map(|(n, m, hv)| MapIn {
+        name: n.as_str(),
+        map: m.as_slice(),
+        hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
+        reserve: s.oracle == Oracle::Demand,
+    }));
     all.extend(maps.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
     for input in &all {
         runs.push(steered(design, cfg, mode, s, input, &real)?);
@@ -448,4 +489,25 @@ pub fn congestion_png(runs: &[Run]) -> Vec<u8> {
         })
         .collect();
     crate::features::png::side_by_side_png(&panels, 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shuffled;
+
+    #[test]
+    fn a_control_map_holds_the_same_values_elsewhere_and_depends_only_on_its_seed() {
+        let map: Vec<f32> = (0..400)
+            .map(|i| if i % 37 == 0 { i as f32 } else { 0.0 })
+            .collect();
+        let a = shuffled(&map, 1);
+        let mut sa = a.clone();
+        let mut sm = map.clone();
+        sa.sort_by(f32::total_cmp);
+        sm.sort_by(f32::total_cmp);
+        assert_eq!(sa, sm, "a permutation of the values");
+        assert_ne!(a, map, "the hot GCells moved");
+        assert_eq!(a, shuffled(&map, 1), "deterministic");
+        assert_ne!(a, shuffled(&map, 2), "each seed its own control");
+    }
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Markdown rows of docs/results/steering.md's fourth round from scripts/steer-local.sh compare
+output (TSV). Usage: steer-table.py RUN.tsv [REPEAT.tsv ...]; repeats (the same command again)
+give the runtime ratio as the median over the files that hold the case, and must agree on every
+other column. One row per case and run: overflow none → run (change), wirelength and via change,
+runtime ratio (route plus steering seconds over the none run of the same compare), and the bar
+the run meets: ≥ 20% (oracle bar) or ≥ 10% (model bar) less overflow at ≤ +2% wirelength; "*"
+where the run also ends below every control run of its compare."""
+import statistics
+import sys
+
+
+def load(path):
+    rows = {}
+    for line in open(path):
+        c = line.rstrip("\n").split("\t")
+        if len(c) != 10:
+            continue
+        case, f, _, run, ov, gc, wl, vias, route_s, steer_s = c
+        rows[(case, f, run)] = (int(ov), int(gc), float(wl), int(vias), float(route_s) + float(steer_s))
+    return rows
+
+
+files = [load(p) for p in sys.argv[1:]]
+first = files[0]
+for other in files[1:]:
+    for k, v in other.items():
+        assert k in first and first[k][:4] == v[:4], f"repeat differs at {k}"
+print("| case | run | overflow (change) | GCells | WL | vias | time | bar |")
+print("|---|---|---|---:|---:|---:|---:|---|")
+for case, f in dict.fromkeys((k[0], k[1]) for k in first):
+    base = first[(case, f, "none")]
+    runs = [(k[2], v) for k, v in first.items() if k[:2] == (case, f)]
+    controls = [v[0] for r, v in runs if r.startswith("control")]
+    for run, v in runs:
+        ratios = [fl[(case, f, run)][4] / fl[(case, f, "none")][4] for fl in files if (case, f, run) in fl]
+        change = (v[0] - base[0]) / base[0] if base[0] else 0.0
+        wl = (v[2] - base[2]) / base[2]
+        bar = ""
+        if run != "none" and wl <= 0.02 and change <= -0.10:
+            bar = "≥20%" if change <= -0.20 else "≥10%"
+            if controls and not run.startswith("control") and v[0] < min(controls):
+                bar += " *"
+        name = run.replace("congestion_fcn_egr_", "").replace(".onnx", "").upper() if "onnx" in run else run
+        if run == "none":
+            print(f"| {case} `*={f}` | none | {v[0]} | {v[1]} | {v[2]:.0f} µm | {v[3]} | {statistics.median(ratios):.2f} | |")
+        else:
+            print(
+                f"| | {name} | {base[0]}→{v[0]} ({100 * change:+.0f}%) | {v[1]} | {100 * wl:+.1f}% | "
+                f"{100 * (v[3] - base[3]) / base[3]:+.1f}% | {statistics.median(ratios):.2f} | {bar} |"
+            )
