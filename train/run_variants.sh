@@ -8,7 +8,7 @@
 #         so that two shells share it. Finished runs are skipped. RESULTS_DIR/val.md tabulates them.
 #   test: MPGD with FLAGS_MPGD (the chosen variant's flags) against MSE, seeds $SEEDS (default 0-4), on the
 #         test split; MSE's rows come from REUSE_MSE (default docs/results/seeds.json: same settings, and MSE
-#         does not read the MPGD options); RESULTS_DIR/$NAME/seeds.{json,md}.
+#         does not read the MPGD options; REUSE_MSE=none trains MSE too); RESULTS_DIR/$NAME/seeds.{json,md}.
 # The choice (fixed before any validation metric was read; a validation run takes about a minute, so every
 # setting runs seeds 0, 1 and 2): among the nine variant settings of GRID (not mse, not mpgd_lam0.002, the
 # references), rank the means over seeds 0-2 of the validation top5_overlap and peak_nrmse (the two metrics
@@ -16,7 +16,8 @@
 # Usage: train/run_variants.sh STAGE DATASET RESULTS_DIR RUNS_DIR
 set -euo pipefail
 STAGE=$1; DATA=$(realpath "$2"); RES=$(realpath -m "$3"); RUNS=$(realpath -m "$4"); mkdir -p "$RES" "$RUNS"
-REUSE_MSE=$(realpath -e "${REUSE_MSE:-$(dirname "$0")/../docs/results/seeds.json}")
+REUSE_MSE=${REUSE_MSE:-$(dirname "$0")/../docs/results/seeds.json}
+[ "$REUSE_MSE" = none ] && REUSE_MSE= || REUSE_MSE=$(realpath -e "$REUSE_MSE")
 cd "$(dirname "$0")"
 PY="${PYTHON:-../.venv/bin/python}"
 export OMP_NUM_THREADS=1 PYTHONPATH=.
@@ -57,6 +58,6 @@ case "$STAGE" in
   test)
     # shellcheck disable=SC2086
     "${NICE[@]}" "$PY" -m mpgd_train study seeds "${FLAGS[@]}" $FLAGS_MPGD --seeds "${SEEDS:-0,1,2,3,4}" \
-      --results-dir "$RES/${NAME:-chosen}" --runs-dir "$RUNS/${NAME:-chosen}" --reuse-mse "$REUSE_MSE" ;;
+      --results-dir "$RES/${NAME:-chosen}" --runs-dir "$RUNS/${NAME:-chosen}" ${REUSE_MSE:+--reuse-mse "$REUSE_MSE"} ;;
   *) echo "unknown stage $STAGE (val, test)" >&2; exit 1 ;;
 esac
