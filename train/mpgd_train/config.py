@@ -36,6 +36,10 @@ class TrainConfig:
     loss: str = "mpgd"  # mse | shrinkage | mpgd
     lam: float = 0.007
     per_sample: bool = False
+    lam_schedule: str = "constant"  # MPGD: constant | linear | cosine, λ from `lam` to `lam_end`
+    lam_end: float = 0.0
+    mse_warmup: float = 0.0  # MPGD: share of the steps trained with plain MSE first
+    top_q: float = 0.0  # MPGD: > 0 selects the top q share of |error| instead of |error| > λ
     loss_weight: float = 100.0
     shrink_a: float = 10.0
     shrink_c: float = 0.2
@@ -87,6 +91,10 @@ FIELD_HELP = {
     "loss": "mse, shrinkage or mpgd",
     "lam": "MPGD threshold lambda on |error|",
     "per_sample": "MPGD: select and average per sample instead of over the whole mini-batch",
+    "lam_schedule": "MPGD: constant, linear or cosine: lambda moves from --lam (first step) to --lam-end (last step)",
+    "lam_end": "MPGD: lambda at the last step of a --lam-schedule",
+    "mse_warmup": "MPGD: share of the steps (0 to <1) trained with plain MSE before AMSE",
+    "top_q": "MPGD: > 0 selects the top q share of |error| per batch (per sample with --per-sample) instead of |error| > lambda",
     "loss_weight": "loss multiplier (CircuitNet: 100)",
     "shrink_a": "shrinkage loss a",
     "shrink_c": "shrinkage loss c",

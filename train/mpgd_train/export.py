@@ -160,6 +160,14 @@ def _residual_note(cfg, summary: dict) -> str:
             f"(`mpgd_train/models/residual.py`)")
 
 
+def _variant_note(cfg) -> str:
+    """MPGD's variant options (issue 11 item 4) when any is set; "" for the plain loss and the others."""
+    from .study import mpgd_setting
+
+    plain = cfg.lam_schedule == "constant" and cfg.mse_warmup <= 0 and cfg.top_q <= 0
+    return "" if cfg.loss != "mpgd" or plain else f"; selection: {mpgd_setting(cfg)}"
+
+
 def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path: str | Path, baselines: dict | None = None) -> None:
     """The model card; with `baselines` (`study.baseline_scores`), each metric beside the free maps' and a
     line saying whether the model beats the early-global-routing map on the test split."""
@@ -193,7 +201,7 @@ def write_model_card(summary: dict, cfg, dataset: str | Path, command: str, path
 | task | {meta['mpgd.task']} (label `{meta['mpgd.label']}`) |
 | model | {meta['mpgd.model']}{_residual_note(cfg, summary)} |
 | inputs (in order) | {', '.join(json.loads(meta['mpgd.input_channels']))} |
-| loss | {cfg.loss} (lambda {cfg.lam}, per-sample {cfg.per_sample}, weight {cfg.loss_weight}) |
+| loss | {cfg.loss} (lambda {cfg.lam}, per-sample {cfg.per_sample}, weight {cfg.loss_weight}{_variant_note(cfg)}) |
 | data | `{dataset}` (sha256 {meta['mpgd.dataset_sha256']}) |
 | split | design-wise: trained on split "train", metrics on split "test" |
 | budget | {cfg.steps} steps, batch {cfg.batch_size}, crop {cfg.crop}, seed {cfg.seed} |

@@ -32,7 +32,7 @@ from .data import Normalizer, Task, hold_out, load_samples
 from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS"]
+__all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS", "mpgd_setting"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -272,7 +272,7 @@ def _seeds_markdown(runs: list[dict], sweep: list[dict], base: TrainConfig, comm
     text = f"""# MSE vs MPGD over seeds (test split)
 
 Model {base.resolved_model()}{f" as a correction to the egr map (σ {base.residual_sigma:g})" if base.residual else ""} on inputs `{base.inputs or 'the task default'}`, {base.steps} steps of {base.batch_size} crops of
-{base.crop}x{base.crop} GCells, lr {base.lr}, seeds {seeds}; MPGD λ {base.lam} ({'per sample' if base.per_sample else 'whole batch'}).
+{base.crop}x{base.crop} GCells, lr {base.lr}, seeds {seeds}; MPGD {mpgd_setting(base)} ({'per sample' if base.per_sample else 'whole batch'}).
 Dataset `{base.dataset}` (sha256 `{runs[0]['dataset_sha256'] if runs else ''}`). Paired t-test over seeds
 (same seed = same initial weights and crops for both losses). MPGD's |S|/N (mean of the last 100 steps):
 {', '.join(f'{v:.3f}' for v in sel)}.
@@ -285,6 +285,20 @@ Per run: `seeds.json`.
 """
     if sweep:
         text += "\n## MPGD λ sweep (seed " + str(sweep[0]["seed"]) + ")\n\n" + _table(sweep, "lam", [*METRICS, "selected_fraction"])
+    return text
+
+
+def mpgd_setting(cfg: TrainConfig) -> str:
+    """MPGD's selection in words: "λ 0.007", "λ 0.02 → 0.002 (cosine)", "top 25% of |error|", with ", after
+    an MSE warm-up of 30% of the steps" when there is one."""
+    if cfg.top_q > 0:
+        text = f"top {100 * cfg.top_q:g}% of |error|"
+    elif cfg.lam_schedule != "constant":
+        text = f"λ {cfg.lam:g} → {cfg.lam_end:g} ({cfg.lam_schedule})"
+    else:
+        text = f"λ {cfg.lam:g}"
+    if cfg.mse_warmup > 0:
+        text += f", after an MSE warm-up of {100 * cfg.mse_warmup:g}% of the steps"
     return text
 
 

@@ -164,7 +164,8 @@ def train(cfg: TrainConfig) -> TrainResult:
     if isinstance(model, EgrResidual):
         model.fit_gains(train_data)
     model = model.to(device)
-    loss_fn = build_loss(cfg.loss, loss_weight=cfg.loss_weight, lam=cfg.lam, per_sample=cfg.per_sample, shrink_a=cfg.shrink_a, shrink_c=cfg.shrink_c)
+    loss_fn = build_loss(cfg.loss, loss_weight=cfg.loss_weight, lam=cfg.lam, per_sample=cfg.per_sample, shrink_a=cfg.shrink_a,
+                         shrink_c=cfg.shrink_c, lam_schedule=cfg.lam_schedule, lam_end=cfg.lam_end, mse_warmup=cfg.mse_warmup, top_q=cfg.top_q)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
 
     steps_log: list[dict] = []
@@ -201,6 +202,7 @@ def train(cfg: TrainConfig) -> TrainResult:
             lr = cosine_lr(step - 1, cfg.steps, cfg.lr, cfg.lr_min)
             for g in opt.param_groups:
                 g["lr"] = lr
+            loss_fn.set_progress((step - 1) / max(1, cfg.steps - 1))
             xb, yb = batcher.next()
             x = torch.from_numpy(xb).to(device)
             y = torch.from_numpy(yb).to(device)

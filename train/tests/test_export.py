@@ -47,3 +47,13 @@ def test_export_parity_and_metadata(name, cin, tmp_path):
     got = sess.run(["prediction"], {"features": x})[0]
     assert got.shape == (1, 1, 45, 27)
     assert np.max(np.abs(got - ref)) <= 1e-5
+
+
+def test_model_card_names_the_mpgd_variant():
+    from mpgd_train.config import load_config
+    from mpgd_train.export import _variant_note
+
+    assert _variant_note(load_config(None, loss="mpgd", lam=0.007)) == ""
+    assert _variant_note(load_config(None, loss="mse", top_q=0.25)) == ""
+    assert _variant_note(load_config(None, loss="mpgd", top_q=0.25)) == "; selection: top 25% of |error|"
+    assert _variant_note(load_config(None, loss="mpgd", lam=0.002, mse_warmup=0.5)) == "; selection: λ 0.002, after an MSE warm-up of 50% of the steps"

@@ -122,3 +122,121 @@ def test_loss_weight_scales_mse_and_amse(weight, device):
     v_mpgd, _ = _run(MPGDLoss(loss_weight=weight), PRED, TARGET, device)
     assert v_mse == pytest.approx(weight * 0.02253125, rel=1e-12)
     assert v_mpgd == pytest.approx(weight * 0.04505, rel=1e-12)
+
+
+# --- MPGD variants (issue 11 item 4) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "schedule, t, expected",
+    [
+        ("constant", 0.5, 0.02),
+        ("linear", 0.0, 0.02),
+        ("linear", 0.25, 0.02 - 0.25 * 0.018),
+        ("linear", 1.0, 0.002),
+        ("cosine", 0.0, 0.02),
+        ("cosine", 0.5, 0.011),  # halfway between 0.02 and 0.002
+        ("cosine", 0.25, 0.002 + 0.009 * (1 + math.cos(math.pi / 4))),
+        ("cosine", 1.0, 0.002),
+    ],
+)
+def test_mpgd_lambda_schedule(schedule, t, expected):
+    loss = MPGDLoss(lam=0.02, schedule=schedule, lam_end=0.002)
+    loss.set_progress(t)
+    assert loss.lam == pytest.approx(expected, rel=1e-12)
+
+
+def test_mpgd_schedule_moves_the_selection(device):
+    # |e| = [0, 0.01, 0.005, 0.30]: λ 0.02 selects {0.30}; at the end λ 0.002 selects {0.01, 0.005, 0.30}
+    loss = MPGDLoss(lam=0.02, schedule="linear", lam_end=0.002)
+    loss.set_progress(0.0)
+    value, grad = _run(loss, PRED, TARGET, device)
+    assert value == pytest.approx(100 * 0.09, rel=1e-12)
+    assert grad == pytest.approx([0.0, 0.0, 0.0, 60.0], rel=1e-9, abs=1e-12)
+    assert loss.last_selected_fraction == 0.25
+    loss.set_progress(1.0)
+    value, grad = _run(loss, PRED, TARGET, device)
+    assert value == pytest.approx(100 * (1e-4 + 2.5e-5 + 0.09) / 3, rel=1e-12)
+    assert grad == pytest.approx([0.0, -200 * 0.01 / 3, 200 * 0.005 / 3, 200 * 0.30 / 3], rel=1e-9, abs=1e-12)
+    assert loss.last_selected_fraction == 0.75
+
+
+def test_mpgd_warmup_is_mse_then_amse(device):
+    loss = MPGDLoss(lam=0.007, warmup=0.5)
+    loss.set_progress(0.49)
+    value, grad = _run(loss, PRED, TARGET, device)
+    assert value == pytest.approx(2.253125, rel=1e-12)  # = test_mse_value_and_gradient
+    assert grad == pytest.approx([0.0, -0.5, 0.25, 15.0], rel=1e-9, abs=1e-12)
+    assert loss.last_selected_fraction == 1.0
+    loss.set_progress(0.5)
+    value, grad = _run(loss, PRED, TARGET, device)
+    assert value == pytest.approx(4.505, rel=1e-12)  # = test_mpgd_selects_entries_above_lambda
+    assert grad == pytest.approx([0.0, -1.0, 0.0, 30.0], rel=1e-9, abs=1e-12)
+    assert loss.last_selected_fraction == 0.5
+
+
+def test_mpgd_top_q_selects_the_largest_errors_whatever_lambda(device):
+    # |e| = [0, 0.01, 0.005, 0.30]; q = 0.5 -> the 2 largest {0.30, 0.01}, even with λ = 1 (ignored)
+    loss = MPGDLoss(lam=1.0, top_q=0.5)
+    value, grad = _run(loss, PRED, TARGET, device)
+    assert value == pytest.approx(4.505, rel=1e-12)
+    assert grad == pytest.approx([0.0, -1.0, 0.0, 30.0], rel=1e-9, abs=1e-12)
+    assert loss.last_selected_fraction == 0.5
+    # q = 0.3 -> ceil(1.2) = 2 entries; q = 0.25 -> exactly 1 entry
+    loss = MPGDLoss(top_q=0.3)
+    _run(loss, PRED, TARGET, device)
+    assert loss.last_selected_fraction == 0.5
+    loss = MPGDLoss(top_q=0.25)
+    value, _ = _run(loss, PRED, TARGET, device)
+    assert value == pytest.approx(100 * 0.09, rel=1e-12)
+    assert loss.last_selected_fraction == 0.25
+
+
+def test_mpgd_top_q_per_sample_versus_batch(device):
+    pred = torch.tensor([[0.1, 0.001], [0.002, 0.003]], dtype=torch.float64, device=device).reshape(2, 1, 1, 2)
+    target = torch.zeros_like(pred)
+    # per sample, q = 0.5: A keeps 0.1, B keeps 0.003 -> 100 * (0.01 + 9e-6) / 2
+    p = pred.clone().requires_grad_(True)
+    loss = MPGDLoss(top_q=0.5, per_sample=True)
+    value = loss(p, target)
+    value.backward()
+    assert value.item() == pytest.approx(100 * (0.01 + 9e-6) / 2, rel=1e-12)
+    assert p.grad.reshape(-1).tolist() == pytest.approx([10.0, 0.0, 0.0, 0.3], rel=1e-9, abs=1e-12)
+    assert loss.last_selected_fraction == 0.5
+    # whole batch, q = 0.5: the 2 largest of all 4 are 0.1 and 0.003
+    p = pred.clone().requires_grad_(True)
+    loss = MPGDLoss(top_q=0.5)
+    value = loss(p, target)
+    value.backward()
+    assert value.item() == pytest.approx(100 * (0.01 + 9e-6) / 2, rel=1e-12)
+    assert p.grad.reshape(-1).tolist() == pytest.approx([10.0, 0.0, 0.0, 0.3], rel=1e-9, abs=1e-12)
+
+
+def test_mpgd_top_q_one_is_mse(device):
+    v_mse, g_mse = _run(MSELoss(), PRED, TARGET, device)
+    v_q, g_q = _run(MPGDLoss(top_q=1.0), PRED, TARGET, device)
+    assert v_q == pytest.approx(v_mse, rel=1e-12)
+    assert g_q == pytest.approx(g_mse, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(schedule="exp"), "schedule"),
+        (dict(schedule="linear", lam_end=-0.1), "lam_end"),
+        (dict(warmup=1.0), "warm-up"),
+        (dict(warmup=-0.1), "warm-up"),
+        (dict(top_q=1.5), "top_q"),
+        (dict(top_q=0.1, schedule="cosine"), "top_q"),
+    ],
+)
+def test_mpgd_variant_options_are_checked(kw, match):
+    with pytest.raises(ValueError, match=match):
+        MPGDLoss(**kw)
+
+
+def test_build_loss_passes_the_variant_options_to_mpgd_only():
+    loss = build_loss("mpgd", lam=0.02, lam_schedule="cosine", lam_end=0.001, mse_warmup=0.25)
+    assert (loss.schedule, loss.lam_end, loss.warmup, loss.top_q) == ("cosine", 0.001, 0.25, 0.0)
+    assert build_loss("mpgd", top_q=0.2).top_q == 0.2
+    assert isinstance(build_loss("mse", lam_schedule="cosine", top_q=0.2), MSELoss)

@@ -82,3 +82,12 @@ def test_merge_seeds_joins_runs_made_apart(tmp_path):
     b.write_text(json.dumps([{**row("mse", 2, 0.1), "dataset_sha256": "b"}]))
     with pytest.raises(ValueError, match="different datasets"):
         merge_seeds([a, b], load_config(None), tmp_path / "res")
+
+
+def test_mpgd_setting_names_the_variant():
+    from mpgd_train.config import load_config
+    from mpgd_train.study import mpgd_setting
+
+    assert mpgd_setting(load_config(None, lam=0.007)) == "λ 0.007"
+    assert mpgd_setting(load_config(None, lam=0.02, lam_schedule="cosine", lam_end=0.002)) == "λ 0.02 → 0.002 (cosine)"
+    assert mpgd_setting(load_config(None, top_q=0.25, mse_warmup=0.3)) == "top 25% of |error|, after an MSE warm-up of 30% of the steps"

@@ -111,3 +111,26 @@ def test_val_designs_hold_out_training_designs(tiny_dataset, tmp_path):
         hold_out(train_samples, "syn_x")
     with pytest.raises(ValueError, match="leaves no training sample"):
         hold_out(train_samples, "syn_a,syn_b,syn_c")
+
+
+def test_mpgd_variants_reach_the_training_loop(tiny_dataset, tmp_path):
+    # 4 steps, warm-up 0.5: steps 1-2 (progress 0, 1/3) are MSE (|S|/N = 1), steps 3-4 AMSE over the top 10%
+    res = train(_cfg(tiny_dataset, tmp_path / "v", steps=4, eval_every=0, checkpoint_every=0, loss="mpgd", mse_warmup=0.5, top_q=0.1))
+    fractions = [r["selected_fraction"] for r in res.steps]
+    assert fractions[:2] == [1.0, 1.0]
+    assert all(0.1 <= f < 0.11 for f in fractions[2:]), fractions
+    # a λ schedule from 1.0 (nothing selected: MSE fallback, |S|/N 0) to 0 (everything but exact hits)
+    res = train(_cfg(tiny_dataset, tmp_path / "s", steps=3, eval_every=0, checkpoint_every=0, loss="mpgd", lam=1.0, lam_schedule="linear", lam_end=0.0))
+    fractions = [r["selected_fraction"] for r in res.steps]
+    assert fractions[0] == 0.0 and fractions[2] > 0.9, fractions
+    _, _, cfg, _ = load_checkpoint(tmp_path / "s" / "final.pt")
+    assert (cfg.lam_schedule, cfg.lam_end) == ("linear", 0.0)
+
+
+def test_cli_takes_the_mpgd_variant_flags(tiny_dataset, tmp_path):
+    run = tmp_path / "cli"
+    assert main(["train", "--dataset", str(tiny_dataset), "--out", str(run), "--steps", "2", "--batch-size", "2", "--crop", "16",
+                 "--eval-every", "0", "--progress", "false", "--loss", "mpgd", "--lam-schedule", "cosine", "--lam", "0.02",
+                 "--lam-end", "0.002", "--mse-warmup", "0.25", "--threads", "1"]) == 0
+    cfg = load_config(run / "config.yaml")
+    assert (cfg.lam_schedule, cfg.lam, cfg.lam_end, cfg.mse_warmup, cfg.top_q) == ("cosine", 0.02, 0.002, 0.25, 0.0)
