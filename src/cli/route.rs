@@ -74,9 +74,9 @@ pub struct ResourceArgs {
     /// from the die's lower-left corner) instead of 15 track pitches.
     #[arg(long = "gcell-from-def", conflicts_with = "gcell_um")]
     pub gcell_from_def: bool,
-    /// How an edge's partly blocked tracks round up: `per-edge` (OpenROAD's grt at 5c9e487, 2026:
-    /// one rounding of the edge's merged blocked length) or `per-interval` (earlier grt versions:
-    /// one rounding per merged interval; to compare with their logs).
+    /// How an edge's partly blocked tracks round up: `per-edge` (OpenROAD's grt at 5c9e487, the
+    /// bundled logs' version: one rounding of the edge's merged blocked length) or `per-interval`
+    /// (earlier grt versions: one rounding per merged interval; to compare with their logs).
     #[arg(long = "blocked-rounding", value_enum, default_value_t = BlockedRoundingArg::PerEdge)]
     pub blocked_rounding: BlockedRoundingArg,
 }

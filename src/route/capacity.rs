@@ -356,11 +356,11 @@ fn clip(die: &Rect, r: &Rect) -> Option<Rect> {
 /// round up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum BlockedRounding {
-    /// `ceil(sum of the merged lengths / pitch)`: one rounding per edge (grt at 5c9e487, 2026).
+    /// `ceil(sum of the merged lengths / pitch)`: one rounding per edge (grt at 5c9e487).
     #[default]
     PerEdge,
     /// `sum of ceil(merged length / pitch)`: one rounding per merged interval (older grt: the
-    /// 2025 sources and logs of the OpenROAD forks in docs/router.md).
+    /// logs of the OpenROAD forks in docs/router.md).
     PerInterval,
 }
 
