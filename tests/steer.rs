@@ -6,6 +6,7 @@ use mpgd::design::{Design, DesignInput, MasterKind, MissingMasters};
 use mpgd::lefdef::def::PlacementStatus;
 use mpgd::route::{parse_layer_adjust, parse_layer_range, run as route, RouteConfig};
 use mpgd::steer::legalise::{apply, check, legalise, moved, Padding, Violation};
+use std::path::Path;
 
 fn load(lefs: Vec<std::path::PathBuf>, def: std::path::PathBuf) -> Design {
     let mut input = DesignInput::new(lefs, def);
@@ -238,31 +239,34 @@ fn a_zero_prior_routes_exactly_as_none() {
     assert!(e.contains("prior"), "{e}");
 }
 
-#[test]
-fn compare_writes_one_row_per_run_with_the_contract_fields() {
-    let dir = Dir::new();
+/// OpenROAD's `congestion1` test setting on the bundled gcd, at 2 rip-up rounds.
+const CONGESTION1: [&str; 10] = [
+    "--layers",
+    "metal2-metal10",
+    "--layer-adjust",
+    "metal2=0.9",
+    "--layer-adjust",
+    "metal3=0.9",
+    "--layer-adjust",
+    "metal4-metal10=1.0",
+    "--iterations",
+    "2",
+];
+
+/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] with `flags`, writing into `out`.
+fn compare_congestion1(flags: &[&str], out: &Path) -> std::process::Output {
     let (lefs, def) = gcd();
     let mut args = vec!["compare".to_string()];
     args.extend(design_args(&lefs, &def));
-    for a in [
-        "--layers",
-        "metal2-metal10",
-        "--layer-adjust",
-        "metal2=0.9",
-        "--layer-adjust",
-        "metal3=0.9",
-        "--layer-adjust",
-        "metal4-metal10=1.0",
-        "--iterations",
-        "2",
-        "--mode",
-        "padding",
-        "--out",
-    ] {
-        args.push(a.into());
-    }
-    args.push(dir.path("cmp").display().to_string());
-    let out = mpgd(&args);
+    args.extend(CONGESTION1.iter().chain(flags).map(|s| s.to_string()));
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    mpgd(&args)
+}
+
+#[test]
+fn compare_writes_one_row_per_run_with_the_contract_fields() {
+    let dir = Dir::new();
+    let out = compare_congestion1(&["--mode", "padding"], &dir.path("cmp"));
     assert!(
         out.status.success(),
         "{}",
@@ -292,28 +296,7 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
     );
     assert_eq!(check(&back), Vec::new());
     // Control runs come after the oracle, steered by its map shuffled: same costs, other places.
-    let mut ctl = vec!["compare".to_string()];
-    ctl.extend(design_args(&lefs, &def));
-    for a in [
-        "--layers",
-        "metal2-metal10",
-        "--layer-adjust",
-        "metal2=0.9",
-        "--layer-adjust",
-        "metal3=0.9",
-        "--layer-adjust",
-        "metal4-metal10=1.0",
-        "--iterations",
-        "2",
-        "--controls",
-        "2",
-        "--write-maps",
-        "--out",
-    ] {
-        ctl.push(a.into());
-    }
-    ctl.push(dir.path("ctl").display().to_string());
-    let out = mpgd(&ctl);
+    let out = compare_congestion1(&["--controls", "2", "--write-maps"], &dir.path("ctl"));
     assert!(
         out.status.success(),
         "{}",
@@ -346,10 +329,10 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
     assert_eq!(sorted(control), sorted(oracle.clone()));
     assert!(!dir.path("ctl/none.map.npy").exists());
     // With a per-direction oracle (history), the controls shuffle its H and V maps alike.
-    let at = ctl.iter().position(|a| a == "--out").unwrap();
-    ctl.splice(at..at, ["--oracle".to_string(), "history".to_string()]);
-    *ctl.last_mut().unwrap() = dir.path("hist").display().to_string();
-    let out = mpgd(&ctl);
+    let out = compare_congestion1(
+        &["--controls", "2", "--write-maps", "--oracle", "history"],
+        &dir.path("hist"),
+    );
     assert!(
         out.status.success(),
         "{}",
