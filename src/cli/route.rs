@@ -79,6 +79,24 @@ pub struct ResourceArgs {
     /// (earlier grt versions: one rounding per merged interval; to compare with their logs).
     #[arg(long = "blocked-rounding", value_enum, default_value_t = BlockedRoundingArg::PerEdge)]
     pub blocked_rounding: BlockedRoundingArg,
+    /// Which OpenROAD grt version's capacity rules to follow, to compare with that version's
+    /// logs: `5c9e487` (the bundled logs' version), `forks-2025` (5c9e487's model, blocked tracks
+    /// rounded per interval), `ispd2026` (ISPDContest2026/OpenROAD's grt: layer-3 tile, one
+    /// capacity per layer, per-interval rounding; docs/router.md).
+    #[arg(long = "grt-rules", value_enum, default_value_t = GrtRulesArg::V5c9e487)]
+    pub grt_rules: GrtRulesArg,
+}
+
+/// `--grt-rules`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum GrtRulesArg {
+    #[default]
+    #[value(name = "5c9e487")]
+    V5c9e487,
+    #[value(name = "forks-2025")]
+    Forks2025,
+    #[value(name = "ispd2026")]
+    Ispd2026,
 }
 
 /// `--blocked-rounding`.
@@ -97,6 +115,11 @@ impl ResourceArgs {
         cfg.blocked_rounding = match self.blocked_rounding {
             BlockedRoundingArg::PerEdge => crate::route::capacity::BlockedRounding::PerEdge,
             BlockedRoundingArg::PerInterval => crate::route::capacity::BlockedRounding::PerInterval,
+        };
+        cfg.grt_rules = match self.grt_rules {
+            GrtRulesArg::V5c9e487 => crate::route::capacity::GrtRules::Grt5c9e487,
+            GrtRulesArg::Forks2025 => crate::route::capacity::GrtRules::Forks2025,
+            GrtRulesArg::Ispd2026 => crate::route::capacity::GrtRules::Ispd2026,
         };
         if self.gcell_from_def {
             let size = crate::route::setup::def_gcell_size(design)

@@ -221,6 +221,39 @@ impl Capacity {
         }
     }
 
+    /// Step 1 under [`GrtRules::Ispd2026`]: every preferred-direction edge of layer `l` gets
+    /// `u.cap`, the last row (horizontal) or column (vertical) `u.last` when there is one.
+    pub fn set_uniform(&mut self, l: usize, u: UniformCapacity) {
+        let g = self.grid;
+        let layer = &mut self.layers[l];
+        match layer.direction {
+            Direction::Horizontal => {
+                for y in 0..g.ny {
+                    let c = if y + 1 == g.ny {
+                        u.last.unwrap_or(u.cap)
+                    } else {
+                        u.cap
+                    };
+                    for x in 0..g.nx - 1 {
+                        layer.h[g.h_index(x, y)] = c;
+                    }
+                }
+            }
+            Direction::Vertical => {
+                for x in 0..g.nx {
+                    let c = if x + 1 == g.nx {
+                        u.last.unwrap_or(u.cap)
+                    } else {
+                        u.cap
+                    };
+                    for y in 0..g.ny - 1 {
+                        layer.v[g.v_index(x, y)] = c;
+                    }
+                }
+            }
+        }
+    }
+
     /// Step 3: `floor(cap * (1 - adj))` on every preferred-direction edge of layer `l`, in `f32`
     /// as grt computes it, kept at 1 when the edge had capacity and `adj != 1`.
     pub fn adjust_layer(&mut self, l: usize, adj: f32) {
@@ -362,6 +395,74 @@ pub enum BlockedRounding {
     /// `sum of ceil(merged length / pitch)`: one rounding per merged interval (older grt: the
     /// logs of the OpenROAD forks in docs/router.md).
     PerInterval,
+}
+
+/// Which OpenROAD grt version's capacity rules to follow (`mpgd route --grt-rules`), each taken
+/// from that version's sources (docs/router.md, "Cases not seen before").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GrtRules {
+    /// grt at 5c9e487, the bundled logs' version: tracks counted per GCell, blocked tracks
+    /// rounded once per edge (unless [`BlockedRounding`] says otherwise).
+    #[default]
+    Grt5c9e487,
+    /// The 2025 forks' grt (Namanbaveja/OpenROAD-resynth-mcts 8fe438a, zhanrongpeng/OpenROAD
+    /// 2335f7a): 5c9e487's model with blocked tracks rounded per interval.
+    Forks2025,
+    /// ISPDContest2026/OpenROAD's grt: a tile of 15 pitches of routing layer 3, one capacity
+    /// per layer (`floor(tile / pitch)`, the last row or column `floor((tile + rest) / pitch)`),
+    /// the space outside the first and last track blocked, per-interval rounding, and GRT-0053's
+    /// "Original" from those capacities (see [`uniform_original`]).
+    Ispd2026,
+}
+
+impl GrtRules {
+    /// The rounding of partly blocked tracks: `explicit` (the `--blocked-rounding` flag) under
+    /// 5c9e487's rules, per interval under the older versions'.
+    pub fn rounding(self, explicit: BlockedRounding) -> BlockedRounding {
+        match self {
+            GrtRules::Grt5c9e487 => explicit,
+            GrtRules::Forks2025 | GrtRules::Ispd2026 => BlockedRounding::PerInterval,
+        }
+    }
+}
+
+/// One layer's capacities under [`GrtRules::Ispd2026`]: `cap` on every edge
+/// (`GlobalRouter::computeCapacities`), `last` on the last row (horizontal layer) or column
+/// (vertical layer) when the die is not a whole number of tiles that way
+/// (`computeGridAdjustments`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UniformCapacity {
+    pub cap: i32,
+    pub last: Option<i32>,
+}
+
+impl UniformCapacity {
+    /// `floor(tile / pitch)`, and `floor((tile + rest) / pitch)` for the last row / column,
+    /// where `rest` is the die's extent past the last whole tile across the preferred direction.
+    pub fn new(g: &GridSpec, dir: Direction, pitch: Dbu) -> UniformCapacity {
+        let pitch = pitch.max(1);
+        let rest = match dir {
+            Direction::Horizontal => g.die.height() - g.ny as Dbu * g.tile,
+            Direction::Vertical => g.die.width() - g.nx as Dbu * g.tile,
+        };
+        UniformCapacity {
+            cap: (g.tile / pitch) as i32,
+            last: (rest != 0).then(|| ((g.tile + rest) / pitch) as i32),
+        }
+    }
+}
+
+/// GRT-0053's "Original" under [`GrtRules::Ispd2026`] (`FastRouteCore::getOriginalResources`):
+/// computed from the capacities, not summed over the edges. A horizontal layer counts
+/// `cap * ny * (nx - 1) + last * nx` when it has a last row, else `cap * nx * ny`; a vertical
+/// layer `cap * (ny - 1) * nx + last * ny` when it has a last column, else `cap * nx * ny`.
+pub fn uniform_original(g: &GridSpec, dir: Direction, u: UniformCapacity) -> i64 {
+    let (nx, ny, cap) = (g.nx as i64, g.ny as i64, u.cap as i64);
+    match (dir, u.last) {
+        (Direction::Horizontal, Some(last)) => cap * ny * (nx - 1) + last as i64 * nx,
+        (Direction::Vertical, Some(last)) => cap * (ny - 1) * nx + last as i64 * ny,
+        (_, None) => cap * nx * ny,
+    }
 }
 
 /// Step 2: obstructions, collected first and applied at once (grt applies the fully blocked

@@ -129,8 +129,11 @@ pub struct RouteConfig {
     pub prior: Option<Prior>,
     /// What to do with nets the DEF already routes (`+ ROUTED` wiring).
     pub pre_routed: PreRouted,
-    /// Which grt version's rounding of partly blocked tracks to follow.
+    /// Which grt version's rounding of partly blocked tracks to follow (under
+    /// [`capacity::GrtRules::Grt5c9e487`]; the older rules round per interval).
     pub blocked_rounding: capacity::BlockedRounding,
+    /// Which grt version's capacity rules to follow (`--grt-rules`).
+    pub grt_rules: capacity::GrtRules,
 }
 
 /// Nets whose wiring the DEF already holds (`NETS ... + ROUTED`).
@@ -260,6 +263,7 @@ impl Default for RouteConfig {
             prior: None,
             pre_routed: PreRouted::Reroute,
             blocked_rounding: capacity::BlockedRounding::PerEdge,
+            grt_rules: capacity::GrtRules::Grt5c9e487,
         }
     }
 }
@@ -669,7 +673,7 @@ fn layer_reports(
     real3: &[Vec<i32>],
     usage3: &[Vec<i32>],
 ) -> LayerTotals {
-    let orig = s.original.totals();
+    let orig = &s.original_resources;
     let nh = g.n_h();
     let mut t = LayerTotals {
         layers: Vec::with_capacity(design.layers.len()),

@@ -3,7 +3,9 @@
 //! capacities with obstructions and adjustments, and each net's pins on the grid). Everything
 //! below this file sees only grids, capacities and pins.
 
-use super::capacity::{Blockages, BlockedRounding, Capacity, GridSpec, Tracks};
+use super::capacity::{
+    self, Blockages, BlockedRounding, Capacity, GridSpec, GrtRules, Tracks, UniformCapacity,
+};
 use super::{LayerSel, PreRouted, RouteConfig, RouteError, Steer};
 use crate::design::{Design, MasterKind, NetPin, ObstructionSource};
 use crate::geom::{Dbu, Rect, Transform};
@@ -36,6 +38,9 @@ pub struct Setup {
     pub lmax: usize,
     /// After obstructions, before user adjustments (grt's "Original").
     pub original: Capacity,
+    /// GRT-0053's "Original" per layer: `original`'s totals, or under [`GrtRules::Ispd2026`]
+    /// [`capacity::uniform_original`].
+    pub original_resources: Vec<i64>,
     /// After layer and global adjustments (grt's "Derated" without regions): the "real" capacity
     /// against which `total_overflow_unadjusted` is measured.
     pub derated: Capacity,
@@ -211,6 +216,14 @@ pub fn low_stack_tile(d: &Design, top: usize) -> Option<Dbu> {
     Some(made_even(preferred_tracks(d, top)?.pitch)? * PITCHES_IN_TILE)
 }
 
+/// The tile of [`GrtRules::Ispd2026`] (that fork's `dbBlock::getGCellTileSize`): 15 times the
+/// average preferred-direction track spacing of routing layer 3, or of the top routing layer
+/// `top` (0-based) when it is lower; odd spacings are kept. Nangate45: metal3's 280 DBU, 4200.
+pub fn third_layer_preferred_tile(d: &Design, top: usize) -> Option<Dbu> {
+    let pitch = preferred_tracks(d, 2.min(top))?.pitch;
+    (pitch > 0).then_some(pitch * PITCHES_IN_TILE)
+}
+
 /// The routing and clock layer ranges of a configuration.
 struct Ranges {
     /// The signal range.
@@ -232,9 +245,24 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
     let keep = keeps_pre_routed(d, cfg)?;
     let ranges = layer_ranges(d, cfg)?;
     let grid = gcell_grid(d, cfg, ranges.cap.1)?;
-    let mut cap = track_capacity(d, grid, ranges.cap, &mut warnings);
-    apply_obstructions(d, &mut cap, ranges.signal, keep, cfg.blocked_rounding);
+    let uniform = cfg.grt_rules == GrtRules::Ispd2026;
+    let (mut cap, outside) = if uniform {
+        let cap = uniform_capacity(d, grid, ranges.cap, &mut warnings);
+        (cap, outside_track_obstructions(d, &grid, ranges.cap))
+    } else {
+        (
+            track_capacity(d, grid, ranges.cap, &mut warnings),
+            Vec::new(),
+        )
+    };
+    let rounding = cfg.grt_rules.rounding(cfg.blocked_rounding);
+    apply_obstructions(d, &mut cap, ranges.signal, keep, rounding, &outside);
     let original = cap.clone();
+    let original_resources = if uniform {
+        uniform_originals(d, &grid, ranges.cap)
+    } else {
+        original.totals()
+    };
     apply_layer_adjustments(d, cfg, &mut cap, ranges.cap)?;
     let derated = cap.clone();
     apply_region_adjustments(d, cfg, &mut cap)?;
@@ -248,6 +276,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
         lmin: ranges.cap.0,
         lmax: ranges.cap.1,
         original,
+        original_resources,
         derated,
         adjusted: cap,
         nets,
@@ -297,6 +326,11 @@ fn gcell_grid(d: &Design, cfg: &RouteConfig, top: usize) -> Result<GridSpec, Rou
     let tile = match cfg.gcell_size {
         Some(t) if t > 0 => t,
         Some(t) => return Err(RouteError::BadGCell { dbu: t }),
+        None if cfg.grt_rules == GrtRules::Ispd2026 => {
+            third_layer_preferred_tile(d, top).ok_or(RouteError::NoTracks {
+                layer: d.layers[2.min(top)].name.clone(),
+            })?
+        }
         None if top < 3 => low_stack_tile(d, top).ok_or(RouteError::NoTracks {
             layer: d.layers[top].name.clone(),
         })?,
@@ -350,6 +384,85 @@ fn track_capacity(
     cap
 }
 
+/// [`capacity::UniformCapacity`] of layer `l`, from its preferred-direction track pitch.
+fn uniform_of(d: &Design, grid: &GridSpec, l: usize) -> Option<UniformCapacity> {
+    let t = preferred_tracks(d, l)?;
+    Some(UniformCapacity::new(grid, d.layers[l].direction, t.pitch))
+}
+
+/// Step 1 under [`GrtRules::Ispd2026`] (`computeCapacities`, `computeGridAdjustments`): each
+/// layer of `range` gets one capacity per edge, its last row or column another.
+fn uniform_capacity(
+    d: &Design,
+    grid: GridSpec,
+    range: (usize, usize),
+    warnings: &mut Vec<String>,
+) -> Capacity {
+    let mut cap = track_capacity(d, grid, range, warnings);
+    for l in range.0..=range.1 {
+        if let Some(u) = uniform_of(d, &grid, l) {
+            cap.set_uniform(l, u);
+        }
+    }
+    cap
+}
+
+/// GRT-0053's "Original" per layer under [`GrtRules::Ispd2026`]; 0 outside `range`.
+fn uniform_originals(d: &Design, grid: &GridSpec, range: (usize, usize)) -> Vec<i64> {
+    (0..d.layers.len())
+        .map(|l| {
+            let u = (l >= range.0 && l <= range.1)
+                .then(|| uniform_of(d, grid, l))
+                .flatten();
+            u.map_or(0, |u| {
+                capacity::uniform_original(grid, d.layers[l].direction, u)
+            })
+        })
+        .collect()
+}
+
+/// `computeTrackAdjustments` ([`GrtRules::Ispd2026`]): on each layer of `range`, the die's
+/// strips below `first track - pitch` and above `last track + pitch`, across the preferred
+/// direction, as obstructions.
+fn outside_track_obstructions(
+    d: &Design,
+    g: &GridSpec,
+    range: (usize, usize),
+) -> Vec<(usize, Rect)> {
+    let die = g.die;
+    let rect = |x0, y0, x1, y1| Rect {
+        lo: crate::geom::Point::new(x0, y0),
+        hi: crate::geom::Point::new(x1, y1),
+    };
+    let mut out = Vec::new();
+    for l in range.0..=range.1 {
+        let Some(t) = preferred_tracks(d, l).filter(|t| t.count > 0) else {
+            continue;
+        };
+        let below = t.init - t.pitch;
+        let above = t.init + t.pitch * (t.count - 1) + t.pitch;
+        match d.layers[l].direction {
+            Direction::Horizontal => {
+                if below > die.lo.y {
+                    out.push((l, rect(die.lo.x, die.lo.y, die.hi.x, below)));
+                }
+                if above < die.hi.y {
+                    out.push((l, rect(die.lo.x, above, die.hi.x, die.hi.y)));
+                }
+            }
+            Direction::Vertical => {
+                if below > die.lo.x {
+                    out.push((l, rect(die.lo.x, die.lo.y, below, die.hi.y)));
+                }
+                if above < die.hi.x {
+                    out.push((l, rect(above, die.lo.y, die.hi.x, die.hi.y)));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Step 2, as grt's `computeObstructionsAdjustments`: routing blockages (`findObstructions`),
 /// instance OBS and every instance pin shape (`findInstancesObstructions`, BLOCK macros by
 /// [`add_macro_obstructions`]), then special-net wiring and, when pre-routed nets are kept, their
@@ -361,9 +474,13 @@ fn apply_obstructions(
     (lmin, lmax): (usize, usize),
     net_wiring: bool,
     rounding: BlockedRounding,
+    outside_tracks: &[(usize, Rect)],
 ) {
     let mut blk = Blockages::new(d.layers.len());
     blk.set_rounding(rounding);
+    for &(l, r) in outside_tracks {
+        blk.add(cap, l, r);
+    }
     let in_range = |l: usize| l >= lmin && l <= lmax;
     let design_obstructions = |blk: &mut Blockages, cap: &Capacity, blockages: bool| {
         for (l, obs) in d
