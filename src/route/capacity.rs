@@ -883,6 +883,51 @@ mod tests {
     }
 
     #[test]
+    fn uniform_capacity_and_original_as_the_ispd_fork_counts_them() {
+        // pd2's sky130hs die and 7200 DBU tile: 38 x 38 GCells, 6360 / 6530 DBU left over.
+        let die = Rect {
+            lo: crate::geom::Point::new(0, 0),
+            hi: crate::geom::Point::new(279960, 280130),
+        };
+        let g = GridSpec::new(die, 7200);
+        let met2 = UniformCapacity::new(&g, Direction::Vertical, 480);
+        assert_eq!(
+            met2,
+            UniformCapacity {
+                cap: 15,
+                last: Some(28)
+            }
+        );
+        assert_eq!(uniform_original(&g, Direction::Vertical, met2), 583 * 38);
+        let met1 = UniformCapacity::new(&g, Direction::Horizontal, 370);
+        assert_eq!(
+            met1,
+            UniformCapacity {
+                cap: 19,
+                last: Some(37)
+            }
+        );
+        assert_eq!(uniform_original(&g, Direction::Horizontal, met1), 28120);
+        // A whole number of tiles: no last row, and GCells (not edges) counted.
+        let even = GridSpec::new(
+            Rect {
+                lo: die.lo,
+                hi: crate::geom::Point::new(72000, 72000),
+            },
+            7200,
+        );
+        let u = UniformCapacity::new(&even, Direction::Horizontal, 370);
+        assert_eq!(
+            (u.last, uniform_original(&even, Direction::Horizontal, u)),
+            (None, 19 * 100)
+        );
+        let mut cap = Capacity::zero(g, &[("met2".into(), Direction::Vertical, 480)]);
+        cap.set_uniform(0, met2);
+        assert_eq!(cap.layers[0].v[g.v_index(37, 0)], 28);
+        assert_eq!(cap.totals()[0], 583 * 37);
+    }
+
+    #[test]
     fn blocked_tracks_round_per_edge_or_per_interval() {
         // Two 490-wide rails on one edge, pitch 370: 980 DBU cost 3 tracks at 5c9e487, 2 + 2
         // in older grt; overlapping or touching intervals merge first either way.

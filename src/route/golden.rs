@@ -5,7 +5,7 @@
 //! The designs folder is `$MPGD_DESIGNS`, else `../shared/designs` next to the crate; when it is
 //! missing every test here fails with a message saying so (never a silent pass).
 
-use super::capacity::BlockedRounding;
+use super::capacity::{BlockedRounding, GrtRules};
 use super::{setup, LayerSel, RouteConfig};
 use crate::design::{Design, DesignInput};
 use std::path::PathBuf;
@@ -595,6 +595,39 @@ fn grt0053_older_grt_rounds_blocked_tracks_per_interval() {
         };
         assert_eq!(table(BlockedRounding::PerInterval), grt0053(&log), "{name}");
         assert_ne!(table(BlockedRounding::PerEdge), grt0053(&log), "{name}");
+    }
+}
+
+/// ISPDContest2026/OpenROAD's grt has another capacity model (`capacity::GrtRules::Ispd2026`:
+/// layer-3 tile, one capacity per layer, "Original" from the capacities). Two of its logs
+/// (bundled in `tests/data/openroad-grt/ispd2026/`) are exact with those rules on every layer
+/// and not with the default.
+#[test]
+fn grt0053_ispd2026_rules_reproduce_that_forks_logs() {
+    let dir = grt_dir().join("congestion2");
+    let input = DesignInput::new(vec![dir.join("00_Nangate45.lef")], dir.join("01_gcd.def"));
+    let d = Design::load(&input).expect("gcd");
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/openroad-grt/ispd2026");
+    let congestion1 = "--layers metal2-metal10 --layer-adjust metal2=0.9 --layer-adjust \
+                       metal3=0.9 --layer-adjust metal4-metal10=1.0";
+    for (name, flags) in [("congestion1", congestion1), ("gcd_flute", "")] {
+        let log = std::fs::read_to_string(data.join(format!("{name}.ok"))).unwrap();
+        let flags: Vec<String> = flags.split_whitespace().map(String::from).collect();
+        let mut cfg = grt_config(&flags, &log);
+        let mut table = |rules| {
+            cfg.grt_rules = rules;
+            let s = setup::build(&d, &cfg).expect("setup");
+            let (o, dr) = (&s.original_resources, s.adjusted.totals());
+            grt0053(&log)
+                .iter()
+                .map(|(l, _, _)| {
+                    let i = d.layer_id(l).expect("layer") as usize;
+                    (l.clone(), o[i], dr[i])
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(table(GrtRules::Ispd2026), grt0053(&log), "{name}");
+        assert_ne!(table(GrtRules::Grt5c9e487), grt0053(&log), "{name}");
     }
 }
 
