@@ -144,7 +144,7 @@ fn bad_route_flags_are_one_line_errors_and_write_nothing() {
         (&["--clock-layers", "metal9-metal4"], "metal9-metal4"),
         (&["--clock-layers", "metal4-metal99"], "metal99"),
         (&["--pre-routed", "maybe"], "--pre-routed"),
-        (&["--blocked-rounding", "sometimes"], "--blocked-rounding"),
+        (&["--grt-rules", "sometimes"], "--grt-rules"),
     ];
     for (flags, must) in cases {
         let mut a: Vec<&str> = flags.to_vec();
@@ -286,11 +286,11 @@ fn default_gcells_equal_the_gcellgrid_openroad_wrote() {
     assert_eq!(checked, 2, "sky130hd gcd_cts and tempsense");
 }
 
-/// `--blocked-rounding per-interval` gives an older grt's table from the command line: OpenROAD's
+/// `--grt-rules forks-2025` gives an older grt's table from the command line: OpenROAD's
 /// tracks1 has met1 27573 at 5c9e487 (the default) and 27480 in the log of an older grt
 /// (`tests/data/openroad-grt/older-grt/tracks1.ok`), every other layer the same.
 #[test]
-fn blocked_rounding_flag_selects_the_older_grts_met1() {
+fn grt_rules_flag_selects_the_older_grts_met1() {
     let tracks1 = designs_dir().join("openroad-grt/tracks1");
     let lefs = [
         tracks1.join("00_sky130hs.tlef"),
@@ -316,7 +316,7 @@ fn blocked_rounding_flag_selects_the_older_grts_met1() {
         row.split_whitespace().nth(2).expect("original").to_string()
     };
     assert_eq!(met1(&[]), "27573");
-    assert_eq!(met1(&["--blocked-rounding", "per-interval"]), "27480");
+    assert_eq!(met1(&["--grt-rules", "forks-2025"]), "27480");
 }
 
 /// OpenROAD's `pre_routed1` (src/grt/test): gcd on sky130hs with 6 of its 15 nets already routed

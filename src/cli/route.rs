@@ -74,11 +74,6 @@ pub struct ResourceArgs {
     /// from the die's lower-left corner) instead of 15 track pitches.
     #[arg(long = "gcell-from-def", conflicts_with = "gcell_um")]
     pub gcell_from_def: bool,
-    /// How an edge's partly blocked tracks round up: `per-edge` (OpenROAD's grt at 5c9e487, the
-    /// bundled logs' version: one rounding of the edge's merged blocked length) or `per-interval`
-    /// (earlier grt versions: one rounding per merged interval; to compare with their logs).
-    #[arg(long = "blocked-rounding", value_enum, default_value_t = BlockedRoundingArg::PerEdge)]
-    pub blocked_rounding: BlockedRoundingArg,
     /// Which OpenROAD grt version's capacity rules to follow, to compare with that version's
     /// logs: `5c9e487` (the bundled logs' version), `forks-2025` (5c9e487's model, blocked tracks
     /// rounded per interval), `ispd2026` (ISPDContest2026/OpenROAD's grt: layer-3 tile, one
@@ -99,23 +94,11 @@ pub enum GrtRulesArg {
     Ispd2026,
 }
 
-/// `--blocked-rounding`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum BlockedRoundingArg {
-    #[default]
-    PerEdge,
-    PerInterval,
-}
-
 impl ResourceArgs {
     /// The flags' routing configuration for `design` (OpenROAD's defaults for the rest).
     pub fn config(&self, design: &crate::design::Design) -> anyhow::Result<RouteConfig> {
         let mut cfg = RouteConfig::default();
         resources(self, &mut cfg, design.dbu_per_micron)?;
-        cfg.blocked_rounding = match self.blocked_rounding {
-            BlockedRoundingArg::PerEdge => crate::route::capacity::BlockedRounding::PerEdge,
-            BlockedRoundingArg::PerInterval => crate::route::capacity::BlockedRounding::PerInterval,
-        };
         cfg.grt_rules = match self.grt_rules {
             GrtRulesArg::V5c9e487 => crate::route::capacity::GrtRules::Grt5c9e487,
             GrtRulesArg::Forks2025 => crate::route::capacity::GrtRules::Forks2025,

@@ -402,7 +402,7 @@ pub enum BlockedRounding {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GrtRules {
     /// grt at 5c9e487, the bundled logs' version: tracks counted per GCell, blocked tracks
-    /// rounded once per edge (unless [`BlockedRounding`] says otherwise).
+    /// rounded once per edge.
     #[default]
     Grt5c9e487,
     /// The 2025 forks' grt (Namanbaveja/OpenROAD-resynth-mcts 8fe438a, zhanrongpeng/OpenROAD
@@ -416,11 +416,11 @@ pub enum GrtRules {
 }
 
 impl GrtRules {
-    /// The rounding of partly blocked tracks: `explicit` (the `--blocked-rounding` flag) under
-    /// 5c9e487's rules, per interval under the older versions'.
-    pub fn rounding(self, explicit: BlockedRounding) -> BlockedRounding {
+    /// The rounding of partly blocked tracks: once per edge at 5c9e487, per interval in the older
+    /// versions.
+    pub fn rounding(self) -> BlockedRounding {
         match self {
-            GrtRules::Grt5c9e487 => explicit,
+            GrtRules::Grt5c9e487 => BlockedRounding::PerEdge,
             GrtRules::Forks2025 | GrtRules::Ispd2026 => BlockedRounding::PerInterval,
         }
     }

@@ -5,7 +5,7 @@
 //! The designs folder is `$MPGD_DESIGNS`, else `../shared/designs` next to the crate; when it is
 //! missing every test here fails with a message saying so (never a silent pass).
 
-use super::capacity::{BlockedRounding, GrtRules};
+use super::capacity::GrtRules;
 use super::{setup, LayerSel, RouteConfig};
 use crate::design::{Design, DesignInput};
 use std::path::PathBuf;
@@ -553,8 +553,8 @@ fn grt0053_remove_buffers3_takes_grts_median_pitch_tile() {
 /// grt before 5c9e487 rounded an edge's partly blocked tracks once per merged interval
 /// (`initBlockedIntervals`), 5c9e487 once per edge. Two logs of that older grt (bundled in
 /// `tests/data/openroad-grt/older-grt/`: tracks1 differs from 5c9e487's log of the same test on
-/// met1 alone; pre_routed1) are exact with [`BlockedRounding::PerInterval`] and not with the
-/// default.
+/// met1 alone; pre_routed1) are exact with [`GrtRules::Forks2025`] (blocked tracks rounded per
+/// interval) and not with the default.
 #[test]
 fn grt0053_older_grt_rounds_blocked_tracks_per_interval() {
     let sky = grt_dir().join("clock_route");
@@ -581,8 +581,8 @@ fn grt0053_older_grt_rounds_blocked_tracks_per_interval() {
         let flags: Vec<String> = flags.split_whitespace().map(String::from).collect();
         let mut cfg = grt_config(&flags, &log);
         cfg.pre_routed = super::PreRouted::Keep;
-        let mut table = |rounding| {
-            cfg.blocked_rounding = rounding;
+        let mut table = |rules| {
+            cfg.grt_rules = rules;
             let s = setup::build(&d, &cfg).expect("setup");
             let (o, dr) = (s.original.totals(), s.adjusted.totals());
             grt0053(&log)
@@ -593,8 +593,8 @@ fn grt0053_older_grt_rounds_blocked_tracks_per_interval() {
                 })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(table(BlockedRounding::PerInterval), grt0053(&log), "{name}");
-        assert_ne!(table(BlockedRounding::PerEdge), grt0053(&log), "{name}");
+        assert_eq!(table(GrtRules::Forks2025), grt0053(&log), "{name}");
+        assert_ne!(table(GrtRules::Grt5c9e487), grt0053(&log), "{name}");
     }
 }
 

@@ -129,9 +129,6 @@ pub struct RouteConfig {
     pub prior: Option<Prior>,
     /// What to do with nets the DEF already routes (`+ ROUTED` wiring).
     pub pre_routed: PreRouted,
-    /// Which grt version's rounding of partly blocked tracks to follow (under
-    /// [`capacity::GrtRules::Grt5c9e487`]; the older rules round per interval).
-    pub blocked_rounding: capacity::BlockedRounding,
     /// Which grt version's capacity rules to follow (`--grt-rules`).
     pub grt_rules: capacity::GrtRules,
 }
@@ -262,7 +259,6 @@ impl Default for RouteConfig {
             steer: None,
             prior: None,
             pre_routed: PreRouted::Reroute,
-            blocked_rounding: capacity::BlockedRounding::PerEdge,
             grt_rules: capacity::GrtRules::Grt5c9e487,
         }
     }

@@ -255,7 +255,7 @@ pub fn build(d: &Design, cfg: &RouteConfig) -> Result<Setup, RouteError> {
             Vec::new(),
         )
     };
-    let rounding = cfg.grt_rules.rounding(cfg.blocked_rounding);
+    let rounding = cfg.grt_rules.rounding();
     apply_obstructions(d, &mut cap, ranges.signal, keep, rounding, &outside);
     let original = cap.clone();
     let original_resources = if uniform {
