@@ -550,6 +550,19 @@ fn grt0053_remove_buffers3_takes_grts_median_pitch_tile() {
     }
 }
 
+/// The GRT-0053 rows of `log`'s layers as `cfg` makes them: (layer, "Original", "Derated").
+fn resources_under(d: &Design, cfg: &RouteConfig, log: &str) -> Vec<(String, i64, i64)> {
+    let s = setup::build(d, cfg).expect("setup");
+    let (o, dr) = (&s.original_resources, s.adjusted.totals());
+    grt0053(log)
+        .iter()
+        .map(|(l, _, _)| {
+            let i = d.layer_id(l).expect("layer") as usize;
+            (l.clone(), o[i], dr[i])
+        })
+        .collect()
+}
+
 /// grt before 5c9e487 rounded an edge's partly blocked tracks once per merged interval
 /// (`initBlockedIntervals`), 5c9e487 once per edge. Two logs of that older grt (bundled in
 /// `tests/data/openroad-grt/older-grt/`: tracks1 differs from 5c9e487's log of the same test on
@@ -583,15 +596,7 @@ fn grt0053_older_grt_rounds_blocked_tracks_per_interval() {
         cfg.pre_routed = super::PreRouted::Keep;
         let mut table = |rules| {
             cfg.grt_rules = rules;
-            let s = setup::build(&d, &cfg).expect("setup");
-            let (o, dr) = (s.original.totals(), s.adjusted.totals());
-            grt0053(&log)
-                .iter()
-                .map(|(l, _, _)| {
-                    let i = d.layer_id(l).expect("layer") as usize;
-                    (l.clone(), o[i], dr[i])
-                })
-                .collect::<Vec<_>>()
+            resources_under(&d, &cfg, &log)
         };
         assert_eq!(table(GrtRules::Forks2025), grt0053(&log), "{name}");
         assert_ne!(table(GrtRules::Grt5c9e487), grt0053(&log), "{name}");
@@ -616,15 +621,7 @@ fn grt0053_ispd2026_rules_reproduce_that_forks_logs() {
         let mut cfg = grt_config(&flags, &log);
         let mut table = |rules| {
             cfg.grt_rules = rules;
-            let s = setup::build(&d, &cfg).expect("setup");
-            let (o, dr) = (&s.original_resources, s.adjusted.totals());
-            grt0053(&log)
-                .iter()
-                .map(|(l, _, _)| {
-                    let i = d.layer_id(l).expect("layer") as usize;
-                    (l.clone(), o[i], dr[i])
-                })
-                .collect::<Vec<_>>()
+            resources_under(&d, &cfg, &log)
         };
         assert_eq!(table(GrtRules::Ispd2026), grt0053(&log), "{name}");
         assert_ne!(table(GrtRules::Grt5c9e487), grt0053(&log), "{name}");
