@@ -253,28 +253,33 @@ const CONGESTION1: [&str; 10] = [
     "2",
 ];
 
-/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] with `flags`, writing into `out`.
-fn compare_congestion1(flags: &[&str], out: &Path) -> std::process::Output {
+/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] with `flags`, writing into `out`; the
+/// rows of its `compare.json` and their run names.
+fn compare_congestion1(flags: &[&str], out: &Path) -> (Vec<serde_json::Value>, Vec<String>) {
     let (lefs, def) = gcd();
     let mut args = vec!["compare".to_string()];
     args.extend(design_args(&lefs, &def));
     args.extend(CONGESTION1.iter().chain(flags).map(|s| s.to_string()));
     args.extend(["--out".to_string(), out.display().to_string()]);
-    mpgd(&args)
+    let run = mpgd(&args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    let runs = rows
+        .iter()
+        .map(|r| r["run"].as_str().unwrap().to_string())
+        .collect();
+    (rows, runs)
 }
 
 #[test]
 fn compare_writes_one_row_per_run_with_the_contract_fields() {
     let dir = Dir::new();
-    let out = compare_congestion1(&["--mode", "padding"], &dir.path("cmp"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(dir.path("cmp/compare.json")).unwrap()).unwrap();
-    let runs: Vec<&str> = rows.iter().map(|r| r["run"].as_str().unwrap()).collect();
+    let (rows, runs) = compare_congestion1(&["--mode", "padding"], &dir.path("cmp"));
     assert_eq!(runs, ["none", "rudy", "oracle"]);
     for r in &rows {
         let extra = ["mode", "layers", "overflowed_gcells", "steer_s"];
@@ -296,15 +301,7 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
     );
     assert_eq!(check(&back), Vec::new());
     // Control runs come after the oracle, steered by its map shuffled: same costs, other places.
-    let out = compare_congestion1(&["--controls", "2", "--write-maps"], &dir.path("ctl"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(dir.path("ctl/compare.json")).unwrap()).unwrap();
-    let runs: Vec<&str> = rows.iter().map(|r| r["run"].as_str().unwrap()).collect();
+    let (rows, runs) = compare_congestion1(&["--controls", "2", "--write-maps"], &dir.path("ctl"));
     assert_eq!(runs, ["none", "rudy", "oracle", "control1", "control2"]);
     assert!(
         rows[0]["overflowed_gcells"].as_u64().unwrap() > 0,
@@ -329,14 +326,9 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
     assert_eq!(sorted(control), sorted(oracle.clone()));
     assert!(!dir.path("ctl/none.map.npy").exists());
     // With a per-direction oracle (history), the controls shuffle its H and V maps alike.
-    let out = compare_congestion1(
+    compare_congestion1(
         &["--controls", "2", "--write-maps", "--oracle", "history"],
         &dir.path("hist"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let read = |n: &str| mpgd::npy::read_f32(&dir.path(&format!("hist/{n}.map.npy"))).unwrap();
     let (history, control) = (read("oracle").0, read("control2").0);
