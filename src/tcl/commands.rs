@@ -435,6 +435,7 @@ fn tcl_flags(message: &str) -> String {
         ("--clock-layers", "-clock_layers"),
         ("--gcell-from-def", "-gcell_from_def"),
         ("--gcell-um", "-gcell_um"),
+        ("--grt-rules", "-grt_rules"),
         ("--layers", "-layers"),
         ("--steer", "-steer"),
         ("--maps", "-maps"),
@@ -483,6 +484,10 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
                 a.iterations = v
                     .parse()
                     .map_err(|_| bad(format!("-iterations '{v}': not a count")))?
+            }
+            "grt_rules" => {
+                a.resources.grt_rules = clap::ValueEnum::from_str(&v, false)
+                    .map_err(|_| bad(format!("-grt_rules '{v}': not a grt version")))?
             }
             "steer" => a.steer = Some(v.into()),
             "guide" => a.guide = Some(v.into()),

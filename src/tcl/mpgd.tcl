@@ -181,11 +181,12 @@ proc mpgd::emit_steering {args} {
 
 # mpgd::route [-layers LO-HI] [-clock_layers LO-HI] [-layer_adjust {NAME=F ...}]
 #   [-region_adjust {{LLX LLY URX URY LAYER F} ...}] [-gcell_um X | -gcell_from_def]
-#   [-iterations N] [-steer FILE.csv] [-guide FILE] [-json FILE] [-maps DIR] [-verbose]
+#   [-iterations N] [-grt_rules 5c9e487|forks-2025|ispd2026] [-steer FILE.csv] [-guide FILE]
+#   [-json FILE] [-maps DIR] [-verbose]
 proc mpgd::route {args} {
   set cmd mpgd::route
   set o [_parse_args $cmd $args \
-    {-layers -clock_layers -layer_adjust -region_adjust -gcell_um -iterations -steer -guide -json -maps} \
+    {-layers -clock_layers -layer_adjust -region_adjust -gcell_um -iterations -grt_rules -steer -guide -json -maps} \
     {-gcell_from_def -verbose}]
   if {[dict exists $o gcell_um] && [dict exists $o gcell_from_def]} {
     _fail 2105 "$cmd: give -gcell_um or -gcell_from_def, not both"
@@ -196,7 +197,8 @@ proc mpgd::route {args} {
     dict unset o gcell_um
   }
   dict set o iterations [_number $cmd $o iterations 50 0 100000 integer]
-  foreach key {layers clock_layers gcell_um iterations guide json maps} {
+  dict set o grt_rules [_choice $cmd $o grt_rules {5c9e487 forks-2025 ispd2026}]
+  foreach key {layers clock_layers gcell_um iterations grt_rules guide json maps} {
     if {[dict exists $o $key]} {
       lappend words $key [dict get $o $key]
     }

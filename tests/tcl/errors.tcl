@@ -22,6 +22,7 @@ expect_error {mpgd::emit_steering -top abc}
 expect_error {mpgd::route -iterations -1}
 expect_error {mpgd::route -gcell_um 0}
 expect_error {mpgd::route -gcell_um 1 -gcell_from_def}
+expect_error {mpgd::route -grt_rules 2024}
 expect_error {mpgd::route -bogus 1}
 expect_error {mpgd::measure}
 expect_error {mpgd::measure -log a -rpt b}

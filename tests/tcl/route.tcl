@@ -12,3 +12,11 @@ foreach l [dict get $r layers] {
     puts "  [dict get $l name] [dict get $l direction] [dict get $l original_resource] [dict get $l derated_resource] [dict get $l demand] [dict get $l overflow]"
 }
 puts "  files: [lsort [glob *.json *.guide]]"
+
+# -grt_rules ispd2026: the ISPDContest2026 fork's capacity model (tile of 15 metal3 pitches, one
+# capacity per layer); its congestion1 log has metal2 25163 and metal3 33840 original.
+set old [mpgd::route -layers metal2-metal10 -iterations 0 -grt_rules ispd2026]
+show $old {gcell_um nx ny}
+foreach l [lrange [dict get $old layers] 1 2] {
+    puts "  [dict get $l name] original [dict get $l original_resource]"
+}
