@@ -181,27 +181,47 @@ fn assign_net(
     cap: &[Vec<i32>],
     usage: &[Vec<i32>],
 ) -> Assigned {
+    let f = run_costs(t, net, dirs, cap, usage);
+    let layer_of = choose_layers(t, &f, dirs.len());
+    merged_runs(t, &layer_of)
+}
+
+/// The layers of direction `h` (horizontal when true) that `net` may use: those of its range,
+/// else every layer of that direction, else its lowest layer.
+fn allowed_layers(net: &NetInput, dirs: &[Direction], h: bool) -> Vec<usize> {
     let nl = dirs.len();
-    let allowed = |h: bool| -> Vec<usize> {
-        let want = if h {
-            Direction::Horizontal
-        } else {
-            Direction::Vertical
-        };
-        let mut v: Vec<usize> = (net.lmin..=net.lmax.min(nl - 1))
-            .filter(|&l| dirs[l] == want)
-            .collect();
-        if v.is_empty() {
-            v = (0..nl).filter(|&l| dirs[l] == want).collect();
-        }
-        if v.is_empty() {
-            v = vec![net.lmin.min(nl - 1)];
-        }
-        v
+    let want = if h {
+        Direction::Horizontal
+    } else {
+        Direction::Vertical
     };
-    let (ah, av) = (allowed(true), allowed(false));
+    let mut v: Vec<usize> = (net.lmin..=net.lmax.min(nl - 1))
+        .filter(|&l| dirs[l] == want)
+        .collect();
+    if v.is_empty() {
+        v = (0..nl).filter(|&l| dirs[l] == want).collect();
+    }
+    if v.is_empty() {
+        v = vec![net.lmin.min(nl - 1)];
+    }
+    v
+}
+
+/// The bottom-up pass of the program: `f[r][l]`, the best cost of run r on layer l plus
+/// everything below its end node (infinite where l is not allowed).
+fn run_costs(
+    t: &Topo,
+    net: &NetInput,
+    dirs: &[Direction],
+    cap: &[Vec<i32>],
+    usage: &[Vec<i32>],
+) -> Vec<Vec<f64>> {
+    let nl = dirs.len();
+    let (ah, av) = (
+        allowed_layers(net, dirs, true),
+        allowed_layers(net, dirs, false),
+    );
     let nr = t.runs.len();
-    // f[r][l]: best cost of run r on layer l plus everything below its end node.
     let mut f = vec![vec![f64::INFINITY; nl]; nr];
     for r in (0..nr).rev() {
         let (edges, _, to, h) = &t.runs[r];
@@ -220,11 +240,15 @@ fn assign_net(
             f[r][l] = wire + below;
         }
     }
-    // Top-down reconstruction.
-    let mut layer_of = vec![usize::MAX; nr];
+    f
+}
+
+/// The top-down pass: each run's layer (`usize::MAX` for a run not reached from the root).
+fn choose_layers(t: &Topo, f: &[Vec<f64>], nl: usize) -> Vec<usize> {
+    let mut layer_of = vec![usize::MAX; t.runs.len()];
     let mut todo = vec![(t.root, None::<usize>)];
     while let Some((v, lp)) = todo.pop() {
-        let (_, choice) = node_dp(t, v, lp, &f, nl);
+        let (_, choice) = node_dp(t, v, lp, f, nl);
         if let Some(ch) = t.children.get(&v) {
             for (k, &c) in ch.iter().enumerate() {
                 layer_of[c] = choice[k];
@@ -232,6 +256,13 @@ fn assign_net(
             }
         }
     }
+    layer_of
+}
+
+/// The net's 3-D route from its runs' layers: single-edge runs merged into maximal same-layer
+/// straight runs (a chain continues through a plain GCell whose child run kept the layer), and
+/// a via stack wherever pins and runs meet on more than one layer.
+fn merged_runs(t: &Topo, layer_of: &[usize]) -> Assigned {
     let mut a = Assigned::default();
     let mut at: HashMap<usize, (usize, usize)> = HashMap::new();
     let mut note = |n: usize, l: usize| {
@@ -244,8 +275,6 @@ fn assign_net(
             note(*n, l);
         }
     }
-    // Merge single-edge runs into maximal same-layer straight runs: a chain continues through a
-    // plain GCell whose child run kept the layer.
     let split = |n: usize, l: usize| -> Option<usize> {
         if !t.plain.contains(&n) {
             return None;

@@ -201,62 +201,11 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
         nx: gr.nx,
         ny: gr.ny,
     };
-    let unit = |l: usize| (gr.min_width[l] + gr.min_spacing[l]).max(1);
-    // Per-layer capacity in units, then in tracks.
-    let units_of_layer = |l: usize| -> Vec<i64> {
-        (0..g.n_edges())
-            .map(|e| if g.is_h(e) { gr.h_cap[l] } else { gr.v_cap[l] })
-            .collect()
-    };
-    let mut units: Vec<Vec<i64>> = (0..gr.nl).map(units_of_layer).collect();
-    for &(a, b, l, c) in &gr.adjust {
-        let e = if a.1 == b.1 {
-            g.h(a.0.min(b.0), a.1)
-        } else {
-            g.v(a.0, a.1.min(b.1))
-        };
-        units[l][e] = c;
-    }
-    let cap3: Vec<Vec<i32>> = (0..gr.nl)
-        .map(|l| {
-            units[l]
-                .iter()
-                .map(|&c| (c / unit(l)).clamp(0, i32::MAX as i64) as i32)
-                .collect()
-        })
-        .collect();
-    let dirs: Vec<Direction> = (0..gr.nl)
-        .map(|l| {
-            if gr.h_cap[l] > gr.v_cap[l] {
-                Direction::Horizontal
-            } else {
-                Direction::Vertical
-            }
-        })
-        .collect();
-    let mut cap2 = vec![0i32; g.n_edges()];
-    for l in &cap3 {
-        for (e, c) in l.iter().enumerate() {
-            cap2[e] = cap2[e].saturating_add(*c);
-        }
-    }
-    let pins2: Vec<Vec<usize>> = gr
-        .nets
-        .iter()
-        .map(|(_, p)| {
-            let mut seen = std::collections::HashSet::new();
-            let v: Vec<usize> = p
-                .iter()
-                .map(|&(x, y, _)| g.node(x, y))
-                .filter(|n| seen.insert(*n))
-                .collect();
-            if v.len() < 2 {
-                Vec::new()
-            } else {
-                v
-            }
-        })
-        .collect();
+    let units = capacity_units(gr, &g);
+    let cap3 = tracks(gr, &units);
+    let dirs = layer_directions(gr);
+    let cap2 = planar_capacity(&g, &cap3);
+    let pins2 = planar_pins(gr, &g);
     let trees: Vec<steiner::Tree> = pins2
         .iter()
         .map(|p| {
@@ -279,6 +228,99 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
         trees: &trees,
         iterations,
     });
+    let (assigned, usage) = assign_layers(gr, &g, &dirs, &cap3, &sol.routes);
+    score(gr, &g, &units, &usage, &assigned, sol.rounds)
+}
+
+/// The width of one track of layer `l` in the contest's units: wire width plus spacing.
+fn track_unit(gr: &Gr, l: usize) -> i64 {
+    (gr.min_width[l] + gr.min_spacing[l]).max(1)
+}
+
+/// Per layer and 2-D edge, the capacity in the contest's units: the layer's default of the
+/// edge's direction, then the file's adjustments.
+fn capacity_units(gr: &Gr, g: &Grid2) -> Vec<Vec<i64>> {
+    let units_of_layer = |l: usize| -> Vec<i64> {
+        (0..g.n_edges())
+            .map(|e| if g.is_h(e) { gr.h_cap[l] } else { gr.v_cap[l] })
+            .collect()
+    };
+    let mut units: Vec<Vec<i64>> = (0..gr.nl).map(units_of_layer).collect();
+    for &(a, b, l, c) in &gr.adjust {
+        let e = if a.1 == b.1 {
+            g.h(a.0.min(b.0), a.1)
+        } else {
+            g.v(a.0, a.1.min(b.1))
+        };
+        units[l][e] = c;
+    }
+    units
+}
+
+/// The capacities in tracks (units over the track width, rounded down).
+fn tracks(gr: &Gr, units: &[Vec<i64>]) -> Vec<Vec<i32>> {
+    (0..gr.nl)
+        .map(|l| {
+            units[l]
+                .iter()
+                .map(|&c| (c / track_unit(gr, l)).clamp(0, i32::MAX as i64) as i32)
+                .collect()
+        })
+        .collect()
+}
+
+/// A layer's direction is the one with more capacity (the format does not say it).
+fn layer_directions(gr: &Gr) -> Vec<Direction> {
+    (0..gr.nl)
+        .map(|l| {
+            if gr.h_cap[l] > gr.v_cap[l] {
+                Direction::Horizontal
+            } else {
+                Direction::Vertical
+            }
+        })
+        .collect()
+}
+
+/// The 2-D capacity of each edge: the sum over layers.
+fn planar_capacity(g: &Grid2, cap3: &[Vec<i32>]) -> Vec<i32> {
+    let mut cap2 = vec![0i32; g.n_edges()];
+    for l in cap3 {
+        for (e, c) in l.iter().enumerate() {
+            cap2[e] = cap2[e].saturating_add(*c);
+        }
+    }
+    cap2
+}
+
+/// Each net's distinct pin GCells, in file order; empty for a net inside one GCell.
+fn planar_pins(gr: &Gr, g: &Grid2) -> Vec<Vec<usize>> {
+    gr.nets
+        .iter()
+        .map(|(_, p)| {
+            let mut seen = std::collections::HashSet::new();
+            let v: Vec<usize> = p
+                .iter()
+                .map(|&(x, y, _)| g.node(x, y))
+                .filter(|n| seen.insert(*n))
+                .collect();
+            if v.len() < 2 {
+                Vec::new()
+            } else {
+                v
+            }
+        })
+        .collect()
+}
+
+/// Layer assignment of the 2-D routes, shortest net first, every layer allowed.
+fn assign_layers(
+    gr: &Gr,
+    g: &Grid2,
+    dirs: &[Direction],
+    cap3: &[Vec<i32>],
+    routes: &[Vec<usize>],
+) -> (Vec<assign::Assigned>, Vec<Vec<i32>>) {
     let pin3: Vec<Vec<(usize, usize)>> = gr
         .nets
         .iter()
@@ -287,20 +329,32 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
     let inputs: Vec<assign::NetInput> = (0..gr.nets.len())
         .map(|i| assign::NetInput {
             pins: &pin3[i],
-            edges: &sol.routes[i],
+            edges: &routes[i],
             lmin: 0,
             lmax: gr.nl - 1,
         })
         .collect();
     let mut order: Vec<usize> = (0..gr.nets.len())
-        .filter(|&i| !sol.routes[i].is_empty())
+        .filter(|&i| !routes[i].is_empty())
         .collect();
-    order.sort_by_key(|&i| (sol.routes[i].len(), i));
-    let (assigned, usage) = assign::assign(&g, &dirs, &cap3, &inputs, &order, 8);
+    order.sort_by_key(|&i| (routes[i].len(), i));
+    assign::assign(g, dirs, cap3, &inputs, &order, 8)
+}
+
+/// The contest's scores: overflow in units (usage times the track width over the capacity),
+/// and wirelength as edges plus vias.
+fn score(
+    gr: &Gr,
+    g: &Grid2,
+    units: &[Vec<i64>],
+    usage: &[Vec<i32>],
+    assigned: &[assign::Assigned],
+    rounds: usize,
+) -> GrResult {
     let (mut tof, mut mof) = (0i64, 0i64);
     for l in 0..gr.nl {
         for e in 0..g.n_edges() {
-            let over = usage[l][e] as i64 * unit(l) - units[l][e];
+            let over = usage[l][e] as i64 * track_unit(gr, l) - units[l][e];
             if over > 0 {
                 tof += over;
                 mof = mof.max(over);
@@ -314,7 +368,7 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
         max_overflow: mof,
         wirelength: edges + vias,
         vias,
-        rounds: sol.rounds,
+        rounds,
     }
 }
 

@@ -93,109 +93,178 @@ pub fn route(
         v_run(g, a.0, a.1, b.1, &mut out);
         return out;
     }
-    // Every edge of the box priced once; prefix sums make each L / Z shape O(1).
-    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
-    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
-    let w = x1 - x0 + 1;
-    let hgt = y1 - y0 + 1;
-    // hcost[j * w + i]: H edge (x0+i, y0+j)-(x0+i+1, y0+j); vcost[i * hgt + j]: V edge
-    // (x0+i, y0+j)-(x0+i, y0+j+1).
-    // min_h / min_v: the cheapest edge of each direction, for the monotonic search's bound.
-    let (mut min_h, mut min_v) = (f64::INFINITY, f64::INFINITY);
-    let mut hcost = vec![0.0f64; hgt * w];
-    for j in 0..hgt {
-        for i in 0..w - 1 {
-            let c = cost(g.h(x0 + i, y0 + j));
-            hcost[j * w + i] = c;
-            min_h = min_h.min(c);
+    let costs = BoxCosts::price(g, a, b, cost);
+    let (z_cost, z) = cheapest_z(&costs, a, b, bend);
+    if let Some(path) = cheaper_staircase(g, &costs, a, b, bend, z_cost) {
+        return path;
+    }
+    z_edges(g, a, b, z, &mut out);
+    out
+}
+
+/// Every edge of the bounding box of a connection priced once, with prefix sums along each row
+/// and column, so that the cost of any straight run (and so of any L / Z shape) is O(1).
+struct BoxCosts {
+    x0: usize,
+    y0: usize,
+    w: usize,
+    hgt: usize,
+    /// `hcost[j * w + i]`: H edge (x0+i, y0+j)-(x0+i+1, y0+j).
+    hcost: Vec<f64>,
+    /// `vcost[i * hgt + j]`: V edge (x0+i, y0+j)-(x0+i, y0+j+1).
+    vcost: Vec<f64>,
+    /// `hp[j * w + i]`: cost of the H edges of row y0+j from x0 to x0+i.
+    hp: Vec<f64>,
+    /// `vp[i * hgt + j]`: cost of the V edges of column x0+i from y0 to y0+j.
+    vp: Vec<f64>,
+    /// The cheapest edge of each direction, for the monotonic search's bound.
+    min_h: f64,
+    min_v: f64,
+}
+
+impl BoxCosts {
+    fn price(g: &Grid2, a: (usize, usize), b: (usize, usize), cost: &dyn Fn(usize) -> f64) -> Self {
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        let (w, hgt) = (x1 - x0 + 1, y1 - y0 + 1);
+        let (mut min_h, mut min_v) = (f64::INFINITY, f64::INFINITY);
+        let mut hcost = vec![0.0f64; hgt * w];
+        for j in 0..hgt {
+            for i in 0..w - 1 {
+                let c = cost(g.h(x0 + i, y0 + j));
+                hcost[j * w + i] = c;
+                min_h = min_h.min(c);
+            }
+        }
+        let mut vcost = vec![0.0f64; w * hgt];
+        for i in 0..w {
+            for j in 0..hgt - 1 {
+                let c = cost(g.v(x0 + i, y0 + j));
+                vcost[i * hgt + j] = c;
+                min_v = min_v.min(c);
+            }
+        }
+        let hp = prefix_sums(&hcost, hgt, w);
+        let vp = prefix_sums(&vcost, w, hgt);
+        BoxCosts {
+            x0,
+            y0,
+            w,
+            hgt,
+            hcost,
+            vcost,
+            hp,
+            vp,
+            min_h,
+            min_v,
         }
     }
-    let mut vcost = vec![0.0f64; w * hgt];
-    for i in 0..w {
-        for j in 0..hgt - 1 {
-            let c = cost(g.v(x0 + i, y0 + j));
-            vcost[i * hgt + j] = c;
-            min_v = min_v.min(c);
-        }
+
+    /// Cost of the H edges of row `y` between `xa` and `xb`.
+    fn h_between(&self, y: usize, xa: usize, xb: usize) -> f64 {
+        let (p, q) = (xa.min(xb) - self.x0, xa.max(xb) - self.x0);
+        let row = (y - self.y0) * self.w;
+        self.hp[row + q] - self.hp[row + p]
     }
-    // hp[j][i]: cost of H edges in row y0+j from x0 to x0+i.
-    let mut hp = vec![0.0f64; hgt * w];
-    for j in 0..hgt {
-        for i in 1..w {
-            hp[j * w + i] = hp[j * w + i - 1] + hcost[j * w + i - 1];
-        }
+
+    /// Cost of the V edges of column `x` between `ya` and `yb`.
+    fn v_between(&self, x: usize, ya: usize, yb: usize) -> f64 {
+        let (p, q) = (ya.min(yb) - self.y0, ya.max(yb) - self.y0);
+        let col = (x - self.x0) * self.hgt;
+        self.vp[col + q] - self.vp[col + p]
     }
-    let mut vp = vec![0.0f64; w * hgt];
-    for i in 0..w {
-        for j in 1..hgt {
-            vp[i * hgt + j] = vp[i * hgt + j - 1] + vcost[i * hgt + j - 1];
-        }
-    }
-    let hc = |y: usize, xa: usize, xb: usize| {
-        let (p, q) = (xa.min(xb) - x0, xa.max(xb) - x0);
-        hp[(y - y0) * w + q] - hp[(y - y0) * w + p]
-    };
-    let vc = |x: usize, ya: usize, yb: usize| {
-        let (p, q) = (ya.min(yb) - y0, ya.max(yb) - y0);
-        vp[(x - x0) * hgt + q] - vp[(x - x0) * hgt + p]
-    };
-    // Candidates: (cost, kind, pivot). kind 0: H-V-H with vertical at x = pivot;
-    // kind 1: V-H-V with horizontal at y = pivot. Pivots at a or b are the L-shapes.
-    let mut best = (f64::INFINITY, 0u8, 0usize);
-    let xs: Vec<usize> = std::iter::once(a.0)
-        .chain(std::iter::once(b.0))
-        .chain(x0 + 1..x1)
-        .collect();
-    for &x in &xs {
-        let bends = if x == a.0 || x == b.0 { 1.0 } else { 2.0 };
-        let c = hc(a.1, a.0, x) + vc(x, a.1, b.1) + hc(b.1, x, b.0) + bend * bends;
-        if c < best.0 {
-            best = (c, 0, x);
-        }
-    }
-    let ys: Vec<usize> = std::iter::once(a.1)
-        .chain(std::iter::once(b.1))
-        .chain(y0 + 1..y1)
-        .collect();
-    for &y in &ys {
-        let bends = if y == a.1 || y == b.1 { 1.0 } else { 2.0 };
-        let c = vc(a.0, a.1, y) + hc(y, a.0, b.0) + vc(b.0, y, b.1) + bend * bends;
-        if c < best.0 {
-            best = (c, 1, y);
-        }
-    }
-    // Monotonic routing (FastRoute's `routeMonotonic`): the cheapest staircase from a to b over
-    // every monotone path of the box, by dynamic programming. It contains every L and Z, so it
-    // is never dearer; it is taken only when it saves more than MONOTONIC_MIN_GAIN.
-    // No monotone path costs less than |dx| cheapest H edges, |dy| cheapest V edges and one
-    // bend: when the best L / Z is within the gain of that bound, the search cannot pay.
-    let bound = (w - 1) as f64 * min_h + (hgt - 1) as f64 * min_v + bend;
-    if best.0 - bound > MONOTONIC_MIN_GAIN {
-        let (c, path) = monotonic(g, a, b, (x0, y0, w, hgt), &hcost, &vcost, bend);
-        if c < best.0 - MONOTONIC_MIN_GAIN {
-            return path;
-        }
-    }
-    match best.1 {
-        0 => {
-            let x = best.2;
-            h_run(g, a.0, x, a.1, &mut out);
-            v_run(g, x, a.1, b.1, &mut out);
-            h_run(g, x, b.0, b.1, &mut out);
-        }
-        _ => {
-            let y = best.2;
-            v_run(g, a.0, a.1, y, &mut out);
-            h_run(g, a.0, b.0, y, &mut out);
-            v_run(g, b.0, y, b.1, &mut out);
+}
+
+/// Running sums of each of `lines` lines of `len` costs: `out[l * len + i]` is the sum of the
+/// line's first `i` costs.
+fn prefix_sums(costs: &[f64], lines: usize, len: usize) -> Vec<f64> {
+    let mut out = vec![0.0f64; lines * len];
+    for l in 0..lines {
+        for i in 1..len {
+            out[l * len + i] = out[l * len + i - 1] + costs[l * len + i - 1];
         }
     }
     out
 }
 
+/// A Z shape (an L when its pivot is at an end).
+#[derive(Clone, Copy)]
+enum ZShape {
+    /// Horizontal, vertical at x = pivot, horizontal.
+    Hvh(usize),
+    /// Vertical, horizontal at y = pivot, vertical.
+    Vhv(usize),
+}
+
+/// The cheapest L or Z from `a` to `b`: the L-shapes first, then the Zs in order, so ties go to
+/// the simpler, earlier shape.
+fn cheapest_z(c: &BoxCosts, a: (usize, usize), b: (usize, usize), bend: f64) -> (f64, ZShape) {
+    let (x1, y1) = (c.x0 + c.w - 1, c.y0 + c.hgt - 1);
+    let mut best = (f64::INFINITY, ZShape::Hvh(0));
+    for x in [a.0, b.0].into_iter().chain(c.x0 + 1..x1) {
+        let bends = if x == a.0 || x == b.0 { 1.0 } else { 2.0 };
+        let cost = c.h_between(a.1, a.0, x)
+            + c.v_between(x, a.1, b.1)
+            + c.h_between(b.1, x, b.0)
+            + bend * bends;
+        if cost < best.0 {
+            best = (cost, ZShape::Hvh(x));
+        }
+    }
+    for y in [a.1, b.1].into_iter().chain(c.y0 + 1..y1) {
+        let bends = if y == a.1 || y == b.1 { 1.0 } else { 2.0 };
+        let cost = c.v_between(a.0, a.1, y)
+            + c.h_between(y, a.0, b.0)
+            + c.v_between(b.0, y, b.1)
+            + bend * bends;
+        if cost < best.0 {
+            best = (cost, ZShape::Vhv(y));
+        }
+    }
+    best
+}
+
+/// Monotonic routing (FastRoute's `routeMonotonic`): the cheapest staircase from a to b over
+/// every monotone path of the box, by dynamic programming, when it saves more than
+/// MONOTONIC_MIN_GAIN on the best L / Z (`z_cost`). It contains every L and Z, so it is never
+/// dearer. No monotone path costs less than |dx| cheapest H edges, |dy| cheapest V edges and
+/// one bend: when the best L / Z is within the gain of that bound, the search cannot pay and
+/// is skipped.
+fn cheaper_staircase(
+    g: &Grid2,
+    c: &BoxCosts,
+    a: (usize, usize),
+    b: (usize, usize),
+    bend: f64,
+    z_cost: f64,
+) -> Option<Vec<usize>> {
+    let bound = (c.w - 1) as f64 * c.min_h + (c.hgt - 1) as f64 * c.min_v + bend;
+    if z_cost - bound <= MONOTONIC_MIN_GAIN {
+        return None;
+    }
+    let (cost, path) = monotonic(g, a, b, (c.x0, c.y0, c.w, c.hgt), &c.hcost, &c.vcost, bend);
+    (cost < z_cost - MONOTONIC_MIN_GAIN).then_some(path)
+}
+
+/// The edges of Z shape `z` from `a` to `b`, appended to `out`.
+fn z_edges(g: &Grid2, a: (usize, usize), b: (usize, usize), z: ZShape, out: &mut Vec<usize>) {
+    match z {
+        ZShape::Hvh(x) => {
+            h_run(g, a.0, x, a.1, out);
+            v_run(g, x, a.1, b.1, out);
+            h_run(g, x, b.0, b.1, out);
+        }
+        ZShape::Vhv(y) => {
+            v_run(g, a.0, a.1, y, out);
+            h_run(g, a.0, b.0, y, out);
+            v_run(g, b.0, y, b.1, out);
+        }
+    }
+}
+
 /// The cheapest monotone path from `a` to `b` (each step toward `b`), with `bend` per change of
 /// direction, over the box `(x0, y0, w, h)` whose edge costs are `hcost` / `vcost` (laid out as
-/// in [`route`]). Returns its cost and edges.
+/// in [`BoxCosts`]). Returns its cost and edges.
 fn monotonic(
     g: &Grid2,
     a: (usize, usize),
