@@ -66,23 +66,52 @@ impl Args {
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let design = a.design.load()?;
+    check_extent(&design, &a.design.def)?;
+    let size = gcell_size(&design, a.gcell_um)?;
+    let grid = GCellGrid::uniform(design.die, size);
+    let cfg = a.config();
+    let (maps, timing) = compute_maps(&design, &grid, &cfg, a.no_egr)?;
+
+    let mut files = encode_maps(&maps, a.png);
+    files.push(("grid.json".into(), grid_json(&design, &grid, &cfg, &maps)?));
+    write_all(&a.out, &files)?;
+
+    print_summary(&design, &grid, &maps, timing, &a.out);
+    Ok(())
+}
+
+/// One named map with its unit, as written.
+type NamedMap = (&'static str, &'static str, features::Map);
+
+/// Seconds spent on the geometric maps and, when computed, on the early global route.
+type Timing = (f64, Option<f64>);
+
+/// A design whose database unit or die area makes no grid is refused before any work.
+fn check_extent(design: &crate::design::Design, def: &Path) -> anyhow::Result<()> {
     let dbu = design.dbu_per_micron;
     if dbu <= 0 {
         bail!(
             "{}: database units per micron is {dbu}, not positive",
-            a.design.def.display()
+            def.display()
         );
     }
     let die = design.die;
     if die.width() <= 0 || die.height() <= 0 {
         bail!(
             "{}: the die area is empty ({} x {} DBU)",
-            a.design.def.display(),
+            def.display(),
             die.width(),
             die.height()
         );
     }
-    let size = match a.gcell_um {
+    Ok(())
+}
+
+/// The GCell size in DBU: `--gcell-um`, or OpenROAD's default; refused when it would make more
+/// GCells than a map should hold.
+fn gcell_size(design: &crate::design::Design, gcell_um: Option<f64>) -> anyhow::Result<i64> {
+    let (dbu, die) = (design.dbu_per_micron, design.die);
+    let size = match gcell_um {
         Some(um) => {
             let s = (um * dbu as f64).round();
             if !(1.0..1e12).contains(&s) {
@@ -90,7 +119,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             }
             s as i64
         }
-        None => features::default_gcell_size(&design),
+        None => features::default_gcell_size(design),
     };
     let cells = (die.width() / size).max(1) as u128 * (die.height() / size).max(1) as u128;
     if cells > 50_000_000 {
@@ -99,43 +128,64 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             size as f64 / dbu as f64
         );
     }
-    let grid = GCellGrid::uniform(die, size);
-    let cfg = a.config();
+    Ok(size)
+}
 
+/// The geometric maps, then (unless `no_egr`) the early-global-routing maps, timed.
+fn compute_maps(
+    design: &crate::design::Design,
+    grid: &GCellGrid,
+    cfg: &FeatureConfig,
+    no_egr: bool,
+) -> anyhow::Result<(Vec<NamedMap>, Timing)> {
     let t = Instant::now();
-    let fmaps = features::extract(&design, &grid, &cfg);
+    let fmaps = features::extract(design, grid, cfg);
     let secs = t.elapsed().as_secs_f64();
-    let mut maps: Vec<(&'static str, &'static str, features::Map)> = fmaps
+    let mut maps: Vec<NamedMap> = fmaps
         .iter()
         .map(|(c, m)| (c.name(), c.unit(), m.clone()))
         .collect();
     let mut egr_secs = None;
-    if !a.no_egr {
+    if !no_egr {
         let t = Instant::now();
-        let (h, v) = egr_maps(&design, size, &grid)?;
+        let (h, v) = egr_maps(design, grid.gcell_size, grid)?;
         egr_secs = Some(t.elapsed().as_secs_f64());
         maps.push(("egr_overflow_h", "1", h));
         maps.push(("egr_overflow_v", "1", v));
     }
+    Ok((maps, (secs, egr_secs)))
+}
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (name, _, m) in &maps {
-        files.push((
-            format!("{name}.npy"),
-            crate::npy::encode_f32(&m.data, m.ny, m.nx),
-        ));
-    }
-    if a.png {
-        let pngs: Vec<(String, Vec<u8>)> = {
-            use rayon::prelude::*;
-            maps.par_iter()
-                .map(|(name, _, m)| (format!("{name}.png"), features::png::heat_map_png(m)))
-                .collect()
-        };
+/// One `.npy` per map and, with `png`, one heat map each (rendered in parallel).
+fn encode_maps(maps: &[NamedMap], png: bool) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = maps
+        .iter()
+        .map(|(name, _, m)| {
+            (
+                format!("{name}.npy"),
+                crate::npy::encode_f32(&m.data, m.ny, m.nx),
+            )
+        })
+        .collect();
+    if png {
+        use rayon::prelude::*;
+        let pngs: Vec<(String, Vec<u8>)> = maps
+            .par_iter()
+            .map(|(name, _, m)| (format!("{name}.png"), features::png::heat_map_png(m)))
+            .collect();
         files.extend(pngs);
     }
-    let um = |v: i64| v as f64 / dbu as f64;
-    let mut json = grid_layout(&design, &grid);
+    files
+}
+
+/// `grid.json`: the grid layout, the channels with their units, and the feature settings.
+fn grid_json(
+    design: &crate::design::Design,
+    grid: &GCellGrid,
+    cfg: &FeatureConfig,
+    maps: &[NamedMap],
+) -> anyhow::Result<Vec<u8>> {
+    let mut json = grid_layout(design, grid);
     json.extend(serde_json::json!({
         "channels": maps.iter().map(|(name, _, _)| *name).collect::<Vec<_>>(),
         "units": maps
@@ -147,34 +197,41 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             "include_io_pins": cfg.include_io_pins,
             "max_net_pins": cfg.max_net_pins,
             "count_physical_cells": cfg.count_physical_cells,
-            "min_extent_dbu": cfg.min_extent.unwrap_or_else(|| features::min_track_pitch(&design, &grid)),
+            "min_extent_dbu": cfg.min_extent.unwrap_or_else(|| features::min_track_pitch(design, grid)),
         },
     }).as_object().cloned().unwrap_or_default());
     let mut text = serde_json::to_string_pretty(&json).context("encoding grid.json")?;
     text.push('\n');
-    files.push(("grid.json".into(), text.into_bytes()));
+    Ok(text.into_bytes())
+}
 
-    write_all(&a.out, &files)?;
-
+/// The one-line summary and a min / max / sum table of the maps.
+fn print_summary(
+    design: &crate::design::Design,
+    grid: &GCellGrid,
+    maps: &[NamedMap],
+    (secs, egr_secs): Timing,
+    out: &Path,
+) {
+    let um = |v: i64| v as f64 / design.dbu_per_micron as f64;
     outln!(
         "{}: {} x {} GCells of {} um, {} geometric maps in {:.3} s{}, written to {}",
         design.name,
         grid.nx(),
         grid.ny(),
-        um(size),
+        um(grid.gcell_size),
         Channel::ALL.len(),
         secs,
         egr_secs
             .map(|s| format!(", early global route in {s:.3} s"))
             .unwrap_or_default(),
-        a.out.display()
+        out.display()
     );
     outln!("{:<14} {:>12} {:>12} {:>14}", "map", "min", "max", "sum");
-    for (name, _, m) in &maps {
+    for (name, _, m) in maps {
         let (lo, hi) = m.min_max();
         outln!("{:<14} {:>12.5} {:>12.5} {:>14.4}", name, lo, hi, m.sum());
     }
-    Ok(())
 }
 
 /// The layout part of `grid.json` (the GCell grid in DBU and µm, row 0 at the bottom, float32),

@@ -30,59 +30,68 @@ pub fn route(
     cost: &dyn Fn(usize) -> f64,
     bend: f64,
 ) -> Option<Vec<usize>> {
-    let w = bx.x1 - bx.x0 + 1;
-    let h = bx.y1 - bx.y0 + 1;
-    let local = |n: usize| -> Option<usize> {
-        let (x, y) = g.xy(n);
+    let b = BoxGrid::new(g, bx);
+    let is_target = b.mark(targets)?;
+    if sources
+        .iter()
+        .any(|&s| b.local(s).is_some_and(|i| is_target[i]))
+    {
+        return Some(Vec::new());
+    }
+    let (found, prev) = b.dijkstra(sources, &is_target, cost, bend)?;
+    Some(b.trace_back(&prev, found))
+}
+
+/// The search box's GCells numbered locally, row by row; a search state is `local * 2 + dir`
+/// (dir 0: arrived horizontally, 1: vertically).
+struct BoxGrid<'a> {
+    g: &'a Grid2,
+    bx: Box2,
+    w: usize,
+    h: usize,
+}
+
+impl<'a> BoxGrid<'a> {
+    fn new(g: &'a Grid2, bx: Box2) -> Self {
+        BoxGrid {
+            g,
+            bx,
+            w: bx.x1 - bx.x0 + 1,
+            h: bx.y1 - bx.y0 + 1,
+        }
+    }
+
+    /// The local index of node `n`, `None` outside the box.
+    fn local(&self, n: usize) -> Option<usize> {
+        let bx = self.bx;
+        let (x, y) = self.g.xy(n);
         (x >= bx.x0 && x <= bx.x1 && y >= bx.y0 && y <= bx.y1)
-            .then(|| (y - bx.y0) * w + (x - bx.x0))
-    };
-    let n = w * h;
-    let mut is_target = vec![false; n];
-    let mut any_target = false;
-    for &t in targets {
-        if let Some(i) = local(t) {
+            .then(|| (y - bx.y0) * self.w + (x - bx.x0))
+    }
+
+    /// The GCell of local index `i`.
+    fn xy(&self, i: usize) -> (usize, usize) {
+        (i % self.w + self.bx.x0, i / self.w + self.bx.y0)
+    }
+
+    /// Which local GCells are targets; `None` when none is inside the box.
+    fn mark(&self, targets: &[usize]) -> Option<Vec<bool>> {
+        let mut is_target = vec![false; self.w * self.h];
+        let mut any = false;
+        for i in targets.iter().filter_map(|&t| self.local(t)) {
             is_target[i] = true;
-            any_target = true;
+            any = true;
         }
+        any.then_some(is_target)
     }
-    if !any_target {
-        return None;
-    }
-    // dist over states: local * 2 + dir (0 arrived horizontally, 1 vertically).
-    let mut dist = vec![f64::INFINITY; 2 * n];
-    let mut prev = vec![u32::MAX; 2 * n];
-    let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
-    for &s in sources {
-        if let Some(i) = local(s) {
-            if is_target[i] {
-                return Some(Vec::new());
-            }
-            for d in 0..2 {
-                if dist[2 * i + d] > 0.0 {
-                    dist[2 * i + d] = 0.0;
-                    heap.push(Reverse((0f64.to_bits(), (2 * i + d) as u32)));
-                }
-            }
-        }
-    }
-    let mut found = None;
-    while let Some(Reverse((cb, st))) = heap.pop() {
-        let st = st as usize;
-        let c = f64::from_bits(cb);
-        if c > dist[st] {
-            continue;
-        }
-        let i = st / 2;
-        let dir = st % 2;
-        if is_target[i] {
-            found = Some(st);
-            break;
-        }
+
+    /// The neighbours of local GCell `i` as (local index, edge id, direction); `usize::MAX` for
+    /// none on that side.
+    fn neighbours(&self, i: usize) -> [(usize, usize, usize); 4] {
+        let (g, w) = (self.g, self.w);
         let (lx, ly) = (i % w, i / w);
-        let (x, y) = (lx + bx.x0, ly + bx.y0);
-        // Neighbours: (local index, edge id, direction).
-        let mut nb: [(usize, usize, usize); 4] = [(usize::MAX, 0, 0); 4];
+        let (x, y) = self.xy(i);
+        let mut nb = [(usize::MAX, 0, 0); 4];
         if lx > 0 {
             nb[0] = (i - 1, g.h(x - 1, y), 0);
         }
@@ -92,39 +101,77 @@ pub fn route(
         if ly > 0 {
             nb[2] = (i - w, g.v(x, y - 1), 1);
         }
-        if ly + 1 < h {
+        if ly + 1 < self.h {
             nb[3] = (i + w, g.v(x, y), 1);
         }
-        for &(j, e, d) in &nb {
-            if j == usize::MAX {
-                continue;
-            }
-            let nc = c + cost(e) + if d != dir { bend } else { 0.0 };
-            let ns = 2 * j + d;
-            if nc < dist[ns] {
-                dist[ns] = nc;
-                prev[ns] = st as u32;
-                heap.push(Reverse((nc.to_bits(), ns as u32)));
+        nb
+    }
+
+    /// Dijkstra over the states from every source, both directions at cost 0, until the first
+    /// target is settled. Returns that state and every state's predecessor.
+    fn dijkstra(
+        &self,
+        sources: &[usize],
+        is_target: &[bool],
+        cost: &dyn Fn(usize) -> f64,
+        bend: f64,
+    ) -> Option<(usize, Vec<u32>)> {
+        let n = self.w * self.h;
+        let mut dist = vec![f64::INFINITY; 2 * n];
+        let mut prev = vec![u32::MAX; 2 * n];
+        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        for i in sources.iter().filter_map(|&s| self.local(s)) {
+            for d in 0..2 {
+                if dist[2 * i + d] > 0.0 {
+                    dist[2 * i + d] = 0.0;
+                    heap.push(Reverse((0f64.to_bits(), (2 * i + d) as u32)));
+                }
             }
         }
+        while let Some(Reverse((cb, st))) = heap.pop() {
+            let st = st as usize;
+            let c = f64::from_bits(cb);
+            if c > dist[st] {
+                continue;
+            }
+            let (i, dir) = (st / 2, st % 2);
+            if is_target[i] {
+                return Some((st, prev));
+            }
+            for (j, e, d) in self.neighbours(i) {
+                if j == usize::MAX {
+                    continue;
+                }
+                let nc = c + cost(e) + if d != dir { bend } else { 0.0 };
+                let ns = 2 * j + d;
+                if nc < dist[ns] {
+                    dist[ns] = nc;
+                    prev[ns] = st as u32;
+                    heap.push(Reverse((nc.to_bits(), ns as u32)));
+                }
+            }
+        }
+        None
     }
-    let mut st = found?;
-    let mut path = Vec::new();
-    while prev[st] != u32::MAX {
-        let p = prev[st] as usize;
-        let (i, j) = (st / 2, p / 2);
-        let (xi, yi) = (i % w + bx.x0, i / w + bx.y0);
-        let (xj, yj) = (j % w + bx.x0, j / w + bx.y0);
-        let e = if yi == yj {
-            g.h(xi.min(xj), yi)
-        } else {
-            g.v(xi, yi.min(yj))
-        };
-        path.push(e);
-        st = p;
+
+    /// The edges from a source to state `st`, in order.
+    fn trace_back(&self, prev: &[u32], mut st: usize) -> Vec<usize> {
+        let g = self.g;
+        let mut path = Vec::new();
+        while prev[st] != u32::MAX {
+            let p = prev[st] as usize;
+            let ((xi, yi), (xj, yj)) = (self.xy(st / 2), self.xy(p / 2));
+            let e = if yi == yj {
+                g.h(xi.min(xj), yi)
+            } else {
+                g.v(xi, yi.min(yj))
+            };
+            path.push(e);
+            st = p;
+        }
+        path.reverse();
+        path
     }
-    path.reverse();
-    Some(path)
 }
 
 #[cfg(test)]
