@@ -226,28 +226,23 @@ impl Capacity {
     pub fn set_uniform(&mut self, l: usize, u: UniformCapacity) {
         let g = self.grid;
         let layer = &mut self.layers[l];
+        // The edges of the last row (horizontal layer) or column (vertical) take `last`.
+        let line_cap = |i: usize, lines: usize| match u.last {
+            Some(last) if i + 1 == lines => last,
+            _ => u.cap,
+        };
         match layer.direction {
             Direction::Horizontal => {
                 for y in 0..g.ny {
-                    let c = if y + 1 == g.ny {
-                        u.last.unwrap_or(u.cap)
-                    } else {
-                        u.cap
-                    };
                     for x in 0..g.nx - 1 {
-                        layer.h[g.h_index(x, y)] = c;
+                        layer.h[g.h_index(x, y)] = line_cap(y, g.ny);
                     }
                 }
             }
             Direction::Vertical => {
                 for x in 0..g.nx {
-                    let c = if x + 1 == g.nx {
-                        u.last.unwrap_or(u.cap)
-                    } else {
-                        u.cap
-                    };
                     for y in 0..g.ny - 1 {
-                        layer.v[g.v_index(x, y)] = c;
+                        layer.v[g.v_index(x, y)] = line_cap(x, g.nx);
                     }
                 }
             }
