@@ -5,7 +5,12 @@ give the runtime ratio as the median over the files that hold the case, and must
 other column. One row per case and run: overflow none → run (change), wirelength and via change,
 runtime ratio (route plus steering seconds over the none run of the same compare), and the bar
 the run meets: ≥ 20% (oracle bar) or ≥ 10% (model bar) less overflow at ≤ +2% wirelength; "*"
-where the run also ends below every control run of its compare."""
+where the run also ends below every control run of its compare.
+
+steer-table.py --counts N [--skip CASE,...] RUN.tsv ...: the bars counted over the cases of all
+the files (one compare per case; cases in --skip left out), out of N designs: the oracle (≥ 20%),
+each model (≥ 10%), both at ≤ +2% wirelength, "beyond" where the run also ends below every
+control; MPGD ≤ MSE overflow; every oracle and model run within 1.2× the none run's time."""
 import statistics
 import sys
 
@@ -21,6 +26,44 @@ def load(path):
     return rows
 
 
+def counts(total, skip, paths):
+    """The fifth round's combined count: one line per bar, with the cases that meet it. A case
+    held by several files: the first is the run, all give the time ratio (median)."""
+    bars = ["oracle", "oracle beyond", "MPGD", "MPGD beyond", "MSE", "MSE beyond", "MPGD ≤ MSE", "time ≤ 1.2"]
+    met = {b: [] for b in bars}
+    loaded = [load(p) for p in paths]
+    for case, f in dict.fromkeys(k[:2] for rows in loaded for k in rows):
+        if case in skip:
+            continue
+        held = [rows for rows in loaded if (case, f, "none") in rows]
+        run = {k[2]: v for k, v in held[0].items() if k[:2] == (case, f)}
+        base, controls = run["none"], [v[0] for r, v in run.items() if r.startswith("control")]
+        named = {"oracle": "oracle"}  # bar name -> run name
+        named.update({m.upper(): r for r in run for m in ["mpgd", "mse"] if r.endswith(f"_{m}.onnx")})
+        for name, r in named.items():
+            v = run[r]
+            if v[0] <= base[0] * (1 - (0.20 if name == "oracle" else 0.10)) and v[2] <= base[2] * 1.02:
+                met[name].append(case)
+                if controls and v[0] < min(controls):
+                    met[name + " beyond"].append(case)
+        if "MPGD" in named and run[named["MPGD"]][0] <= run[named["MSE"]][0]:
+            met["MPGD ≤ MSE"].append(case)
+        ratio = {r: statistics.median([h[(case, f, r)][4] / h[(case, f, "none")][4] for h in held]) for r in named.values()}
+        if max(ratio.values()) <= 1.2:
+            met["time ≤ 1.2"].append(case)
+    print("| bar | met | cases |")
+    print("|---|---|---|")
+    for bar, cases in met.items():
+        print(f"| {bar} | {len(cases)}/{total} | {', '.join(cases)} |")
+
+
+if sys.argv[1] == "--counts":
+    args = sys.argv[3:]
+    skip = set()
+    if args[0] == "--skip":
+        skip, args = set(args[1].split(",")), args[2:]
+    counts(int(sys.argv[2]), skip, args)
+    sys.exit(0)
 files = [load(p) for p in sys.argv[1:]]
 first = files[0]
 for other in files[1:]:
