@@ -127,23 +127,8 @@ impl BoxCosts {
         let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
         let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
         let (w, hgt) = (x1 - x0 + 1, y1 - y0 + 1);
-        let (mut min_h, mut min_v) = (f64::INFINITY, f64::INFINITY);
-        let mut hcost = vec![0.0f64; hgt * w];
-        for j in 0..hgt {
-            for i in 0..w - 1 {
-                let c = cost(g.h(x0 + i, y0 + j));
-                hcost[j * w + i] = c;
-                min_h = min_h.min(c);
-            }
-        }
-        let mut vcost = vec![0.0f64; w * hgt];
-        for i in 0..w {
-            for j in 0..hgt - 1 {
-                let c = cost(g.v(x0 + i, y0 + j));
-                vcost[i * hgt + j] = c;
-                min_v = min_v.min(c);
-            }
-        }
+        let (hcost, min_h) = price_lines(hgt, w, |j, i| cost(g.h(x0 + i, y0 + j)));
+        let (vcost, min_v) = price_lines(w, hgt, |i, j| cost(g.v(x0 + i, y0 + j)));
         let hp = prefix_sums(&hcost, hgt, w);
         let vp = prefix_sums(&vcost, w, hgt);
         BoxCosts {
@@ -173,6 +158,25 @@ impl BoxCosts {
         let col = (x - self.x0) * self.hgt;
         self.vp[col + q] - self.vp[col + p]
     }
+}
+
+/// The costs of `lines` lines of `len - 1` edges each, `edge_cost(line, i)`, laid out with a
+/// stride of `len` (the last slot of each line unused), and the cheapest of them.
+fn price_lines(
+    lines: usize,
+    len: usize,
+    edge_cost: impl Fn(usize, usize) -> f64,
+) -> (Vec<f64>, f64) {
+    let mut out = vec![0.0f64; lines * len];
+    let mut min = f64::INFINITY;
+    for l in 0..lines {
+        for i in 0..len - 1 {
+            let c = edge_cost(l, i);
+            out[l * len + i] = c;
+            min = min.min(c);
+        }
+    }
+    (out, min)
 }
 
 /// Running sums of each of `lines` lines of `len` costs: `out[l * len + i]` is the sum of the
