@@ -585,3 +585,109 @@ fn predict_with_a_bad_model_writes_nothing() {
     assert_user_error(&mpgd(&args), "mpgd.task");
     assert!(!out.exists());
 }
+
+/// The shipped model with its metadata relabelled: `task`, `label` and the normalisation's label
+/// and `label_scale` changed, every other entry as shipped (the same network and inputs).
+fn relabelled(dir: &Dir, name: &str, task: &str, label: &str, label_scale: f64) -> PathBuf {
+    let raw = Model::load(&shipped()).unwrap().metadata().raw.clone();
+    let mut norm: serde_json::Value = serde_json::from_str(&raw["mpgd.normalization"]).unwrap();
+    norm["label"] = label.into();
+    norm["label_scale"] = label_scale.into();
+    let props: Vec<(&str, String)> = raw
+        .iter()
+        .map(|(k, v)| {
+            let v = match k.as_str() {
+                "mpgd.task" => task.to_string(),
+                "mpgd.label" => label.to_string(),
+                "mpgd.normalization" => norm.to_string(),
+                _ => v.clone(),
+            };
+            (k.as_str(), v)
+        })
+        .collect();
+    dir.write(
+        name,
+        &with_metadata(&std::fs::read(shipped()).unwrap(), &props),
+    )
+}
+
+/// `mpgd compare` on gcd under OpenROAD's congestion1 setting, 3 rounds, with `models` (the
+/// shipped model's map steers there: at prior weight 1 and 2 its runs differ).
+fn compare_gcd(out: &Path, models: &[&Path]) -> std::process::Output {
+    let (lefs, def) = gcd();
+    let mut args = vec!["compare".to_string()];
+    args.extend(design_args(&lefs, &def));
+    for a in [
+        "--layers",
+        "metal2-metal10",
+        "--layer-adjust",
+        "metal2=0.9",
+        "--layer-adjust",
+        "metal3=0.9",
+        "--layer-adjust",
+        "metal4-metal10=1.0",
+        "--iterations",
+        "3",
+        "--write-maps",
+    ] {
+        args.push(a.to_string());
+    }
+    for m in models {
+        args.extend(["--model".to_string(), m.display().to_string()]);
+    }
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    mpgd(&args)
+}
+
+/// A model whose metadata says it predicts the router's history cost (task and label `history`)
+/// steers as a history prior: half its map on each direction. The same network labelled as a
+/// congestion model at half the label scale gives exactly that cost on both directions, so the
+/// two runs route alike, while the maps they report (H plus V) differ by a factor of 2.
+#[test]
+fn compare_steers_with_a_history_model_as_a_history_prior() {
+    let dir = Dir::new();
+    let hist = relabelled(&dir, "hist.onnx", "history", "history", 8.0);
+    let half = relabelled(&dir, "half.onnx", "congestion", "congestion", 4.0);
+    assert_eq!(Model::load(&hist).unwrap().metadata().task, "history");
+    let out = dir.path("cmp");
+    let run = compare_gcd(&out, &[&hist, &half]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    let row = |name: &str| rows.iter().find(|r| r["run"] == name).unwrap().clone();
+    let (h, c) = (row("hist.onnx"), row("half.onnx"));
+    for k in ["total_overflow_unadjusted", "wirelength_um", "vias"] {
+        assert_eq!(h[k], c[k], "{k}");
+    }
+    let read = |n: &str| {
+        mpgd::npy::read_f32(&out.join(format!("{n}.map.npy")))
+            .unwrap()
+            .0
+    };
+    let (hm, cm) = (read("hist.onnx"), read("half.onnx"));
+    assert!(
+        cm.iter().any(|&v| v > 0.0),
+        "the model predicts congestion on gcd"
+    );
+    let doubled: Vec<f32> = cm.iter().map(|v| 2.0 * v).collect();
+    assert!(
+        hm == doubled,
+        "the history run's map is H plus V, twice the half-scale map"
+    );
+}
+
+#[test]
+fn compare_refuses_a_model_whose_label_is_no_map_to_steer_with() {
+    let dir = Dir::new();
+    let drv = relabelled(&dir, "drv.onnx", "drv", "drv", 4.0);
+    assert_user_error(&compare_gcd(&dir.path("a"), &[&drv]), "label 'drv'");
+    let one = relabelled(&dir, "h.onnx", "history", "history_h", 4.0);
+    assert_user_error(&compare_gcd(&dir.path("b"), &[&one]), "'history_h'");
+    let unknown = relabelled(&dir, "u.onnx", "history", "historie", 4.0);
+    assert_user_error(&compare_gcd(&dir.path("c"), &[&unknown]), "mpgd.label");
+    assert!(!dir.path("a/compare.json").exists(), "nothing written");
+}

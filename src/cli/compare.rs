@@ -6,7 +6,7 @@
 use crate::design::Design;
 use crate::route::{NetOrder, RouteConfig};
 use crate::steer::compare::{
-    compare, congestion_png, row_json, table_md, Mode, Oracle, Run, Settings,
+    compare, congestion_png, row_json, table_md, MapKind, MapRow, Mode, Oracle, Run, Settings,
 };
 use crate::steer::padding::{PadCells, PadSide};
 use anyhow::{bail, Context};
@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     #[command(flatten)]
     pub design: super::DesignArgs,
-    /// An ONNX congestion model whose prediction steers one run. Repeatable.
+    /// An ONNX model whose prediction steers one run: a congestion model (label congestion*), or a
+    /// model of the router's history cost (label history: as a prior, half on each direction).
+    /// Repeatable.
     #[arg(long = "model", value_name = "M.onnx")]
     pub models: Vec<PathBuf>,
     /// Steering mode: prior, padding or region. Default prior: no mode is proven yet (the oracle
@@ -175,16 +177,19 @@ pub fn mode(s: &str) -> anyhow::Result<Mode> {
     Mode::parse(s).with_context(|| format!("--mode '{s}': expected prior, padding or region"))
 }
 
-/// The models' predictions on the routing grid, named by file name.
+/// The models' predictions on the routing grid, named by file name, each with the kind of map
+/// its label (`mpgd.label`) makes it.
 pub fn model_maps(
     models: &[PathBuf],
     design: &Design,
     cfg: &RouteConfig,
-) -> anyhow::Result<Vec<(String, Vec<f32>)>> {
+) -> anyhow::Result<Vec<MapRow>> {
     models
         .iter()
         .map(|m| {
             let model = crate::model::Model::load(m)?;
+            let kind = map_kind(&model.metadata().label)
+                .with_context(|| format!("--model '{}'", m.display()))?;
             let p = model
                 .predict(design, cfg)
                 .with_context(|| format!("--model '{}'", m.display()))?;
@@ -192,9 +197,28 @@ pub fn model_maps(
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_else(|| m.display().to_string());
-            Ok((name, p.map))
+            Ok(MapRow {
+                name,
+                map: p.map,
+                kind,
+            })
         })
         .collect()
+}
+
+/// How `compare` steers with a model of `label`: a congestion map, or the router's history cost
+/// (H plus V); any other label is refused.
+pub fn map_kind(label: &str) -> anyhow::Result<MapKind> {
+    match label {
+        "congestion" | "congestion_h" | "congestion_v" => Ok(MapKind::Congestion),
+        "history" => Ok(MapKind::History),
+        "history_h" | "history_v" => {
+            bail!("label '{label}' is one direction of the history cost; compare steers with a model of 'history' (H plus V)")
+        }
+        _ => bail!(
+            "label '{label}' is not a map compare steers with (congestion, congestion_h, congestion_v or history)"
+        ),
+    }
 }
 
 /// Everything `mpgd compare` and `mpgd demo` do after reading the design and predicting with the
@@ -205,7 +229,7 @@ pub fn compare_and_write(
     cfg: &RouteConfig,
     mode: Mode,
     settings: &Settings,
-    model_rows: &[(String, Vec<f32>)],
+    model_rows: &[MapRow],
     out: &Path,
 ) -> anyhow::Result<Vec<Run>> {
     let runs = compare(design, cfg, mode, settings, model_rows).context("compare")?;

@@ -86,6 +86,9 @@ pub fn label_unit(label: &str, absolute: bool) -> &'static str {
         ("congestion_h", _) => "overflow/capacity, H",
         ("congestion_v", _) => "overflow/capacity, V",
         ("drv", _) => "DRVs per GCell",
+        ("history", _) => "router history cost, H+V",
+        ("history_h", _) => "router history cost, H",
+        ("history_v", _) => "router history cost, V",
         _ => "1",
     }
 }

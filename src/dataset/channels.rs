@@ -51,8 +51,16 @@ const RESOURCE: [&str; 4] = [
     "rudy_pin_over_capacity",
 ];
 
-/// Label channels, in dataset column order.
-pub const LABELS: [&str; 3] = ["congestion_h", "congestion_v", "congestion"];
+/// Label channels, in dataset column order. The history columns come after the congestion ones
+/// (added later, so the earlier columns keep their positions and bytes).
+pub const LABELS: [&str; 6] = [
+    "congestion_h",
+    "congestion_v",
+    "congestion",
+    "history_h",
+    "history_v",
+    "history",
+];
 
 /// Why channels could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -251,8 +259,10 @@ fn resource_channel(
     }
 }
 
-/// A channel taken from a routing run: early-routing overflow (pattern stage) or a label
-/// (final routes), per direction `overflow / capacity` (0 where the capacity is 0).
+/// A channel taken from a routing run: early-routing overflow (pattern stage), a congestion
+/// label (final routes), per direction `overflow / capacity` (0 where the capacity is 0), or the
+/// router's history cost when negotiation ended ([`RouteResult::history_maps`], the map
+/// `mpgd compare --oracle history` steers by; `history = history_h + history_v`).
 fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
     use route::overflow_ratio;
     let pattern = || r.pattern_overflow_maps();
@@ -263,6 +273,12 @@ fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
         "congestion_h" => overflow_ratio(&last().0, &r.maps.cap_h),
         "congestion_v" => overflow_ratio(&last().1, &r.maps.cap_v),
         "congestion" => r.congestion_map(),
+        "history_h" => r.history_maps().0,
+        "history_v" => r.history_maps().1,
+        "history" => {
+            let (h, v) = r.history_maps();
+            h.iter().zip(&v).map(|(a, b)| a + b).collect()
+        }
         _ => unreachable!("channel '{name}' was checked by is_known"),
     }
 }
@@ -322,6 +338,37 @@ mod tests {
         assert!(s.iter().any(|&x| x > 0.0), "derated gcd has congestion");
         for k in 0..s.len() {
             assert_eq!(s[k], h[k] + v[k]);
+        }
+    }
+
+    #[test]
+    fn history_columns_are_the_routers_history_on_each_gcells_edges() {
+        let cfg = RouteConfig {
+            iterations: 3,
+            layer_range: Some(("metal2".into(), "metal4".into())),
+            layer_adjust: vec![(route::LayerSel::All, 0.9)],
+            ..RouteConfig::default()
+        };
+        let c = compute(&gcd(), &cfg, &["history_h", "history_v", "history"]).unwrap();
+        let r = c.route.as_ref().expect("history needs the routing run");
+        let g = route::pattern::Grid2 {
+            nx: c.nx(),
+            ny: c.ny(),
+        };
+        let (nx, ny) = (g.nx, g.ny);
+        let (h, v, sum) = (&c.maps[0], &c.maps[1], &c.maps[2]);
+        assert!(
+            h.iter().chain(v).any(|&x| x > 0.0),
+            "derated gcd negotiates"
+        );
+        for y in 0..ny {
+            for x in 0..nx {
+                let k = y * nx + x;
+                // The edge to the right (H) and above (V); the last column/row repeats.
+                assert_eq!(h[k], r.history_2d[g.h(x.min(nx - 2), y)], "H at ({x}, {y})");
+                assert_eq!(v[k], r.history_2d[g.v(x, y.min(ny - 2))], "V at ({x}, {y})");
+                assert_eq!(sum[k], h[k] + v[k]);
+            }
         }
     }
 

@@ -9,13 +9,16 @@ use std::path::Path;
 /// The metadata format this build reads (`mpgd.format_version`).
 pub const FORMAT_VERSION: &str = "1";
 
-/// Tasks mpgd knows, with the label each predicts.
-pub const TASKS: [(&str, &[&str]); 2] = [
+/// Tasks mpgd knows, with the label each predicts. `history`: the router's history cost when its
+/// negotiation ended (the dataset's `history*` columns), which `mpgd compare` steers with as a
+/// history prior.
+pub const TASKS: [(&str, &[&str]); 3] = [
     (
         "congestion",
         &["congestion", "congestion_h", "congestion_v"],
     ),
     ("drv", &["drv"]),
+    ("history", &["history", "history_h", "history_v"]),
 ];
 
 /// How input channels are scaled before the model sees them (`mpgd.normalization`).
@@ -34,7 +37,7 @@ pub enum Scaling {
 pub struct Metadata {
     /// `mpgd.format_version`.
     pub format_version: String,
-    /// `mpgd.task`: `congestion` or `drv`.
+    /// `mpgd.task`: `congestion`, `drv` or `history`.
     pub task: String,
     /// `mpgd.model`: the architecture (`gpdl`, `routenet`), informative.
     pub architecture: String,

@@ -399,6 +399,18 @@ impl RouteResult {
         })
     }
 
+    /// The router's history cost when negotiation ended ([`RouteResult::history_2d`]) per GCell
+    /// and direction, on the same edges as [`Maps`] (to the right for H, above for V; the last
+    /// column/row repeats the one before). The dataset's `history_h` / `history_v` labels and
+    /// `mpgd compare --oracle history` both read it here.
+    pub fn history_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        let g = pattern::Grid2 {
+            nx: self.grid.nx,
+            ny: self.grid.ny,
+        };
+        per_gcell(g, |e| self.history_2d[e])
+    }
+
     /// CircuitNet's congestion per GCell: `overflow_h / cap_h + overflow_v / cap_v` (a term is 0
     /// where its capacity is 0).
     pub fn congestion_map(&self) -> Vec<f32> {

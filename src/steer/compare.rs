@@ -90,6 +90,28 @@ pub struct Settings {
     pub controls: usize,
 }
 
+/// What a caller's map (a model's prediction) holds, and so how `prior` prices it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MapKind {
+    /// A congestion map (overflow over capacity, H plus V): its value on both directions.
+    #[default]
+    Congestion,
+    /// The router's history cost, H plus V (a model of the dataset's `history` label): as a
+    /// `prior`, half of it on each direction, so that at the same weight its total cost is that of
+    /// `--oracle history` (which puts the H history on horizontal edges, the V on vertical ones).
+    /// The other modes take it whole, as a hotspot map.
+    History,
+}
+
+/// A caller's map to steer by: a name (a model file name), `[ny * nx]` values on the routing
+/// grid (row 0 at the bottom), and what they are.
+#[derive(Clone, Debug)]
+pub struct MapRow {
+    pub name: String,
+    pub map: Vec<f32>,
+    pub kind: MapKind,
+}
+
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
 struct MapIn<'a> {
     name: &'a str,
@@ -301,13 +323,13 @@ fn steered(
 }
 
 /// Routes `design` unsteered, then steered in `mode` by the RUDY map, the oracle, and each of
-/// `maps` (name, `[ny * nx]` map on the routing grid, row 0 at the bottom), in that order.
+/// `maps`, in that order.
 pub fn compare(
     design: &Design,
     cfg: &RouteConfig,
     mode: Mode,
     s: &Settings,
-    maps: &[(String, Vec<f32>)],
+    maps: &[MapRow],
 ) -> Result<Vec<Run>, CompareError> {
     let none = route(design, cfg)?;
     let (congestion, overflowed_gcells) =
@@ -360,7 +382,16 @@ pub fn compare(
         hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
         reserve: s.oracle == Oracle::Demand,
     }));
-    all.extend(maps.iter().map(|(n, m)| one(n.as_str(), m.as_slice())));
+    let halves: Vec<Option<Vec<f32>>> = maps
+        .iter()
+        .map(|m| (m.kind == MapKind::History).then(|| m.map.iter().map(|v| 0.5 * v).collect()))
+        .collect();
+    all.extend(maps.iter().zip(&halves).map(|(m, half)| MapIn {
+        name: m.name.as_str(),
+        map: m.map.as_slice(),
+        hv: half.as_ref().map(|h| (h.as_slice(), h.as_slice())),
+        reserve: false,
+    }));
     for input in &all {
         runs.push(steered(design, cfg, mode, s, input, &real)?);
     }
@@ -379,25 +410,7 @@ fn oracle_hv(none: &RouteResult, kind: Oracle) -> Option<(Vec<f32>, Vec<f32>)> {
             ))
         }
         Oracle::Demand => Some((none.maps.demand_h.clone(), none.maps.demand_v.clone())),
-        Oracle::History => {
-            // Per GCell, the history of its edge to the right (H) and above (V), the edges
-            // every per-GCell map of a result uses; the last column (row) repeats the one before.
-            let g = grid2(none);
-            let (nx, ny) = (g.nx, g.ny);
-            let mut h = vec![0f32; nx * ny];
-            let mut v = vec![0f32; nx * ny];
-            for y in 0..ny {
-                for x in 0..nx {
-                    if nx > 1 {
-                        h[y * nx + x] = none.history_2d[g.h(x.min(nx - 2), y)];
-                    }
-                    if ny > 1 {
-                        v[y * nx + x] = none.history_2d[g.v(x, y.min(ny - 2))];
-                    }
-                }
-            }
-            Some((h, v))
-        }
+        Oracle::History => Some(none.history_maps()),
     }
 }
 

@@ -24,6 +24,7 @@ class TrainConfig:
     task: str = "congestion"  # congestion (GPDL) | drv (RouteNet)
     model: str = ""  # empty: the task's model
     inputs: str = ""  # input channels joined by commas; empty: the task's (GPDL: macro_region,rudy,rudy_pin)
+    label: str = ""  # the label column to learn; empty: the task's (congestion: congestion). history, history_h, history_v: the router's history cost
     norm: str = "fixed"  # fixed (scales from the training split) | minmax (CircuitNet per-sample)
     feature_stat: str = "max"  # statistic for the fixed feature scales: max | pNN.N
     label_scale: float = 0.0  # fixed label scale (labels / scale, clipped to [0, 1]); 0: the training maximum
@@ -69,7 +70,7 @@ class TrainConfig:
     def resolved_task(self):
         from .data import get_task
 
-        return get_task(self.task, self.inputs)
+        return get_task(self.task, self.inputs, self.label)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -80,6 +81,7 @@ FIELD_HELP = {
     "task": "congestion (GPDL) or drv (RouteNet)",
     "model": "gpdl, routenet or fcn (default: the task's model)",
     "inputs": "input channels joined by commas (default: the task's)",
+    "label": "label column to learn (default: the task's; congestion task: congestion, congestion_h, congestion_v, or history, history_h, history_v for the router's history cost, exported as task 'history')",
     "norm": "fixed (per-channel scales from the training split) or minmax (CircuitNet per-sample)",
     "feature_stat": "statistic of the fixed feature scales: max or a percentile such as p99.9",
     "label_scale": "fixed label scale; 0 = the training maximum",

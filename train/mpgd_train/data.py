@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 __all__ = [
     "FEATURE_CHANNELS",
     "LABEL_CHANNELS",
+    "HISTORY_LABELS",
     "TASKS",
     "Task",
     "Sample",
@@ -76,7 +77,12 @@ FEATURE_CHANNELS: tuple[str, ...] = (
     "rudy_over_capacity",
     "rudy_pin_over_capacity",
 )
-LABEL_CHANNELS: tuple[str, ...] = ("congestion_h", "congestion_v", "congestion", "drv")
+LABEL_CHANNELS: tuple[str, ...] = ("congestion_h", "congestion_v", "congestion", "drv", "history_h", "history_v", "history")
+# The router's history cost when its negotiation ended (per GCell, as `mpgd compare --oracle history`
+# reads it): a cost in tracks of overflow summed over the rip-up rounds, not a ratio. A model of one of
+# these labels is exported with task "history", and `mpgd compare --model` steers with it as a history prior.
+HISTORY_LABELS: tuple[str, ...] = ("history", "history_h", "history_v")
+TASK_LABELS: dict[str, tuple[str, ...]] = {"congestion": ("congestion", "congestion_h", "congestion_v", *HISTORY_LABELS), "drv": ("drv",)}
 META_COLUMNS: tuple[str, ...] = ("id", "design", "technology", "variant", "split", "nx", "ny", "gcell_um")
 
 
@@ -109,12 +115,18 @@ TASKS: dict[str, Task] = {
 }
 
 
-def get_task(name: str, inputs: str | Sequence[str] = "") -> Task:
-    """The task `name`; `inputs` (a list, or names joined by commas) replaces its input channels."""
+def get_task(name: str, inputs: str | Sequence[str] = "", label: str = "") -> Task:
+    """The task `name`; `inputs` (a list, or names joined by commas) replaces its input channels, `label`
+    (one of `TASK_LABELS[name]`) its label. A history label makes the task "history" (what the exported
+    model's `mpgd.task` says: the router's history cost, not a congestion map)."""
     try:
         task = TASKS[name]
     except KeyError:
         raise ValueError(f"unknown task {name!r}; choose one of {sorted(TASKS)}") from None
+    if label:
+        if label not in TASK_LABELS[name]:
+            raise ValueError(f"unknown label {label!r} for task {name!r}; choose one of {list(TASK_LABELS[name])}")
+        task = Task("history" if label in HISTORY_LABELS else task.name, task.model, task.inputs, label)
     names = [c.strip() for c in inputs.split(",") if c.strip()] if isinstance(inputs, str) else list(inputs)
     if not names:
         return task
@@ -386,26 +398,33 @@ def make_synthetic(
     gcell_um: float = 2.0,
     with_drv: bool = True,
     seed: int = 0,
+    with_history: bool = False,
 ) -> Path:
     """Write `n` synthetic samples in the dataset contract's format to `path` and return it.
 
     Each sample gets random nx, ny in [size[0], size[1]] (or exactly `size` if an int), macros, cell
     clusters, RUDY/pin-RUDY maps derived from them and overflow labels from a crude capacity model, so the
     labels are learnable from the inputs. Samples are assigned to designs round-robin; the split is
-    design-wise: `test_designs` (default: the last design) are "test", the others "train"."""
+    design-wise: `test_designs` (default: the last design) are "test", the others "train". `with_history` adds
+    the `history_h`, `history_v`, `history` columns, made from the overflow labels without a random draw
+    (10 x congestion per direction, a stand-in for a cost), so the other columns stay as they were."""
     if n <= 0:
         raise ValueError("n must be > 0")
     rng = np.random.default_rng(seed)
     lo, hi = (size, size) if isinstance(size, int) else size
     test_designs = list(test_designs) if test_designs is not None else [designs[-1]]
     rows: dict[str, list] = {c: [] for c in META_COLUMNS}
-    channels = (*FEATURE_CHANNELS, *LABEL_CHANNELS[:3], *(("drv",) if with_drv else ()))
+    channels = (*FEATURE_CHANNELS, *LABEL_CHANNELS[:3], *(("drv",) if with_drv else ()), *(HISTORY_LABELS if with_history else ()))
     maps_by_channel: dict[str, list[np.ndarray]] = {c: [] for c in channels}
     for i in range(n):
         design = designs[i % len(designs)]
         ny, nx = int(rng.integers(lo, hi + 1)), int(rng.integers(lo, hi + 1))
         variant = {"seed": int(i), "derate": round(float(rng.uniform(0.0, 0.3)), 3)}
         maps = _synthetic_maps(rng, ny, nx, with_drv, gcell_um)
+        if with_history:
+            maps["history_h"] = (10.0 * maps["congestion_h"]).astype(np.float32)
+            maps["history_v"] = (10.0 * maps["congestion_v"]).astype(np.float32)
+            maps["history"] = maps["history_h"] + maps["history_v"]
         rows["id"].append(f"{design}-{i:04d}")
         rows["design"].append(design)
         rows["technology"].append(technology)

@@ -8,7 +8,7 @@ inputs; a difference above `tol` (1e-5) raises.
 
 Metadata keys (read by the Rust side):
   mpgd.format_version  "1"
-  mpgd.task            "congestion" | "drv"
+  mpgd.task            "congestion" | "drv" | "history" (a model of the router's history cost: `--label history`)
   mpgd.model           "gpdl" | "routenet"
   mpgd.input_channels  JSON list of the dataset channel names, in input order
   mpgd.label           label channel name
