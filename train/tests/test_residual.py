@@ -7,7 +7,7 @@ import torch
 
 from mpgd_train.config import load_config
 from mpgd_train.data import get_task, load_samples
-from mpgd_train.export import export_onnx, export_trained
+from mpgd_train.export import export_onnx, export_trained, write_model_card
 from mpgd_train.models import build_residual
 from mpgd_train.models.residual import gaussian_taps
 from mpgd_train.study import parse_input_set
@@ -157,6 +157,8 @@ def test_per_direction_trains_exports_and_keeps_the_contract(tiny_dataset, tmp_p
     assert cfg2.per_direction and model.per_direction
     summary = export_trained(model, norm2, cfg2, tiny_dataset, tmp_path / "m.onnx")
     assert summary["parity_max_abs_diff"] <= 1e-5
+    write_model_card(summary, cfg2, tiny_dataset, "cmd", tmp_path / "m.md")
+    assert "one correction per direction" in (tmp_path / "m.md").read_text()
     sess = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
     assert [i.name for i in sess.get_inputs()] == ["features"] and [o.name for o in sess.get_outputs()] == ["prediction"]
     x, _ = norm2.apply(load_samples(tiny_dataset, task, "test")[0].x)
