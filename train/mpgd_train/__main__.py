@@ -96,6 +96,10 @@ def cmd_study(args: argparse.Namespace) -> int:
         from .study import baseline_per_sample
 
         _print(baseline_per_sample(base.dataset))
+    elif args.what == "regimes":
+        from .study import regime_pearson
+
+        _print(regime_pearson(base.dataset, args.run_dirs))
     elif args.what == "ablation":
         sets = dict(item.split("=", 1) for item in args.input_sets.split(";") if item)
         _print(run_ablation(base, sets, args.results_dir, args.runs_dir, _command(args)))
@@ -142,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("study", help="baselines (egr-samples: the egr map's per-sample Pearson), an input ablation, or MSE vs MPGD over seeds")
     add_config_flags(s)
-    s.add_argument("what", choices=["baselines", "egr-samples", "ablation", "seeds", "runs", "merge-seeds"])
-    s.add_argument("run_dirs", nargs="*", help="runs: finished run folders to tabulate (grouped by name without _s<seed>); merge-seeds: seeds.json files to join")
+    s.add_argument("what", choices=["baselines", "egr-samples", "regimes", "ablation", "seeds", "runs", "merge-seeds"])
+    s.add_argument("run_dirs", nargs="*", help="runs: finished run folders to tabulate (grouped by name without _s<seed>); merge-seeds: seeds.json files to join; regimes: run folders (or checkpoints) to score by regime")
     s.add_argument("--input-sets", default="", help="ablation: NAME=ch1,ch2;NAME2=model:ch1,... (empty inputs: the task's)")
     s.add_argument("--seeds", default="0,1,2,3,4", help="seeds: comma-separated seeds")
     s.add_argument("--sweep-lambdas", default="", help="seeds: extra MPGD lambdas run on the first seed")

@@ -31,6 +31,7 @@ class TrainConfig:
     crop: int = 64  # training crop side in GCells (multiple of 4)
     residual: str = ""  # "egr": the model predicts a correction to the scaled egr map (models/residual.py)
     residual_sigma: float = 0.0  # Gaussian blur (GCells) of the egr map under the residual; 0: none
+    per_direction: bool = False  # with residual egr: one correction per direction, trained on congestion_h/_v
     hflip: bool = True
     val_designs: str = ""  # training designs held out as a validation split (names joined by commas); "": none
     # loss
@@ -88,6 +89,7 @@ FIELD_HELP = {
     "crop": "training crop side in GCells (multiple of 4)",
     "residual": "'egr': predict a correction to the egr map scaled by gains fitted on the training split; '': none",
     "residual_sigma": "with --residual egr: Gaussian blur of the egr map in GCells (0 = none)",
+    "per_direction": "with --residual egr: one correction per direction, trained on congestion_h and congestion_v; the model's output (and the ONNX graph's) is still their sum",
     "hflip": "random horizontal flips (p = 0.5)",
     "val_designs": "training designs (exact names, joined by commas) held out of training as a validation split: the evaluations and metrics.json then use it instead of the test split (for choosing settings)",
     "loss": "mse, shrinkage or mpgd",

@@ -156,6 +156,9 @@ def _residual_note(cfg, summary: dict) -> str:
     gains = summary.get("egr_gains")
     g = f"; gains (h, v) {gains[0]:.4g}, {gains[1]:.4g} on the normalised scales" if gains else ""
     blur = f"blurred with σ {cfg.residual_sigma:g} GCells" if cfg.residual_sigma > 0 else "not blurred"
+    if getattr(cfg, "per_direction", False):
+        return (f": prediction = clamp((g_h egr_h + network_h) + (g_v egr_v + network_v), 0, 1), one correction per "
+                f"direction trained on congestion_h and congestion_v, the egr channels {blur}{g} (`mpgd_train/models/residual.py`)")
     return (f": prediction = clamp(g_h egr_h + g_v egr_v + network, 0, 1), the egr channels {blur}{g} "
             f"(`mpgd_train/models/residual.py`)")
 

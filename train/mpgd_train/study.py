@@ -10,6 +10,8 @@
   model than the base one), with the baselines as rows.
 * `runs`: a table of finished run folders (their `metrics.json`, split "val" or "test"), grouped by name
   without the `_s<seed>` suffix: mean ± sd per group (`summarise_runs`).
+* `regimes`: the mean per-sample Pearson of the egr map and of trained runs on the test split, over all
+  samples, the nearly clean ones (1-19 congested GCells) and the rest (`regime_pearson`).
 * `merge-seeds`: one `seeds.json`/`seeds.md` from the `seeds.json` of runs made apart (`merge_seeds`).
 * `seeds`: MSE and MPGD, same model, data and budget, `seeds` seeds each; `seeds.json` holds one object
   per run; `seeds.md` the means, standard deviations and a paired t-test per metric (runs paired by seed).
@@ -26,13 +28,14 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import torch
 
 from .config import TrainConfig
 from .data import Normalizer, Task, hold_out, load_samples
 from .report import fmt_cell, steps_to_reach
 from .train import TrainResult, score, train
 
-__all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS", "mpgd_setting"]
+__all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "regime_pearson", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS", "mpgd_setting"]
 
 BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
 
@@ -108,6 +111,40 @@ def baseline_per_sample(dataset: str, name: str = "egr", min_congested: int = 20
         f"samples_min{min_congested}_congested": len(big),
         "samples": rows,
     }
+
+
+def regime_pearson(dataset: str, runs: Sequence[str | Path] = (), min_congested: int = 20) -> dict:
+    """The mean per-sample Pearson on the test split, split by regime: over the samples with a non-constant
+    label ("all", what `pearson` averages), those with 1 to `min_congested - 1` congested GCells ("few":
+    the nearly clean samples where the rip-up leaves a handful of survivors) and those with at least
+    `min_congested` ("many"). Rows: the egr map, then each run (a run folder with `final.pt`, or a
+    checkpoint), scored with the same samples and `metrics.pearson`; plus, per regime, the sample count."""
+    from . import metrics as M
+    from .train import load_checkpoint, predict
+
+    egr = baseline_per_sample(dataset, "egr", min_congested)
+    ids = [r["id"] for r in egr["samples"]]
+    congested = {r["id"]: r["congested"] for r in egr["samples"]}
+    regimes = {"all": ids, "few": [i for i in ids if congested[i] < min_congested],
+               "many": [i for i in ids if congested[i] >= min_congested]}
+
+    def summary(name: str, per: dict[str, float]) -> dict:
+        row: dict = {"name": name}
+        for k, members in regimes.items():
+            row[f"pearson_{k}"] = float(np.mean([per[i] for i in members])) if members else float("nan")
+        return row
+
+    rows = [summary("egr map", {r["id"]: r["pearson"] for r in egr["samples"]})]
+    for run in runs:
+        path = Path(run)
+        model, norm, cfg, _ = load_checkpoint(path / "final.pt" if path.is_dir() else path)
+        per = {}
+        for s in load_samples(dataset, cfg.resolved_task(), "test"):
+            if s.id in congested:
+                x, y = norm.apply(s.x, s.y)
+                per[s.id] = M.pearson(y[0], predict(model, x, torch.device("cpu")))
+        rows.append(summary(str(run), per))
+    return {"samples": {k: len(v) for k, v in regimes.items()}, "min_congested": min_congested, "rows": rows}
 
 
 def _table(rows: list[dict], first: str, cols: Sequence[str]) -> str:

@@ -19,7 +19,7 @@ import math
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -133,6 +133,27 @@ def _normalised(samples: Sequence[Sample], norm: Normalizer) -> list[tuple[np.nd
     return [norm.apply(s.x, s.y) for s in samples]  # type: ignore[misc]
 
 
+PER_DIRECTION_LABELS = ("congestion_h", "congestion_v")
+
+
+def per_direction_targets(cfg: TrainConfig, samples: Sequence[Sample], data: list[tuple[np.ndarray, np.ndarray]],
+                          norm: Normalizer) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The training pairs with y [2, H, W]: `congestion_h` and `congestion_v` of the same samples, on the
+    summed label's scale (`norm.label_scale`, clipped to [0, 1]), for `--per-direction`."""
+    task = cfg.resolved_task()
+    if cfg.residual != "egr" or task.label != "congestion":
+        raise ValueError("--per-direction needs --residual egr and the congestion label")
+    by_dir = []
+    for label in PER_DIRECTION_LABELS:
+        rows = {s.id: s.y for s in load_samples(cfg.dataset, replace(task, inputs=task.inputs[:1], label=label), "train")}
+        by_dir.append(rows)
+    out = []
+    for s, (x, _) in zip(samples, data):
+        y = np.concatenate([d[s.id] for d in by_dir]) / np.float32(norm.label_scale)
+        out.append((x, np.clip(y, 0.0, 1.0).astype(np.float32)))
+    return out
+
+
 def train(cfg: TrainConfig) -> TrainResult:
     if not cfg.dataset:
         raise ValueError("no dataset given (--dataset FILE.parquet)")
@@ -156,6 +177,8 @@ def train(cfg: TrainConfig) -> TrainResult:
         split = "test"
     norm = Normalizer.fit(train_samples, task, cfg.norm, cfg.feature_stat, cfg.label_scale)
     train_data = _normalised(train_samples, norm)
+    if cfg.per_direction:
+        train_data = per_direction_targets(cfg, train_samples, train_data, norm)
     test_data = _normalised(test_samples, norm)
     eval_subset = _spread(test_data, cfg.eval_max_samples)
     batcher = CropBatcher(train_data, cfg.crop, cfg.batch_size, cfg.hflip, cfg.seed)
@@ -241,7 +264,9 @@ def build_for(cfg: TrainConfig) -> nn.Module:
     `cfg.residual` is "egr" (gains 1 until `fit_gains` or a checkpoint sets them)."""
     task = cfg.resolved_task()
     if cfg.residual == "egr":
-        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma)
+        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma, cfg.per_direction)
+    if cfg.per_direction:
+        raise ValueError("--per-direction needs --residual egr")
     if cfg.residual:
         raise ValueError(f"unknown residual {cfg.residual!r}; use 'egr' or ''")
     return build_model(cfg.resolved_model(), in_channels=len(task.inputs))

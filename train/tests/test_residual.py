@@ -7,7 +7,7 @@ import torch
 
 from mpgd_train.config import load_config
 from mpgd_train.data import get_task, load_samples
-from mpgd_train.export import export_onnx, export_trained
+from mpgd_train.export import export_onnx, export_trained, write_model_card
 from mpgd_train.models import build_residual
 from mpgd_train.models.residual import gaussian_taps
 from mpgd_train.study import parse_input_set
@@ -94,3 +94,73 @@ def test_export_of_an_untrained_residual_is_the_egr_map(tmp_path):
     export_onnx(m, tmp_path / "r.onnx", _meta("congestion", "gpdl+egr_residual", list(INPUTS)), [x])
     got = ort.InferenceSession(str(tmp_path / "r.onnx"), providers=["CPUExecutionProvider"]).run(["prediction"], {"features": x})[0]
     np.testing.assert_allclose(got[0, 0], np.clip(0.25 * x[0, 2] + 0.4 * x[0, 3], 0, 1), atol=1e-6)
+
+
+# ---- --per-direction: one correction per direction, summed inside the module (and the ONNX graph) ----
+
+
+def test_per_direction_trains_on_two_maps_and_outputs_their_sum():
+    torch.manual_seed(0)
+    m = build_residual("fcn", INPUTS, per_direction=True)
+    assert m.inner.out_channels == 2
+    with torch.no_grad():
+        m.gain.copy_(torch.tensor([0.3, 0.5]))
+        m.inner.head[2].bias.copy_(torch.tensor([0.01, -0.02]))  # a known correction per direction
+    x = torch.rand(2, len(INPUTS), 13, 17)
+    with torch.no_grad():
+        per = m.train()(x)
+        out = m.eval()(x)
+    assert per.shape == (2, 2, 13, 17) and out.shape == (2, 1, 13, 17)
+    np.testing.assert_allclose(per[:, 0].numpy(), 0.3 * x[:, 2].numpy() + 0.01, atol=1e-6)
+    np.testing.assert_allclose(per[:, 1].numpy(), 0.5 * x[:, 3].numpy() - 0.02, atol=1e-6)
+    np.testing.assert_allclose(out.numpy(), np.clip(per.sum(1, keepdim=True).numpy(), 0, 1), atol=1e-6)
+
+
+def test_per_direction_gains_fit_each_direction_alone():
+    m = build_residual("fcn", INPUTS, per_direction=True)
+    rng = np.random.default_rng(0)
+    data = []
+    for _ in range(3):
+        x = rng.random((len(INPUTS), 12, 14), dtype=np.float32)
+        # v's label also correlates with egr_h: a joint fit would give it weight, a per-direction one must not
+        data.append((x, np.stack([0.2 * x[2], 0.7 * x[3]])))
+    assert m.fit_gains(data) == pytest.approx((0.2, 0.7), abs=1e-5)
+
+
+def test_per_direction_needs_the_egr_residual(tiny_dataset, tmp_path):
+    cfg = load_config(None, dataset=str(tiny_dataset), out=str(tmp_path / "run"), steps=1, model="fcn", per_direction=True,
+                      inputs=",".join(INPUTS))
+    with pytest.raises(ValueError, match="--per-direction needs --residual egr"):
+        train(cfg)
+
+
+def test_per_direction_trains_exports_and_keeps_the_contract(tiny_dataset, tmp_path):
+    from mpgd_train.train import per_direction_targets, _normalised
+    from mpgd_train.data import Normalizer
+
+    cfg = load_config(
+        None, dataset=str(tiny_dataset), out=str(tmp_path / "run"), steps=3, batch_size=2, crop=16, eval_every=0,
+        checkpoint_every=0, progress=False, threads=2, model="fcn", residual="egr", per_direction=True, loss="mpgd",
+        top_q=0.5, inputs=",".join(INPUTS),
+    )
+    # the training targets are congestion_h and congestion_v on the summed label's scale
+    task = cfg.resolved_task()
+    samples = load_samples(tiny_dataset, task, "train")
+    norm = Normalizer.fit(samples, task)
+    pairs = per_direction_targets(cfg, samples, _normalised(samples, norm), norm)
+    for s, (_, y) in zip(samples, pairs):
+        assert y.shape == (2, *s.y.shape[1:])
+        np.testing.assert_allclose(y.sum(0), np.clip(s.y[0] / norm.label_scale, 0, 1), atol=1e-6)
+    res = train(cfg)
+    assert 0 <= res.metrics["pearson"] <= 1 and len(res.metrics["egr_gains"]) == 2
+    model, norm2, cfg2, _ = load_checkpoint(tmp_path / "run" / "final.pt")
+    assert cfg2.per_direction and model.per_direction
+    summary = export_trained(model, norm2, cfg2, tiny_dataset, tmp_path / "m.onnx")
+    assert summary["parity_max_abs_diff"] <= 1e-5
+    write_model_card(summary, cfg2, tiny_dataset, "cmd", tmp_path / "m.md")
+    assert "one correction per direction" in (tmp_path / "m.md").read_text()
+    sess = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+    assert [i.name for i in sess.get_inputs()] == ["features"] and [o.name for o in sess.get_outputs()] == ["prediction"]
+    x, _ = norm2.apply(load_samples(tiny_dataset, task, "test")[0].x)
+    got = sess.run(["prediction"], {"features": np.ascontiguousarray(x)[None]})[0]
+    assert got.shape == (1, 1, *x.shape[1:]) and 0.0 <= got.min() and got.max() <= 1.0

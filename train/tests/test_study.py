@@ -91,3 +91,38 @@ def test_mpgd_setting_names_the_variant():
     assert mpgd_setting(load_config(None, lam=0.007)) == "λ 0.007"
     assert mpgd_setting(load_config(None, lam=0.02, lam_schedule="cosine", lam_end=0.002)) == "λ 0.02 → 0.002 (cosine)"
     assert mpgd_setting(load_config(None, top_q=0.25, mse_warmup=0.3)) == "top 25% of |error|, after an MSE warm-up of 30% of the steps"
+
+
+def test_regimes_split_the_mean_pearson_and_match_the_run(tiny_dataset, tmp_path, capsys):
+    from mpgd_train.config import load_config
+    from mpgd_train.study import baseline_per_sample, regime_pearson
+    from mpgd_train.train import train
+
+    cfg = load_config(None, dataset=str(tiny_dataset), out=str(tmp_path / "run"), steps=2, batch_size=2, crop=16, eval_every=0,
+                      checkpoint_every=0, progress=False, threads=1, model="fcn", residual="egr",
+                      inputs="rudy,capacity_h,egr_overflow_h,egr_overflow_v")
+    res = train(cfg)
+    # a threshold that puts the synthetic samples on both sides
+    egr = baseline_per_sample(str(tiny_dataset), "egr")
+    counts = sorted(r["congested"] for r in egr["samples"])
+    cut = counts[len(counts) // 2]
+    out = regime_pearson(str(tiny_dataset), [tmp_path / "run"], min_congested=cut)
+    few = sum(1 for c in counts if c < cut)
+    assert out["samples"] == {"all": len(counts), "few": few, "many": len(counts) - few}
+    egr_row, run_row = out["rows"]
+    assert egr_row["pearson_all"] == pytest.approx(egr["mean_pearson"])
+    assert run_row["pearson_all"] == pytest.approx(res.metrics["pearson"], abs=1e-9)  # the run's own metric
+    n_few, n_many = out["samples"]["few"], out["samples"]["many"]
+    mixed = (n_few * run_row["pearson_few"] + n_many * run_row["pearson_many"]) / (n_few + n_many)
+    assert mixed == pytest.approx(run_row["pearson_all"])
+    assert main(["study", "regimes", str(tmp_path / "run"), "--dataset", str(tiny_dataset)]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][1]["pearson_all"] == pytest.approx(res.metrics["pearson"], abs=1e-9)
+
+
+def test_per_direction_flag_reaches_the_config():
+    from mpgd_train.__main__ import build_parser
+    from mpgd_train.config import config_from_args
+
+    args = build_parser().parse_args(["train", "--residual", "egr", "--per-direction", "true"])
+    assert config_from_args(args).per_direction is True
+    assert config_from_args(build_parser().parse_args(["train"])).per_direction is False

@@ -23,9 +23,11 @@ def build_model(name: str, in_channels: int, out_channels: int = 1) -> nn.Module
     return cls(in_channels=in_channels, out_channels=out_channels)
 
 
-def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: float = 0.0) -> EgrResidual:
-    """`name` (an unbounded, zero-started copy) inside an `EgrResidual` over the egr channels of `inputs`."""
+def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: float = 0.0, per_direction: bool = False) -> EgrResidual:
+    """`name` (an unbounded, zero-started copy) inside an `EgrResidual` over the egr channels of `inputs`;
+    `per_direction`: with two outputs, one correction per direction (summed in eval mode)."""
     missing = [c for c in EGR_CHANNELS if c not in inputs]
     if missing:
         raise ValueError(f"the egr residual needs input channel(s) {missing}")
-    return EgrResidual(build_model(name, len(inputs)), [list(inputs).index(c) for c in EGR_CHANNELS], sigma)
+    inner = build_model(name, len(inputs), out_channels=2 if per_direction else 1)
+    return EgrResidual(inner, [list(inputs).index(c) for c in EGR_CHANNELS], sigma, per_direction=per_direction)

@@ -15,6 +15,16 @@ neighbours. The inner network's last convolution starts at zero, so before train
 the scaled egr map. The clamp applies in eval mode only (the exported graph): in training the loss sees
 the raw sum, so a GCell outside [0, 1] still gets a gradient.
 
+With `per_direction` (issue 11's untried lead (b)), the inner network has two outputs, one correction per
+direction, and the model predicts the two directions' labels separately:
+
+    pred_h = g_h * smooth(x[egr_h]) + inner_h(x),   pred_v = g_v * smooth(x[egr_v]) + inner_v(x)
+
+trained against `congestion_h` and `congestion_v` (train mode returns [N, 2, H, W]); in eval mode (the
+exported graph) the two are summed inside the module and clamped, so the output is still one map
+`prediction` = clamp(pred_h + pred_v, 0, 1) of `congestion` = `congestion_h + congestion_v`. The gains are
+then fitted per direction (`egr_h` against `congestion_h`, `egr_v` against `congestion_v`).
+
 Everything is inside the module, so the exported ONNX graph keeps the contract (`features` in,
 `prediction` in [0, 1] out) and `mpgd predict` needs no change. With an FCN inside (no normalisation
 layer) the output at a GCell depends only on inputs within the receptive field plus the blur radius.
@@ -65,8 +75,13 @@ def zero_last_layer(inner: nn.Module) -> nn.Module:
 
 
 class EgrResidual(nn.Module):
-    def __init__(self, inner: nn.Module, egr_index: Sequence[int], sigma: float = 0.0, gains: Sequence[float] = (1.0, 1.0)):
+    def __init__(self, inner: nn.Module, egr_index: Sequence[int], sigma: float = 0.0, gains: Sequence[float] = (1.0, 1.0),
+                 per_direction: bool = False):
         super().__init__()
+        outs = getattr(inner, "out_channels", 1)
+        if outs != (2 if per_direction else 1):
+            raise ValueError(f"the inner network has {outs} output(s); the egr residual needs {2 if per_direction else 1}")
+        self.per_direction = bool(per_direction)
         if len(egr_index) != 2:
             raise ValueError("the egr residual needs the two channels egr_overflow_h and egr_overflow_v")
         self.inner = zero_last_layer(inner)
@@ -93,19 +108,35 @@ class EgrResidual(nn.Module):
         return (self.smoothed_egr(x) * self.gain.view(1, 2, 1, 1)).sum(dim=1, keepdim=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.base(x) + self.inner(x)
+        if self.per_direction:
+            per = self.smoothed_egr(x) * self.gain.view(1, 2, 1, 1) + self.inner(x)
+            if self.training:
+                return per
+            out = per.sum(dim=1, keepdim=True)
+        else:
+            out = self.base(x) + self.inner(x)
         return out if self.training else out.clamp(0.0, 1.0)
 
     @torch.no_grad()
     def fit_gains(self, data: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
         """Least-squares gains of the (smoothed) egr channels against the normalised label over `data`
-        ((x [C, H, W], y [1, H, W]) pairs, the training split); sets and returns them."""
+        ((x [C, H, W], y [1, H, W]) pairs, the training split); sets and returns them. Per direction
+        (y [2, H, W]: the h and v labels), each gain is fitted against its own direction's label."""
         a = np.zeros((2, 2))
         b = np.zeros(2)
         for x, y in data:
             e = self.smoothed_egr(torch.from_numpy(np.ascontiguousarray(x))[None])[0].double().numpy().reshape(2, -1)
-            a += e @ e.T
-            b += e @ y.astype(np.float64).ravel()
-        g = np.linalg.lstsq(a, b, rcond=None)[0] if np.any(a) else np.ones(2)
+            if self.per_direction:
+                yd = y.astype(np.float64).reshape(2, -1)
+                a += np.diag((e * e).sum(axis=1))
+                b += (e * yd).sum(axis=1)
+            else:
+                a += e @ e.T
+                b += e @ y.astype(np.float64).ravel()
+        if self.per_direction:
+            d = np.diag(a)
+            g = np.where(d > 0, b / np.where(d > 0, d, 1.0), 1.0)
+        else:
+            g = np.linalg.lstsq(a, b, rcond=None)[0] if np.any(a) else np.ones(2)
         self.gain.copy_(torch.tensor(g, dtype=torch.float32))
         return float(g[0]), float(g[1])
