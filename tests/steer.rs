@@ -374,7 +374,14 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     assert_eq!((ny, nx), (pattern.grid.ny, pattern.grid.nx));
     assert!(want.iter().any(|&x| x > 0.0), "the pattern stage overflows");
     assert_eq!(map, want);
-    // Outside prior it is refused, in one line naming the flag.
+    // --egr-scale multiplies the map before it steers.
+    compare_congestion1(
+        &["--egr", "--egr-scale", "2", "--write-maps"],
+        &dir.path("egr2"),
+    );
+    let (map2, _, _) = mpgd::npy::read_f32(&dir.path("egr2/egr.map.npy")).unwrap();
+    assert_eq!(map2, want.iter().map(|x| 2.0 * x).collect::<Vec<f32>>());
+    // Outside prior it is refused, in one line naming the flag; so is a scale without the run.
     let (lefs, def) = gcd();
     let mut args = vec!["compare".to_string()];
     args.extend(design_args(&lefs, &def));
@@ -390,6 +397,16 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("--egr") && err.contains("prior"), "{err}");
     assert!(!dir.path("bad/compare.json").exists());
+    let (lefs, def) = gcd();
+    let mut args = vec!["compare".to_string()];
+    args.extend(design_args(&lefs, &def));
+    args.extend(["--egr-scale", "2", "--out"].iter().map(|s| s.to_string()));
+    args.push(dir.path("bad2").display().to_string());
+    let bad = mpgd(&args);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--egr-scale: needs --egr"), "{err}");
 }
 
 #[test]

@@ -71,6 +71,9 @@ pub struct Args {
     /// computes them; no model); its steer_s includes the pattern stage that makes them.
     #[arg(long)]
     pub egr: bool,
+    /// With --egr: multiply the egr maps by F before they steer (default 1).
+    #[arg(long = "egr-scale", value_name = "F")]
+    pub egr_scale: Option<f32>,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -143,6 +146,15 @@ impl Args {
             );
         }
         s.egr = self.egr;
+        if let Some(k) = self.egr_scale {
+            if !self.egr {
+                bail!("--egr-scale: needs --egr");
+            }
+            if !(k.is_finite() && k > 0.0) {
+                bail!("--egr-scale '{k}': must be a number > 0");
+            }
+            s.egr_scale = k;
+        }
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {
                 bail!("--top '{t}': must be in (0, 1]");

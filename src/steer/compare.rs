@@ -78,7 +78,7 @@ impl Oracle {
 }
 
 /// How each mode turns a map into steering.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
     pub prior: PriorSettings,
     pub padding: PaddingSettings,
@@ -93,6 +93,22 @@ pub struct Settings {
     /// dataset computes them) steering per direction, as the history oracle does; the pattern
     /// stage that makes them is counted in its `steer_s`.
     pub egr: bool,
+    /// The factor the egr maps are multiplied by before they steer (1: as the dataset has them).
+    pub egr_scale: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            prior: PriorSettings::default(),
+            padding: PaddingSettings::default(),
+            region: Selection::default(),
+            oracle: Oracle::default(),
+            controls: 0,
+            egr: false,
+            egr_scale: 1.0,
+        }
+    }
 }
 
 /// What a caller's map (a model's prediction) holds, and so how `prior` prices it.
@@ -395,7 +411,7 @@ pub fn compare(
         made_s: 0.0,
     }));
     let egr = if s.egr {
-        Some(egr_maps(design, cfg)?)
+        Some(egr_maps(design, cfg)?.scaled(s.egr_scale))
     } else {
         None
     };
@@ -431,6 +447,16 @@ pub struct EgrMaps {
     pub sum: Vec<f32>,
     /// Seconds spent: the pattern-stage route and the maps.
     pub seconds: f64,
+}
+
+impl EgrMaps {
+    /// The maps multiplied by `k`.
+    pub fn scaled(mut self, k: f32) -> EgrMaps {
+        for m in [&mut self.h, &mut self.v, &mut self.sum] {
+            m.iter_mut().for_each(|x| *x *= k);
+        }
+        self
+    }
 }
 
 /// The dataset's `egr_overflow_h` and `egr_overflow_v` of `design` routed with `cfg`
