@@ -10,7 +10,9 @@ where the run also ends below every control run of its compare.
 steer-table.py --counts N [--skip CASE,...] RUN.tsv ...: the bars counted over the cases of all
 the files (one compare per case; cases in --skip left out), out of N designs: the oracle (≥ 20%),
 each model (≥ 10%), both at ≤ +2% wirelength, "beyond" where the run also ends below every
-control; MPGD ≤ MSE overflow; every oracle and model run within 1.2× the none run's time."""
+control; MPGD ≤ MSE overflow; every oracle and model run within 1.2× the none run's time. Where
+the files hold an `egr` run (`mpgd compare --egr`), also its bars: ≥ 10% at ≤ +2% wirelength,
+beyond the controls, and its own time ratio (its steer_s holds the pattern stage) ≤ 1.2."""
 import statistics
 import sys
 
@@ -30,8 +32,10 @@ def counts(total, skip, paths):
     """The fifth round's combined count: one line per bar, with the cases that meet it. A case
     held by several files: the first is the run, all give the time ratio (median)."""
     bars = ["oracle", "oracle beyond", "MPGD", "MPGD beyond", "MSE", "MSE beyond", "MPGD ≤ MSE", "time ≤ 1.2"]
-    met = {b: [] for b in bars}
     loaded = [load(p) for p in paths]
+    if any(k[2] == "egr" for rows in loaded for k in rows):
+        bars += ["egr", "egr beyond", "egr time ≤ 1.2"]
+    met = {b: [] for b in bars}
     for case, f in dict.fromkeys(k[:2] for rows in loaded for k in rows):
         if case in skip:
             continue
@@ -46,6 +50,15 @@ def counts(total, skip, paths):
                 met[name].append(case)
                 if controls and v[0] < min(controls):
                     met[name + " beyond"].append(case)
+        if "egr" in run:
+            v = run["egr"]
+            if v[0] <= base[0] * 0.90 and v[2] <= base[2] * 1.02:
+                met["egr"].append(case)
+                if controls and v[0] < min(controls):
+                    met["egr beyond"].append(case)
+            egr_ratio = statistics.median([h[(case, f, "egr")][4] / h[(case, f, "none")][4] for h in held])
+            if egr_ratio <= 1.2:
+                met["egr time ≤ 1.2"].append(case)
         if "MPGD" in named and run[named["MPGD"]][0] <= run[named["MSE"]][0]:
             met["MPGD ≤ MSE"].append(case)
         ratio = {r: statistics.median([h[(case, f, r)][4] / h[(case, f, "none")][4] for h in held]) for r in named.values()}

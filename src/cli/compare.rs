@@ -1,5 +1,5 @@
-//! `mpgd compare`: on one placement and one iteration budget, the runs `none`, `rudy`, `oracle`
-//! and one per `--model`, steered in one mode; writes `compare.json`, `compare.md`, the
+//! `mpgd compare`: on one placement and one iteration budget, the runs `none`, `rudy`, `oracle`,
+//! the controls and `egr` if asked for, and one per `--model`, steered in one mode; writes `compare.json`, `compare.md`, the
 //! congestion maps side by side (`congestion.png`) and, for padding, each legalised placement
 //! as DEF.
 
@@ -66,6 +66,14 @@ pub struct Args {
     /// (seeds 1..N), steering as the oracle: the router's response to a map with no information.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub controls: usize,
+    /// prior: also the run `egr`, steered by the free early-global-routing maps
+    /// (`egr_overflow_h` on horizontal edges, `egr_overflow_v` on vertical ones, as the dataset
+    /// computes them; no model); its steer_s includes the pattern stage that makes them.
+    #[arg(long)]
+    pub egr: bool,
+    /// With --egr: multiply the egr maps by F before they steer (default 1).
+    #[arg(long = "egr-scale", value_name = "F")]
+    pub egr_scale: Option<f32>,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -131,6 +139,22 @@ impl Args {
             })?;
         }
         s.controls = self.controls;
+        if self.egr && self.mode != "prior" {
+            bail!(
+                "--egr: needs --mode prior (the egr run steers per direction, which only a prior does), not '{}'",
+                self.mode
+            );
+        }
+        s.egr = self.egr;
+        if let Some(k) = self.egr_scale {
+            if !self.egr {
+                bail!("--egr-scale: needs --egr");
+            }
+            if !(k.is_finite() && k > 0.0) {
+                bail!("--egr-scale '{k}': must be a number > 0");
+            }
+            s.egr_scale = k;
+        }
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {
                 bail!("--top '{t}': must be in (0, 1]");

@@ -5,8 +5,9 @@
 //! The runs, in order: `none` (unsteered), `rudy` (a RUDY-threshold map: [`rudy_map`]),
 //! `oracle` (the unsteered run's own congestion map: the best any prediction could do), the
 //! controls if asked for (`control1`, ...: the oracle's maps shuffled over the GCells, [`shuffled`]),
-//! then one per map the caller gives (model predictions). Everything here takes maps, never a
-//! model.
+//! the free early-global-routing map if asked for (`egr`: the pattern stage's overflow per
+//! direction, [`egr_maps`]), then one per map the caller gives (model predictions). Everything
+//! here takes maps, never a model.
 
 use super::hotspots::{select, Selection, SelectionError};
 use super::padding::{padded_placement, PaddingError, PaddingSettings};
@@ -77,7 +78,7 @@ impl Oracle {
 }
 
 /// How each mode turns a map into steering.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
     pub prior: PriorSettings,
     pub padding: PaddingSettings,
@@ -88,6 +89,26 @@ pub struct Settings {
     /// `oracle`'s other kinds) shuffled over the GCells with seeds 1..=N, one permutation per
     /// seed, steering as the oracle does (the same costs, no information on where congestion is).
     pub controls: usize,
+    /// The run `egr`: the early-global-routing maps (`egr_overflow_h`, `egr_overflow_v`, as the
+    /// dataset computes them) steering per direction, as the history oracle does; the pattern
+    /// stage that makes them is counted in its `steer_s`.
+    pub egr: bool,
+    /// The factor the egr maps are multiplied by before they steer (1: as the dataset has them).
+    pub egr_scale: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            prior: PriorSettings::default(),
+            padding: PaddingSettings::default(),
+            region: Selection::default(),
+            oracle: Oracle::default(),
+            controls: 0,
+            egr: false,
+            egr_scale: 1.0,
+        }
+    }
 }
 
 /// What a caller's map (a model's prediction) holds, and so how `prior` prices it.
@@ -119,6 +140,8 @@ struct MapIn<'a> {
     hv: Option<(&'a [f32], &'a [f32])>,
     /// The maps are usage to reserve, not cost.
     reserve: bool,
+    /// Seconds already spent making the map, counted in the run's `steer_s`.
+    made_s: f64,
 }
 
 /// A comparison failure.
@@ -142,6 +165,8 @@ pub enum CompareError {
     },
     #[error("the design has no GCell grid (no routing layer with tracks)")]
     NoGrid,
+    #[error("early-global-routing map: {0}")]
+    Egr(#[from] crate::dataset::channels::ChannelError),
 }
 
 /// One routing run of a comparison.
@@ -299,7 +324,7 @@ fn steered(
             moved_design = Some(d);
         }
     }
-    let steer_s = t.elapsed().as_secs_f64();
+    let steer_s = input.made_s + t.elapsed().as_secs_f64();
     let result = route(moved_design.as_ref().unwrap_or(design), &c)?;
     // A padded placement has its own real capacity (pins moved); the others are judged on the
     // unsteered run's.
@@ -355,6 +380,7 @@ pub fn compare(
         map,
         hv: None,
         reserve: false,
+        made_s: 0.0,
     };
     let mut all = vec![
         one("rudy", &rudy),
@@ -365,6 +391,7 @@ pub fn compare(
                 .as_ref()
                 .map(|(h, v)| (h.as_slice(), v.as_slice())),
             reserve: s.oracle == Oracle::Demand,
+            made_s: 0.0,
         },
     ];
     type Maps = (String, Vec<f32>, Option<(Vec<f32>, Vec<f32>)>);
@@ -381,6 +408,19 @@ pub fn compare(
         map: m.as_slice(),
         hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
         reserve: s.oracle == Oracle::Demand,
+        made_s: 0.0,
+    }));
+    let egr = if s.egr {
+        Some(egr_maps(design, cfg)?.scaled(s.egr_scale))
+    } else {
+        None
+    };
+    all.extend(egr.as_ref().map(|e| MapIn {
+        name: "egr",
+        map: &e.sum,
+        hv: Some((e.h.as_slice(), e.v.as_slice())),
+        reserve: false,
+        made_s: e.seconds,
     }));
     let halves: Vec<Option<Vec<f32>>> = maps
         .iter()
@@ -391,11 +431,56 @@ pub fn compare(
         map: m.map.as_slice(),
         hv: half.as_ref().map(|h| (h.as_slice(), h.as_slice())),
         reserve: false,
+        made_s: 0.0,
     }));
     for input in &all {
         runs.push(steered(design, cfg, mode, s, input, &real)?);
     }
     Ok(runs)
+}
+
+/// The early-global-routing maps of a routing configuration, and what making them cost.
+pub struct EgrMaps {
+    /// `egr_overflow_h`, `egr_overflow_v` and their sum, `[ny * nx]`.
+    pub h: Vec<f32>,
+    pub v: Vec<f32>,
+    pub sum: Vec<f32>,
+    /// Seconds spent: the pattern-stage route and the maps.
+    pub seconds: f64,
+}
+
+impl EgrMaps {
+    /// The maps multiplied by `k`.
+    pub fn scaled(mut self, k: f32) -> EgrMaps {
+        for m in [&mut self.h, &mut self.v, &mut self.sum] {
+            m.iter_mut().for_each(|x| *x *= k);
+        }
+        self
+    }
+}
+
+/// The dataset's `egr_overflow_h` and `egr_overflow_v` of `design` routed with `cfg`
+/// ([`crate::dataset::channels::compute`], so the values a model's inputs hold): the router's
+/// pattern stage alone (`iterations: 0`, no prior), per direction overflow over capacity.
+pub fn egr_maps(design: &Design, cfg: &RouteConfig) -> Result<EgrMaps, CompareError> {
+    let t = Instant::now();
+    let pattern = RouteConfig {
+        iterations: 0,
+        prior: None,
+        steer: None,
+        ..cfg.clone()
+    };
+    let names = ["egr_overflow_h", "egr_overflow_v"];
+    let mut c = crate::dataset::channels::compute(design, &pattern, &names)?;
+    let v = c.maps.pop().unwrap_or_default();
+    let h = c.maps.pop().unwrap_or_default();
+    let sum = h.iter().zip(&v).map(|(a, b)| a + b).collect();
+    Ok(EgrMaps {
+        h,
+        v,
+        sum,
+        seconds: t.elapsed().as_secs_f64(),
+    })
 }
 
 /// The oracle's per-direction maps for `kind`, `None` for the one congestion map.
