@@ -663,6 +663,13 @@ fn compare_steers_with_a_history_model_as_a_history_prior() {
     for k in ["total_overflow_unadjusted", "wirelength_um", "vias"] {
         assert_eq!(h[k], c[k], "{k}");
     }
+    // A model run's steer_s counts its prediction: the features RUDY's map is one of, the early
+    // global route and inference, so always more than the RUDY run's.
+    let rudy_s = row("rudy")["steer_s"].as_f64().unwrap();
+    for r in [&h, &c] {
+        let s = r["steer_s"].as_f64().unwrap();
+        assert!(s > rudy_s, "{}: steer_s {s} <= rudy's {rudy_s}", r["run"]);
+    }
     let read = |n: &str| {
         mpgd::npy::read_f32(&out.join(format!("{n}.map.npy")))
             .unwrap()

@@ -211,6 +211,7 @@ pub fn model_maps(
     models
         .iter()
         .map(|m| {
+            let t = std::time::Instant::now();
             let model = crate::model::Model::load(m)?;
             let kind = map_kind(&model.metadata().label)
                 .with_context(|| format!("--model '{}'", m.display()))?;
@@ -225,6 +226,7 @@ pub fn model_maps(
                 name,
                 map: p.map,
                 kind,
+                made_s: t.elapsed().as_secs_f64(),
             })
         })
         .collect()

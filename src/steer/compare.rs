@@ -131,6 +131,10 @@ pub struct MapRow {
     pub name: String,
     pub map: Vec<f32>,
     pub kind: MapKind,
+    /// Seconds the caller spent making the map (for a model: loading it, computing its input
+    /// features, the early global route among them, and inference), counted in the run's
+    /// `steer_s`.
+    pub made_s: f64,
 }
 
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
@@ -374,16 +378,16 @@ pub fn compare(
         locations: None,
         map: Vec::new(),
     }];
+    let t = Instant::now();
     let rudy = rudy_map(design, cfg)?;
-    let one = |name, map| MapIn {
-        name,
-        map,
-        hv: None,
-        reserve: false,
-        made_s: 0.0,
-    };
     let mut all = vec![
-        one("rudy", &rudy),
+        MapIn {
+            name: "rudy",
+            map: &rudy,
+            hv: None,
+            reserve: false,
+            made_s: t.elapsed().as_secs_f64(),
+        },
         MapIn {
             name: "oracle",
             map: &oracle,
@@ -431,7 +435,7 @@ pub fn compare(
         map: m.map.as_slice(),
         hv: half.as_ref().map(|h| (h.as_slice(), h.as_slice())),
         reserve: false,
-        made_s: 0.0,
+        made_s: m.made_s,
     }));
     for input in &all {
         runs.push(steered(design, cfg, mode, s, input, &real)?);
