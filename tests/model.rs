@@ -4,7 +4,7 @@
 //! ONNX Runtime comes from `ORT_DYLIB_PATH` or the project's `.venv` (scripts/test.sh sets both
 //! up); these tests fail, never skip, when it is missing.
 
-use crate::util::{assert_user_error, design_args, gcd, mpgd, Dir};
+use crate::util::{assert_user_error, design_args, gcd, mpgd, Dir, CONGESTION1};
 use mpgd::design::{Design, DesignInput};
 use mpgd::model::{Error, Model, PredictOptions, Tiling};
 use mpgd::route::RouteConfig;
@@ -617,21 +617,12 @@ fn compare_gcd(out: &Path, models: &[&Path]) -> std::process::Output {
     let (lefs, def) = gcd();
     let mut args = vec!["compare".to_string()];
     args.extend(design_args(&lefs, &def));
-    for a in [
-        "--layers",
-        "metal2-metal10",
-        "--layer-adjust",
-        "metal2=0.9",
-        "--layer-adjust",
-        "metal3=0.9",
-        "--layer-adjust",
-        "metal4-metal10=1.0",
-        "--iterations",
-        "3",
-        "--write-maps",
-    ] {
-        args.push(a.to_string());
-    }
+    args.extend(
+        CONGESTION1
+            .iter()
+            .chain(&["--iterations", "3", "--write-maps"])
+            .map(|s| s.to_string()),
+    );
     for m in models {
         args.extend(["--model".to_string(), m.display().to_string()]);
     }

@@ -1,7 +1,7 @@
 //! Steering: the legaliser keeps every shared design legal, the checker sees an overlap,
 //! a zero prior changes nothing, and `mpgd compare` writes its contract.
 
-use crate::util::{bundled, cases, design_args, gcd, mpgd, Dir, ROUTE_JSON_NUMBERS};
+use crate::util::{bundled, cases, design_args, gcd, mpgd, Dir, CONGESTION1, ROUTE_JSON_NUMBERS};
 use mpgd::design::{Design, DesignInput, MasterKind, MissingMasters};
 use mpgd::lefdef::def::PlacementStatus;
 use mpgd::route::{parse_layer_adjust, parse_layer_range, run as route, RouteConfig};
@@ -239,27 +239,19 @@ fn a_zero_prior_routes_exactly_as_none() {
     assert!(e.contains("prior"), "{e}");
 }
 
-/// OpenROAD's `congestion1` test setting on the bundled gcd, at 2 rip-up rounds.
-const CONGESTION1: [&str; 10] = [
-    "--layers",
-    "metal2-metal10",
-    "--layer-adjust",
-    "metal2=0.9",
-    "--layer-adjust",
-    "metal3=0.9",
-    "--layer-adjust",
-    "metal4-metal10=1.0",
-    "--iterations",
-    "2",
-];
-
-/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] with `flags`, writing into `out`; the
+/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] at 2 rip-up rounds with `flags`, writing into `out`; the
 /// rows of its `compare.json` and their run names.
 fn compare_congestion1(flags: &[&str], out: &Path) -> (Vec<serde_json::Value>, Vec<String>) {
     let (lefs, def) = gcd();
     let mut args = vec!["compare".to_string()];
     args.extend(design_args(&lefs, &def));
-    args.extend(CONGESTION1.iter().chain(flags).map(|s| s.to_string()));
+    args.extend(
+        CONGESTION1
+            .iter()
+            .chain(&["--iterations", "2"])
+            .chain(flags)
+            .map(|s| s.to_string()),
+    );
     args.extend(["--out".to_string(), out.display().to_string()]);
     let run = mpgd(&args);
     assert!(

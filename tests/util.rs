@@ -32,6 +32,19 @@ pub const ROUTE_JSON_NUMBERS: [&str; 8] = [
     "gcell_um",
 ];
 
+/// OpenROAD's `congestion1` test setting (layer range and deratings) for the bundled gcd; each
+/// test adds its own `--iterations`.
+pub const CONGESTION1: [&str; 8] = [
+    "--layers",
+    "metal2-metal10",
+    "--layer-adjust",
+    "metal2=0.9",
+    "--layer-adjust",
+    "metal3=0.9",
+    "--layer-adjust",
+    "metal4-metal10=1.0",
+];
+
 /// A file bundled with the repository under `tests/data/`.
 pub fn bundled(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
