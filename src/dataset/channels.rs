@@ -129,7 +129,7 @@ pub fn is_known(name: &str) -> bool {
 }
 
 /// Whether the channel needs a routing run (early-global-routing features and labels do).
-fn needs_route(name: &str) -> bool {
+pub fn needs_route(name: &str) -> bool {
     features::Channel::from_name(name).is_none() && !RESOURCE.contains(&name)
 }
 

@@ -339,10 +339,9 @@ impl Model {
 /// The routing configuration the channels are computed with: `iterations: 0` when the only
 /// routed channels are early-global-routing maps (the pattern stage is what they are).
 fn channel_config(cfg: &RouteConfig, names: &[&str]) -> RouteConfig {
-    let routed: Vec<&&str> = names
-        .iter()
-        .filter(|n| crate::features::Channel::from_name(n).is_none())
-        .collect();
+    // Capacity and demand-over-capacity channels come from the routing setup, not the routes:
+    // they do not need the rip-up rounds either.
+    let routed: Vec<&&str> = names.iter().filter(|n| channels::needs_route(n)).collect();
     let mut cfg = cfg.clone();
     if !routed.is_empty() && routed.iter().all(|n| n.starts_with("egr_")) {
         cfg.iterations = 0;
@@ -473,6 +472,20 @@ mod tests {
             0
         );
         assert_eq!(channel_config(&cfg, &["rudy"]).iterations, cfg.iterations);
+        // The shipped models' nine inputs: the capacity channels come from the routing setup,
+        // so they need no rip-up either (before this, such a model routed every round).
+        let shipped = [
+            "macro_region",
+            "rudy",
+            "rudy_pin",
+            "capacity_h",
+            "capacity_v",
+            "rudy_over_capacity",
+            "rudy_pin_over_capacity",
+            "egr_overflow_h",
+            "egr_overflow_v",
+        ];
+        assert_eq!(channel_config(&cfg, &shipped).iterations, 0);
         // A label as input (RouteNet's congestion_h/v) needs the full routing run.
         assert_eq!(
             channel_config(&cfg, &["egr_overflow_h", "congestion_h"]).iterations,
