@@ -1,7 +1,7 @@
 //! `mpgd compare`: on one placement and one iteration budget, the runs `none`, `rudy`, `oracle`,
-//! the controls and `egr` if asked for, and one per `--model`, steered in one mode; writes `compare.json`, `compare.md`, the
-//! congestion maps side by side (`congestion.png`) and, for padding, each legalised placement
-//! as DEF.
+//! the controls and `egr` if asked for, and one per `--model`, steered in one mode; writes
+//! `compare.json`, `compare.md`, the congestion maps side by side (`congestion.png`) and, for
+//! padding, each legalised placement as DEF.
 
 use crate::design::Design;
 use crate::route::{NetOrder, RouteConfig};
