@@ -472,20 +472,13 @@ mod tests {
             0
         );
         assert_eq!(channel_config(&cfg, &["rudy"]).iterations, cfg.iterations);
-        // The shipped models' nine inputs: the capacity channels come from the routing setup,
-        // so they need no rip-up either (before this, such a model routed every round).
-        let shipped = [
-            "macro_region",
-            "rudy",
-            "rudy_pin",
-            "capacity_h",
-            "capacity_v",
-            "rudy_over_capacity",
-            "rudy_pin_over_capacity",
-            "egr_overflow_h",
-            "egr_overflow_v",
-        ];
-        assert_eq!(channel_config(&cfg, &shipped).iterations, 0);
+        // Every feature channel together (the shipped models' nine inputs among them): the
+        // capacity channels come from the routing setup, so they need no rip-up either (before
+        // this, such a model routed every round).
+        assert_eq!(
+            channel_config(&cfg, &crate::dataset::channels::FEATURES).iterations,
+            0
+        );
         // A label as input (RouteNet's congestion_h/v) needs the full routing run.
         assert_eq!(
             channel_config(&cfg, &["egr_overflow_h", "congestion_h"]).iterations,
