@@ -286,30 +286,34 @@ np.save(out.replace(".npy", "_in.npy"), xn.reshape(-1, xn.shape[-1]))
 }
 
 #[test]
-fn egr_channels_are_the_pattern_stage_without_rip_up() {
+fn the_shipped_models_inputs_take_the_early_route_alone_and_equal_a_whole_routes() {
     let d = gcd_design();
-    let names = ["egr_overflow_h", "egr_overflow_v"];
+    let m = Model::load(&shipped()).unwrap();
     // Three layers, 90% derated: the pattern stage overflows (OpenROAD's congestion tests' kind of setting).
     let derated = RouteConfig {
         layer_range: Some(("metal2".into(), "metal4".into())),
         layer_adjust: vec![(mpgd::route::LayerSel::All, 0.9)],
         ..RouteConfig::default()
     };
-    let full = mpgd::dataset::channels::compute(&d, &derated, &names).unwrap();
-    let pattern_only = mpgd::dataset::channels::compute(
-        &d,
-        &RouteConfig {
-            iterations: 0,
-            ..derated.clone()
-        },
-        &names,
-    )
-    .unwrap();
+    let input = m.input(&d, &derated).unwrap();
     assert!(
-        full.maps[0].iter().any(|&v| v > 0.0),
-        "derated gcd overflows"
+        input.channels.route.is_none(),
+        "the nine inputs need the pattern stage, not a whole route"
     );
-    assert_eq!(full.maps, pattern_only.maps);
+    // The same channels taken from a whole route (a label among the names forces one), as the
+    // dataset computes them for training.
+    let mut names: Vec<&str> = m
+        .metadata()
+        .input_channels
+        .iter()
+        .map(String::as_str)
+        .collect();
+    names.push("congestion");
+    let full = mpgd::dataset::channels::compute(&d, &derated, &names).unwrap();
+    assert!(full.route.is_some());
+    let egr = input.channels.get("egr_overflow_h").unwrap();
+    assert!(egr.iter().any(|&v| v > 0.0), "derated gcd overflows");
+    assert_eq!(input.channels.maps[..], full.maps[..names.len() - 1]);
 }
 
 /// Tiling is exact for a network whose output at a GCell depends only on inputs within the

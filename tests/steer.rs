@@ -229,7 +229,7 @@ fn a_zero_prior_routes_exactly_as_none() {
             ny: 1,
             h: vec![0.0],
             v: vec![0.0],
-            stays: true,
+            stage: mpgd::route::PriorStage::Both,
             order: mpgd::route::NetOrder::Area,
             reserve: false,
         }),
@@ -237,6 +237,35 @@ fn a_zero_prior_routes_exactly_as_none() {
     };
     let e = route(&d, &bad).unwrap_err().to_string();
     assert!(e.contains("prior"), "{e}");
+}
+
+#[test]
+fn a_negotiation_prior_leaves_the_pattern_stage_unsteered_and_steers_the_rounds() {
+    let (d, cfg) = congested_gcd();
+    let none = route(&d, &cfg).unwrap();
+    let (nx, ny) = (none.grid.nx, none.grid.ny);
+    // The unsteered run's own history as the prior (the history oracle), in each stage.
+    let (h, v) = none.history_maps();
+    let with_stage = |stage| {
+        let settings = mpgd::steer::prior::PriorSettings {
+            stage,
+            ..Default::default()
+        };
+        let p = mpgd::steer::prior::prior_hv(&h, &v, nx, ny, &settings).unwrap();
+        let c = RouteConfig {
+            prior: Some(p),
+            ..cfg.clone()
+        };
+        route(&d, &c).unwrap()
+    };
+    let late = with_stage(mpgd::route::PriorStage::Negotiation);
+    let both = with_stage(mpgd::route::PriorStage::Both);
+    // Negotiation only: the pattern stage is the unsteered one (the early route a model's inputs
+    // come from); the rounds differ.
+    assert_eq!(late.pattern_usage_2d, none.pattern_usage_2d);
+    assert_ne!(late.routes, none.routes);
+    // Both stages: the pattern stage already moves.
+    assert_ne!(both.pattern_usage_2d, none.pattern_usage_2d);
 }
 
 /// `mpgd compare` on the bundled gcd in [`CONGESTION1`] at 2 rip-up rounds with `flags`, writing into `out`; the
@@ -399,6 +428,34 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("--egr-scale: needs --egr"), "{err}");
+}
+
+#[test]
+fn a_bad_prior_stage_is_one_line_naming_the_flag() {
+    let dir = Dir::new();
+    for (k, (flags, want)) in [
+        (&["--prior-stage", "late"][..], "--prior-stage 'late'"),
+        (
+            &["--prior-stage", "both", "--prior-pattern-only"][..],
+            "--prior-pattern-only",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (lefs, def) = gcd();
+        let mut args = vec!["compare".to_string()];
+        args.extend(design_args(&lefs, &def));
+        args.extend(flags.iter().map(|s| s.to_string()));
+        let out = dir.path(&format!("bad{k}"));
+        args.extend(["--out".to_string(), out.display().to_string()]);
+        let bad = mpgd(&args);
+        assert_eq!(bad.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(!out.join("compare.json").exists());
+    }
 }
 
 #[test]

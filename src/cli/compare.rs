@@ -4,7 +4,7 @@
 //! padding, each legalised placement as DEF.
 
 use crate::design::Design;
-use crate::route::{NetOrder, RouteConfig};
+use crate::route::{NetOrder, PriorStage, RouteConfig};
 use crate::steer::compare::{
     compare, congestion_png, row_json, table_md, MapKind, MapRow, Mode, Oracle, Run, Settings,
 };
@@ -44,9 +44,15 @@ pub struct Args {
     /// prior: map values at or below this cost nothing.
     #[arg(long = "prior-threshold", value_name = "F")]
     pub prior_threshold: Option<f32>,
-    /// prior: apply the map to the pattern stage only (taken back out before rip-up and reroute).
+    /// prior: apply the map to the pattern stage only (taken back out before rip-up and reroute);
+    /// the same as --prior-stage pattern.
     #[arg(long = "prior-pattern-only")]
     pub prior_pattern_only: bool,
+    /// prior: the routing stages the map holds in: both (default), pattern (the pattern stage
+    /// only) or negotiation (rip-up and reroute only: the pattern stage routes unsteered, so it is
+    /// the early global route a model's egr inputs come from).
+    #[arg(long = "prior-stage", value_name = "STAGE")]
+    pub prior_stage: Option<String>,
     /// prior: spread each GCell's cost to the GCells up to N away (the largest cost around).
     #[arg(long = "prior-dilate", value_name = "N")]
     pub prior_dilate: Option<usize>,
@@ -118,9 +124,7 @@ impl Args {
             }
             s.prior.threshold = t;
         }
-        if self.prior_pattern_only {
-            s.prior.stays = false;
-        }
+        s.prior.stage = self.prior_stage()?;
         if let Some(n) = self.prior_dilate {
             s.prior.dilate = n;
         }
@@ -181,6 +185,18 @@ impl Args {
 }
 
 impl Args {
+    /// `--prior-stage`, or `--prior-pattern-only` (not both).
+    fn prior_stage(&self) -> anyhow::Result<PriorStage> {
+        match (&self.prior_stage, self.prior_pattern_only) {
+            (None, false) => Ok(PriorStage::Both),
+            (None, true) => Ok(PriorStage::Pattern),
+            (Some(_), true) => bail!("--prior-pattern-only: give it or --prior-stage, not both"),
+            (Some(st), false) => PriorStage::parse(st).with_context(|| {
+                format!("--prior-stage '{st}': expected both, pattern or negotiation")
+            }),
+        }
+    }
+
     /// `--pad-cells` with `--pad-share`.
     fn pad_cells(&self) -> anyhow::Result<PadCells> {
         let share = self.pad_share.unwrap_or(0.5);

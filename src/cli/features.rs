@@ -268,12 +268,11 @@ fn egr_maps(
     size: i64,
     grid: &GCellGrid,
 ) -> anyhow::Result<(features::Map, features::Map)> {
-    use crate::route::{overflow_ratio, run, RouteConfig};
-    let r = run(
+    use crate::route::{early, overflow_ratio, RouteConfig};
+    let r = early(
         design,
         &RouteConfig {
             gcell_size: Some(size),
-            iterations: 0,
             ..RouteConfig::default()
         },
     )
@@ -285,17 +284,16 @@ fn egr_maps(
         r.grid.nx,
         r.grid.ny
     );
-    let (h, v) = r.pattern_overflow_maps();
     Ok((
         features::Map {
             nx,
             ny,
-            data: overflow_ratio(&h, &r.maps.cap_h),
+            data: overflow_ratio(&r.overflow_h, &r.cap_h),
         },
         features::Map {
             nx,
             ny,
-            data: overflow_ratio(&v, &r.maps.cap_v),
+            data: overflow_ratio(&r.overflow_v, &r.cap_v),
         },
     ))
 }

@@ -9,7 +9,9 @@
 //! size), `[ny * nx]` row-major with row 0 at the bottom, raw values. The routing run that the
 //! early-global-routing features and the labels need is made once, and only when a requested
 //! channel needs it: `egr_*` channels come from its pattern stage, labels from its final routes
-//! after `cfg.iterations` rounds.
+//! after `cfg.iterations` rounds. When only `egr_*` channels are asked for, the router runs the
+//! pattern stage alone ([`route::early`]): the same maps, without the rounds, repairs and layer
+//! assignment that make most of a route's time.
 //!
 //! The routing-resource channels need no routing run: `capacity_h` / `capacity_v` are the
 //! router's capacity model ([`route::capacity_maps`], tracks per GCell edge after obstructions,
@@ -152,29 +154,26 @@ pub fn compute(
         });
     }
     let grid = route::gcell_grid(design, cfg.gcell_size).ok_or(ChannelError::NoGrid)?;
-    let routed = match names.iter().find(|n| needs_route(n)) {
-        Some(first) => Some(route_on(design, cfg, &grid, first)?),
-        None => None,
-    };
+    let routing = Routing::of(design, cfg, &grid, names)?;
     let geometric = names
         .iter()
         .any(|n| needs_geometry(n))
         .then(|| features::extract(design, &grid, &FeatureConfig::default()));
-    let gcell_um = match &routed {
-        Some(r) => r.gcell_um,
-        None => grid.gcell_size as f64 / design.dbu_per_micron.max(1) as f64,
+    let gcell_um = match &routing {
+        Routing::Full(r) => r.gcell_um,
+        Routing::Early(e) => e.gcell_um,
+        Routing::None => grid.gcell_size as f64 / design.dbu_per_micron.max(1) as f64,
     };
-    let capacity = match (names.iter().find(|n| RESOURCE.contains(n)), &routed) {
+    let capacity = match (names.iter().find(|n| RESOURCE.contains(n)), &routing) {
         (None, _) => None,
-        (Some(_), Some(r)) => Some((r.maps.cap_h.clone(), r.maps.cap_v.clone())),
-        (Some(first), None) => {
-            Some(
-                route::capacity_maps(design, cfg).map_err(|source| ChannelError::Route {
-                    channel: first.to_string(),
-                    source,
-                })?,
-            )
-        }
+        (Some(_), Routing::Full(r)) => Some((r.maps.cap_h.clone(), r.maps.cap_v.clone())),
+        (Some(_), Routing::Early(e)) => Some((e.cap_h.clone(), e.cap_v.clone())),
+        (Some(first), Routing::None) => Some(route::capacity_maps(design, cfg).map_err(
+            |source| ChannelError::Route {
+                channel: first.to_string(),
+                source,
+            },
+        )?),
     };
     let maps = names
         .iter()
@@ -191,10 +190,11 @@ pub fn compute(
                 },
                 _ => Vec::new(),
             },
-            None => routed
-                .as_ref()
-                .map(|r| routed_channel(r, name))
-                .unwrap_or_default(),
+            None => match &routing {
+                Routing::Full(r) => routed_channel(r, name),
+                Routing::Early(e) => early_channel(e, name),
+                Routing::None => Vec::new(),
+            },
         })
         .collect();
     Ok(Channels {
@@ -202,30 +202,60 @@ pub fn compute(
         gcell_um,
         names: names.iter().map(|n| n.to_string()).collect(),
         maps,
-        route: routed,
+        route: match routing {
+            Routing::Full(r) => Some(*r),
+            _ => None,
+        },
     })
 }
 
-/// Routes the design and checks that the router's grid is the feature grid.
-fn route_on(
-    design: &Design,
-    cfg: &RouteConfig,
-    grid: &GCellGrid,
-    channel: &str,
-) -> Result<RouteResult, ChannelError> {
-    let r = route::run(design, cfg).map_err(|source| ChannelError::Route {
-        channel: channel.to_string(),
-        source,
-    })?;
-    if r.grid.nx != grid.nx() || r.grid.ny != grid.ny() {
+/// The routing the requested channels need: none, the early global route alone (every routed
+/// channel is an `egr_*` map: the pattern stage, without the rounds and repairs that make most
+/// of a route's time), or the whole route (labels).
+enum Routing {
+    None,
+    Early(route::EarlyRoute),
+    Full(Box<RouteResult>),
+}
+
+impl Routing {
+    fn of(
+        design: &Design,
+        cfg: &RouteConfig,
+        grid: &GCellGrid,
+        names: &[&str],
+    ) -> Result<Routing, ChannelError> {
+        let routed: Vec<&str> = names.iter().copied().filter(|n| needs_route(n)).collect();
+        let Some(first) = routed.first() else {
+            return Ok(Routing::None);
+        };
+        let failed = |source| ChannelError::Route {
+            channel: first.to_string(),
+            source,
+        };
+        if routed.iter().all(|n| n.starts_with("egr_")) {
+            let e = route::early(design, cfg).map_err(failed)?;
+            same_grid(e.grid.nx, e.grid.ny, grid)?;
+            Ok(Routing::Early(e))
+        } else {
+            let r = route::run(design, cfg).map_err(failed)?;
+            same_grid(r.grid.nx, r.grid.ny, grid)?;
+            Ok(Routing::Full(Box::new(r)))
+        }
+    }
+}
+
+/// Checks that the router's grid is the feature grid.
+fn same_grid(rx: usize, ry: usize, grid: &GCellGrid) -> Result<(), ChannelError> {
+    if rx != grid.nx() || ry != grid.ny() {
         return Err(ChannelError::GridMismatch {
-            rx: r.grid.nx,
-            ry: r.grid.ny,
+            rx,
+            ry,
             fx: grid.nx(),
             fy: grid.ny(),
         });
     }
-    Ok(r)
+    Ok(())
 }
 
 /// A routing-resource channel: capacity per direction, or demand over the GCell's capacity
@@ -256,6 +286,16 @@ fn resource_channel(
         "rudy_over_capacity" => over(&f.get(features::Channel::Rudy).data),
         "rudy_pin_over_capacity" => over(&f.get(features::Channel::RudyPin).data),
         _ => unreachable!("'{name}' is not a resource channel"),
+    }
+}
+
+/// An early-global-routing channel from the early route alone: per direction, the pattern
+/// stage's `overflow / capacity`, as [`routed_channel`] computes it from a whole route.
+fn early_channel(e: &route::EarlyRoute, name: &str) -> Vec<f32> {
+    match name {
+        "egr_overflow_h" => route::overflow_ratio(&e.overflow_h, &e.cap_h),
+        "egr_overflow_v" => route::overflow_ratio(&e.overflow_v, &e.cap_v),
+        _ => unreachable!("'{name}' is not an early-global-routing channel"),
     }
 }
 
@@ -317,6 +357,34 @@ mod tests {
         assert_eq!(c.maps[0], all.get(features::Channel::RudyPin).data);
         assert_eq!(c.maps[2], all.get(features::Channel::Rudy).data);
         assert_eq!(c.maps[0].len(), c.nx() * c.ny());
+    }
+
+    #[test]
+    fn egr_channels_alone_take_the_early_route_and_equal_a_whole_routes() {
+        let d = gcd();
+        // Three layers, 90% derated: the pattern stage overflows.
+        let cfg = RouteConfig {
+            iterations: 3,
+            layer_range: Some(("metal2".into(), "metal4".into())),
+            layer_adjust: vec![(route::LayerSel::All, 0.9)],
+            ..RouteConfig::default()
+        };
+        // Every feature channel (the shipped models' nine inputs among them): no whole route.
+        let early = compute(&d, &cfg, &FEATURES).unwrap();
+        assert!(
+            early.route.is_none(),
+            "features need the pattern stage only"
+        );
+        // With a label beside them, the same features come from the whole route.
+        let mut names = FEATURES.to_vec();
+        names.push("congestion");
+        let full = compute(&d, &cfg, &names).unwrap();
+        assert!(full.route.is_some());
+        let egr = early.get("egr_overflow_h").unwrap();
+        assert!(egr.iter().any(|&v| v > 0.0), "derated gcd overflows early");
+        for (k, name) in FEATURES.iter().enumerate() {
+            assert_eq!(early.maps[k], full.maps[k], "{name}");
+        }
     }
 
     #[test]

@@ -257,7 +257,7 @@ impl Model {
 
     /// The model's input for `design`: its channels, computed by name, and the scaled tensor.
     /// A routing run is made only when a channel needs one; when every such channel is an
-    /// early-global-routing map (`egr_*`), it stops after the pattern stage (`iterations: 0`).
+    /// early-global-routing map (`egr_*`), only its pattern stage ([`crate::route::early`]).
     pub fn input(&self, design: &Design, cfg: &RouteConfig) -> Result<Input, Error> {
         let t = Instant::now();
         let names: Vec<&str> = self
@@ -266,9 +266,8 @@ impl Model {
             .iter()
             .map(String::as_str)
             .collect();
-        let cfg = channel_config(cfg, &names);
         let channels =
-            channels::compute(design, &cfg, &names).map_err(|source| Error::Channels {
+            channels::compute(design, cfg, &names).map_err(|source| Error::Channels {
                 model: self.path.clone(),
                 source,
             })?;
@@ -334,19 +333,6 @@ impl Model {
         }
         Ok(data.to_vec())
     }
-}
-
-/// The routing configuration the channels are computed with: `iterations: 0` when the only
-/// routed channels are early-global-routing maps (the pattern stage is what they are).
-fn channel_config(cfg: &RouteConfig, names: &[&str]) -> RouteConfig {
-    // Capacity and demand-over-capacity channels come from the routing setup, not the routes:
-    // they do not need the rip-up rounds either.
-    let routed: Vec<&&str> = names.iter().filter(|n| channels::needs_route(n)).collect();
-    let mut cfg = cfg.clone();
-    if !routed.is_empty() && routed.iter().all(|n| n.starts_with("egr_")) {
-        cfg.iterations = 0;
-    }
-    cfg
 }
 
 fn open_session(path: &Path, bytes: &[u8]) -> Result<ort::session::Session, Error> {
@@ -463,28 +449,6 @@ fn describe(t: &ort::value::ValueType) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_egr_inputs_route_without_rip_up() {
-        let cfg = RouteConfig::default();
-        assert_eq!(
-            channel_config(&cfg, &["rudy", "egr_overflow_h"]).iterations,
-            0
-        );
-        assert_eq!(channel_config(&cfg, &["rudy"]).iterations, cfg.iterations);
-        // Every feature channel together (the shipped models' nine inputs among them): the
-        // capacity channels come from the routing setup, so they need no rip-up either (before
-        // this, such a model routed every round).
-        assert_eq!(
-            channel_config(&cfg, &crate::dataset::channels::FEATURES).iterations,
-            0
-        );
-        // A label as input (RouteNet's congestion_h/v) needs the full routing run.
-        assert_eq!(
-            channel_config(&cfg, &["egr_overflow_h", "congestion_h"]).iterations,
-            cfg.iterations
-        );
-    }
 
     #[test]
     fn a_missing_library_message_is_one_line_with_the_install_hint() {

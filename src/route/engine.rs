@@ -20,6 +20,7 @@
 use super::maze::{self, Box2};
 use super::pattern::{self, Grid2};
 use super::steiner::Tree;
+use super::PriorStage;
 use std::collections::{HashMap, HashSet};
 
 /// Bend penalty in GCell-edge units: a bend costs a via and, in grt's wirelength, one GCell;
@@ -35,10 +36,10 @@ pub struct Problem<'a> {
     /// Extra cost per edge (steering), added to every edge's price.
     pub extra: Option<&'a [f32]>,
     /// A congestion prior per edge (steering mode `prior`): the history cost starts from it, so
-    /// the pattern stage already avoids the predicted hotspots. With `prior_stays` false it is
-    /// taken back out of the history once the pattern stage is done.
+    /// the pattern stage already avoids the predicted hotspots; `prior_stage` says whether it
+    /// holds in the pattern stage, in negotiation, or in both.
     pub prior: Option<&'a [f32]>,
-    pub prior_stays: bool,
+    pub prior_stage: PriorStage,
     /// Predicted usage per edge (steering, `prior` as a reservation): during the pattern stage
     /// the congestion price counts this much extra usage, fading linearly from all of it before
     /// the first net to none after the last; rip-up and reroute never see it.
@@ -83,14 +84,19 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    /// The state before any net is routed: the history starts from the prior, if any.
+    /// The state before any net is routed: the history starts from the prior, if any holds in
+    /// the pattern stage.
     fn new(p: &'a Problem<'a>) -> Self {
         let g = p.grid;
         let ne = g.n_edges();
+        let hist = match p.prior {
+            Some(x) if p.prior_stage != PriorStage::Negotiation => x.to_vec(),
+            _ => vec![0.0; ne],
+        };
         State {
             p,
             usage: vec![0; ne],
-            hist: p.prior.map_or_else(|| vec![0.0; ne], |x| x.to_vec()),
+            hist,
             pres: 2.0,
             routes: vec![Vec::new(); p.pins.len()],
             fade: 0.0,
@@ -326,6 +332,15 @@ pub fn run(p: &Problem) -> Solution {
     }
 }
 
+/// The usage per edge after the pattern stage alone: [`Solution::pattern_usage`] of [`run`],
+/// without the negotiation and repairs that follow.
+pub fn pattern_usage(p: &Problem) -> Vec<i32> {
+    let mut st = State::new(p);
+    let order = routing_order(p);
+    pattern_stage(&mut st, &order);
+    st.usage
+}
+
 /// A net's place in the routing order: its steering rank, then its bounding-box area (smaller
 /// nets have the fewest alternatives, so they go first).
 fn order_key(p: &Problem, i: usize) -> (u8, usize) {
@@ -344,7 +359,8 @@ fn routing_order(p: &Problem) -> Vec<usize> {
 }
 
 /// Initial routing: each net's Steiner edges pattern-routed, shortest first, at the prices the
-/// nets before it made. Afterwards a prior that does not stay leaves the history.
+/// nets before it made. Afterwards the history changes to the prior negotiation starts from
+/// (see [`PriorStage`]).
 fn pattern_stage(st: &mut State, order: &[usize]) {
     let p = st.p;
     let g = p.grid;
@@ -370,11 +386,14 @@ fn pattern_stage(st: &mut State, order: &[usize]) {
         st.add(i, &tree);
     }
     st.fade = 0.0;
-    if !p.prior_stays {
-        if let Some(prior) = p.prior {
-            for (h, x) in st.hist.iter_mut().zip(prior) {
-                *h -= x;
-            }
+    let sign = match p.prior_stage {
+        PriorStage::Both => return,
+        PriorStage::Pattern => -1.0,
+        PriorStage::Negotiation => 1.0,
+    };
+    if let Some(prior) = p.prior {
+        for (h, x) in st.hist.iter_mut().zip(prior) {
+            *h += sign * x;
         }
     }
 }

@@ -221,7 +221,7 @@ pub fn route(gr: &Gr, iterations: usize) -> GrResult {
         cap: &cap2,
         extra: None,
         prior: None,
-        prior_stays: false,
+        prior_stage: super::PriorStage::Both,
         reserve: None,
         rank: None,
         pins: &pins2,

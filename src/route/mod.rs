@@ -157,14 +157,38 @@ pub struct Prior {
     pub h: Vec<f32>,
     /// Likewise for its vertical edges.
     pub v: Vec<f32>,
-    /// Keep the prior in the history through rip-up and reroute; otherwise it is taken back out
-    /// after the pattern stage.
-    pub stays: bool,
+    /// The routing stages whose history cost holds the prior.
+    pub stage: PriorStage,
     /// The order nets are routed and rerouted in, relative to the GCells the prior marks.
     pub order: NetOrder,
     /// Read `h` and `v` as predicted usage (tracks) on each GCell's edges, reserved during the
     /// pattern stage (fading as nets are routed), instead of as history cost.
     pub reserve: bool,
+}
+
+/// The routing stages a prior is part of the history cost in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PriorStage {
+    /// From the first pattern route to the end of negotiation.
+    #[default]
+    Both,
+    /// The pattern stage only: taken back out of the history before rip-up and reroute.
+    Pattern,
+    /// Rip-up and reroute only: the pattern stage routes as if unsteered (so it is the same early
+    /// global route a model's egr inputs come from), and negotiation starts from the prior.
+    Negotiation,
+}
+
+impl PriorStage {
+    /// Parses `both`, `pattern` or `negotiation`.
+    pub fn parse(s: &str) -> Option<PriorStage> {
+        match s {
+            "both" => Some(PriorStage::Both),
+            "pattern" => Some(PriorStage::Pattern),
+            "negotiation" => Some(PriorStage::Negotiation),
+            _ => None,
+        }
+    }
 }
 
 /// Net order of a prior: a net is *hot* when its pins' bounding box holds a GCell with a prior
@@ -394,9 +418,7 @@ impl RouteResult {
             nx: self.grid.nx,
             ny: self.grid.ny,
         };
-        per_gcell(g, |e| {
-            (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32
-        })
+        pattern_overflow(g, &self.pattern_usage_2d, &self.capacity_2d)
     }
 
     /// The router's history cost when negotiation ended ([`RouteResult::history_2d`]) per GCell
@@ -429,6 +451,11 @@ pub fn overflow_ratio(overflow: &[f32], capacity: &[f32]) -> Vec<f32> {
         .zip(capacity)
         .map(|(&o, &c)| if c > 0.0 { o / c } else { 0.0 })
         .collect()
+}
+
+/// Per GCell and direction, `max(0, usage − capacity)` of a 2-D solution (see [`per_gcell`]).
+fn pattern_overflow(g: pattern::Grid2, usage: &[i32], cap: &[i32]) -> (Vec<f32>, Vec<f32>) {
+    per_gcell(g, |e| (usage[e] - cap[e]).max(0) as f32)
 }
 
 /// Per GCell and direction, `f` of the edge that stands for the GCell: the edge to its right (H)
@@ -476,10 +503,14 @@ pub fn capacity_maps(
         nx: s.grid.nx,
         ny: s.grid.ny,
     };
-    let cap3 = flat_capacity(&s.adjusted);
-    Ok(per_gcell(g, |e| {
-        cap3.iter().fold(0.0, |sum, l| sum + l[e] as f32)
-    }))
+    Ok(layer_sums(g, &flat_capacity(&s.adjusted)))
+}
+
+/// Per GCell and direction, a per-layer edge quantity (capacity, usage) summed over the layers.
+fn layer_sums(g: pattern::Grid2, per_layer: &[Vec<i32>]) -> (Vec<f32>, Vec<f32>) {
+    per_gcell(g, |e| {
+        per_layer.iter().fold(0.0, |sum, l| sum + l[e] as f32)
+    })
 }
 
 /// Per-layer capacity on 2-D edge ids (horizontal edges first, as [`pattern::Grid2`] numbers them).
@@ -513,23 +544,19 @@ fn prior_per_edge(
 /// Routes a design.
 pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError> {
     let t0 = std::time::Instant::now();
-    let s = setup::build(design, cfg)?;
-    let g = pattern::Grid2 {
-        nx: s.grid.nx,
-        ny: s.grid.ny,
-    };
-    let cap3 = flat_capacity(&s.adjusted);
+    let p = Prepared::new(design, cfg)?;
+    let (s, g, cap3) = (&p.setup, p.g, &p.cap3);
     let real3 = flat_capacity(&s.derated);
-    let cap2 = capacity_2d(&cap3, s.lmin, s.lmax, g.n_edges());
-    let pins2 = net_gcells(&s, g);
-    let trees = steiner_trees(&pins2, g);
-    let sol = route_2d(cfg, g, &cap2, &pins2, &trees)?;
+    let sol = route_2d(cfg, &p, engine::run)?;
     let dirs: Vec<Direction> = design.layers.iter().map(|l| l.direction).collect();
-    let (assigned, usage3) = assign_layers(&s, g, &dirs, &cap3, &sol);
-    let totals = layer_reports(design, &s, g, &dirs, &cap3, &real3, &usage3);
-    let (routes, wl_dbu, vias) = net_routes(&s, g, &assigned);
-    let maps = gcell_maps(g, &cap3, &usage3);
+    let (assigned, usage3) = assign_layers(s, g, &dirs, cap3, &sol);
+    let totals = layer_reports(design, s, g, &dirs, cap3, &real3, &usage3);
+    let (routes, wl_dbu, vias) = net_routes(s, g, &assigned);
+    let maps = gcell_maps(g, cap3, &usage3);
     let dbu = design.dbu_per_micron.max(1);
+    let Prepared {
+        setup, cap3, cap2, ..
+    } = p;
     Ok(RouteResult {
         layers: totals.layers,
         total_overflow: totals.overflow,
@@ -539,10 +566,10 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         wirelength_um: wl_dbu / dbu,
         vias,
         runtime_s: t0.elapsed().as_secs_f64(),
-        gcell_um: s.grid.tile as f64 / dbu as f64,
-        grid: s.grid,
+        gcell_um: setup.grid.tile as f64 / dbu as f64,
+        grid: setup.grid,
         dbu_per_micron: dbu,
-        routed_nets: s.nets.len(),
+        routed_nets: setup.nets.len(),
         rounds: sol.rounds,
         overflow_2d: sol.overflow,
         maps,
@@ -552,8 +579,77 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         pattern_usage_2d: sol.pattern_usage,
         history_2d: sol.history,
         routes,
-        warnings: s.warnings,
+        warnings: setup.warnings,
     })
+}
+
+/// The early global route of a design: the pattern stage alone, as [`run`] routes it before
+/// any rip-up and reroute, without the rounds, repairs and layer assignment that follow (most
+/// of a route's time). This is what the `egr_*` features read.
+pub fn early(design: &Design, cfg: &RouteConfig) -> Result<EarlyRoute, RouteError> {
+    let t0 = std::time::Instant::now();
+    let p = Prepared::new(design, cfg)?;
+    let usage = route_2d(cfg, &p, engine::pattern_usage)?;
+    let (cap_h, cap_v) = layer_sums(p.g, &p.cap3);
+    let (overflow_h, overflow_v) = pattern_overflow(p.g, &usage, &p.cap2);
+    let dbu = design.dbu_per_micron.max(1);
+    Ok(EarlyRoute {
+        gcell_um: p.setup.grid.tile as f64 / dbu as f64,
+        grid: p.setup.grid,
+        cap_h,
+        cap_v,
+        overflow_h,
+        overflow_v,
+        runtime_s: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// The early global route ([`early`]) per GCell.
+#[derive(Clone, Debug)]
+pub struct EarlyRoute {
+    pub grid: capacity::GridSpec,
+    pub gcell_um: f64,
+    /// Capacity per GCell and direction, as [`RouteResult::maps`]' `cap_h` / `cap_v`.
+    pub cap_h: Vec<f32>,
+    pub cap_v: Vec<f32>,
+    /// The pattern stage's overflow per GCell and direction, as
+    /// [`RouteResult::pattern_overflow_maps`].
+    pub overflow_h: Vec<f32>,
+    pub overflow_v: Vec<f32>,
+    pub runtime_s: f64,
+}
+
+/// A design ready for the 2-D router: the setup, per-layer and summed capacity per edge, each
+/// net's pin GCells and Steiner tree.
+struct Prepared {
+    setup: setup::Setup,
+    g: pattern::Grid2,
+    cap3: Vec<Vec<i32>>,
+    cap2: Vec<i32>,
+    pins2: Vec<Vec<usize>>,
+    trees: Vec<steiner::Tree>,
+}
+
+impl Prepared {
+    fn new(design: &Design, cfg: &RouteConfig) -> Result<Prepared, RouteError> {
+        let setup = setup::build(design, cfg)?;
+        let g = pattern::Grid2 {
+            nx: setup.grid.nx,
+            ny: setup.grid.ny,
+        };
+        let cap3 = flat_capacity(&setup.adjusted);
+        let cap2 = capacity_2d(&cap3, setup.lmin, setup.lmax, g.n_edges());
+        let pins2 = net_gcells(&setup, g);
+        let trees = steiner_trees(&pins2, g);
+        Ok(Prepared {
+            setup,
+            g,
+            cap3,
+            cap2,
+            pins2,
+            trees,
+        })
+    }
 }
 
 /// The 2-D router's capacity per edge: the layers `lmin..=lmax` summed.
@@ -600,15 +696,14 @@ fn steiner_trees(pins2: &[Vec<usize>], g: pattern::Grid2) -> Vec<steiner::Tree> 
         .collect()
 }
 
-/// Pattern routing, then rip-up and reroute, on the 2-D grid, with the configuration's prior (as
-/// a cost or as a reservation) and net order.
-fn route_2d(
+/// The 2-D router's `stage` (the whole route, or the pattern stage alone) on a prepared design,
+/// with the configuration's prior (as a cost or as a reservation) and net order.
+fn route_2d<T>(
     cfg: &RouteConfig,
-    g: pattern::Grid2,
-    cap2: &[i32],
-    pins2: &[Vec<usize>],
-    trees: &[steiner::Tree],
-) -> Result<engine::Solution, RouteError> {
+    p: &Prepared,
+    stage: impl FnOnce(&engine::Problem) -> T,
+) -> Result<T, RouteError> {
+    let g = p.g;
     let per_edge = prior_per_edge(cfg.prior.as_ref(), g)?;
     let reserving = cfg.prior.as_ref().is_some_and(|p| p.reserve);
     let (prior, reserve) = if reserving {
@@ -616,20 +711,20 @@ fn route_2d(
     } else {
         (per_edge, None)
     };
-    let rank = cfg.prior.as_ref().and_then(|p| p.ranks(g, pins2));
+    let rank = cfg.prior.as_ref().and_then(|x| x.ranks(g, &p.pins2));
     let problem = engine::Problem {
         grid: g,
-        cap: cap2,
+        cap: &p.cap2,
         extra: None,
         prior: prior.as_deref(),
-        prior_stays: cfg.prior.as_ref().is_some_and(|p| p.stays),
+        prior_stage: cfg.prior.as_ref().map_or(PriorStage::Both, |p| p.stage),
         reserve: reserve.as_deref(),
         rank: rank.as_deref(),
-        pins: pins2,
-        trees,
+        pins: &p.pins2,
+        trees: &p.trees,
         iterations: cfg.iterations,
     };
-    Ok(engine::run(&problem))
+    Ok(stage(&problem))
 }
 
 /// Layer assignment of the 2-D routes, shortest nets first; returns each net's runs and the
@@ -761,10 +856,8 @@ fn net_routes(
 
 /// Capacity and demand per GCell and direction, summed over the layers.
 fn gcell_maps(g: pattern::Grid2, cap3: &[Vec<i32>], usage3: &[Vec<i32>]) -> Maps {
-    let layer_sum =
-        |per_layer: &[Vec<i32>], e: usize| per_layer.iter().fold(0.0, |sum, l| sum + l[e] as f32);
-    let (cap_h, cap_v) = per_gcell(g, |e| layer_sum(cap3, e));
-    let (demand_h, demand_v) = per_gcell(g, |e| layer_sum(usage3, e));
+    let (cap_h, cap_v) = layer_sums(g, cap3);
+    let (demand_h, demand_v) = layer_sums(g, usage3);
     Maps {
         cap_h,
         cap_v,

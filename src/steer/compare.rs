@@ -465,11 +465,10 @@ impl EgrMaps {
 
 /// The dataset's `egr_overflow_h` and `egr_overflow_v` of `design` routed with `cfg`
 /// ([`crate::dataset::channels::compute`], so the values a model's inputs hold): the router's
-/// pattern stage alone (`iterations: 0`, no prior), per direction overflow over capacity.
+/// pattern stage alone (no prior), per direction overflow over capacity.
 pub fn egr_maps(design: &Design, cfg: &RouteConfig) -> Result<EgrMaps, CompareError> {
     let t = Instant::now();
     let pattern = RouteConfig {
-        iterations: 0,
         prior: None,
         steer: None,
         ..cfg.clone()

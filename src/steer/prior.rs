@@ -8,7 +8,7 @@
 //! around), or put on that ring only, and nets whose box holds a costed GCell are routed first or
 //! last. OpenROAD exposes no cost map, so this mode has no Tcl form.
 
-use crate::route::{NetOrder, Prior};
+use crate::route::{NetOrder, Prior, PriorStage};
 
 /// How a map becomes router cost.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -17,8 +17,9 @@ pub struct PriorSettings {
     pub weight: f32,
     /// Map values at or below this cost nothing.
     pub threshold: f32,
-    /// Keep the prior through rip-up and reroute (otherwise the pattern stage only).
-    pub stays: bool,
+    /// The routing stages the prior holds in: both (default), the pattern stage only, or
+    /// rip-up and reroute only.
+    pub stage: PriorStage,
     /// Spread each GCell's cost to the GCells up to this many away (the largest cost around).
     pub dilate: usize,
     /// With `dilate`: cost only on the ring around the costed GCells, none on them.
@@ -35,7 +36,7 @@ impl Default for PriorSettings {
         PriorSettings {
             weight: 2.0,
             threshold: 0.0,
-            stays: true,
+            stage: PriorStage::Both,
             dilate: 0,
             ring: false,
             order: NetOrder::Area,
@@ -85,7 +86,7 @@ pub fn prior_hv(
         ny,
         h: cost(h, nx, ny, s),
         v: cost(v, nx, ny, s),
-        stays: s.stays,
+        stage: s.stage,
         order: s.order,
         reserve: s.reserve,
     })
@@ -134,13 +135,13 @@ mod tests {
         let s = PriorSettings {
             weight: 4.0,
             threshold: 0.25,
-            stays: false,
+            stage: PriorStage::Pattern,
             ..PriorSettings::default()
         };
         let p = prior(&[0.0, 0.5, 1.25, f32::NAN], 2, 2, &s).unwrap();
         assert_eq!(p.h, [0.0, 1.0, 4.0, 0.0]);
         assert_eq!(p.h, p.v);
-        assert!(!p.stays);
+        assert_eq!(p.stage, PriorStage::Pattern);
         assert!(prior(&[0.0; 3], 2, 2, &s).is_err());
     }
 
