@@ -12,7 +12,11 @@ the files (one compare per case; cases in --skip left out), out of N designs: th
 each model (≥ 10%), both at ≤ +2% wirelength, "beyond" where the run also ends below every
 control; MPGD ≤ MSE overflow; every oracle and model run within 1.2× the none run's time. Where
 the files hold an `egr` run (`mpgd compare --egr`), also its bars: ≥ 10% at ≤ +2% wirelength,
-beyond the controls, and its own time ratio (its steer_s holds the pattern stage) ≤ 1.2."""
+beyond the controls, and its own time ratio (its steer_s holds the pattern stage) ≤ 1.2.
+
+steer-table.py --variants N RUN.tsv ...: the eighth round's count over N designs, each compared
+at several F (variants): per design and run the mean relative overflow and wirelength change
+over its variants, and the bars on those means (see `variants`)."""
 import statistics
 import sys
 
@@ -70,6 +74,53 @@ def counts(total, skip, paths):
         print(f"| {bar} | {len(cases)}/{total} | {', '.join(cases)} |")
 
 
+def variants(total, paths):
+    """The eighth round's count: per design (the case without its F), the mean over its variants
+    (one compare per case and F) of each run's relative overflow and wirelength change against
+    the none run of the same compare; bars on the means, "beyond" where a run's mean is below
+    every control's mean. Prints one row per design and run, then the counts."""
+    rows = {}
+    for p in paths:
+        rows.update(load(p))
+    change = {}  # (design, run) -> list of (overflow change, wire change)
+    for (case, f, run), v in rows.items():
+        base = rows[(case, f, "none")]
+        ov = (v[0] - base[0]) / base[0] if base[0] else 0.0
+        change.setdefault((case, run), []).append((ov, (v[2] - base[2]) / base[2]))
+    mean = {k: (statistics.mean(o for o, _ in c), statistics.mean(w for _, w in c), len(c)) for k, c in change.items()}
+    designs = list(dict.fromkeys(k[0] for k in mean))
+    print("| design | run | variants | overflow change (mean) | wire change (mean) |")
+    print("|---|---|---:|---:|---:|")
+    for d in designs:
+        for (dd, run), (o, w, n) in mean.items():
+            if dd == d and run != "none":
+                name = run.replace("congestion_fcn_egr_", "").replace(".onnx", "").upper() if "onnx" in run else run
+                print(f"| {d} | {name} | {n} | {100 * o:+.0f}% | {100 * w:+.1f}% |")
+    bars = ["oracle", "oracle beyond", "MPGD", "MPGD beyond", "MSE", "MSE beyond", "MPGD ≤ MSE"]
+    met = {b: [] for b in bars}
+    for d in designs:
+        runs = {r: m for (dd, r), m in mean.items() if dd == d}
+        controls = [m[0] for r, m in runs.items() if r.startswith("control")]
+        named = {"oracle": "oracle"}
+        named.update({m.upper(): r for r in runs for m in ["mpgd", "mse"] if r.endswith(f"_{m}.onnx")})
+        for name, r in named.items():
+            o, w, _ = runs[r]
+            if o <= -(0.20 if name == "oracle" else 0.10) and w <= 0.02:
+                met[name].append(d)
+                if controls and o < min(controls):
+                    met[name + " beyond"].append(d)
+        if "MPGD" in named and runs[named["MPGD"]][0] <= runs[named["MSE"]][0]:
+            met["MPGD ≤ MSE"].append(d)
+    print()
+    print("| bar | met | designs |")
+    print("|---|---|---|")
+    for bar, ds in met.items():
+        print(f"| {bar} | {len(ds)}/{total} | {', '.join(ds)} |")
+
+
+if sys.argv[1] == "--variants":
+    variants(int(sys.argv[2]), sys.argv[3:])
+    sys.exit(0)
 if sys.argv[1] == "--counts":
     args = sys.argv[3:]
     skip = set()
