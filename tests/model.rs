@@ -195,6 +195,9 @@ fn the_shipped_model_loads_with_the_metadata_of_its_card() {
     assert!((md.label_scale - 7.6).abs() < 1e-5, "{}", md.label_scale);
     assert!(md.absolute());
     assert_eq!(md.raw["mpgd.loss"], "mpgd");
+    // The process loaded ONNX Runtime and knows what that cost (compare counts it per model).
+    assert!(mpgd::model::runtime::library_path().is_some());
+    assert!(mpgd::model::runtime::load_seconds() > 0.0);
 }
 
 #[test]

@@ -218,7 +218,8 @@ pub fn mode(s: &str) -> anyhow::Result<Mode> {
 }
 
 /// The models' predictions on the routing grid, named by file name, each with the kind of map
-/// its label (`mpgd.label`) makes it.
+/// its label (`mpgd.label`) makes it. Each `made_s` holds loading ONNX Runtime once, as a flow
+/// with that one model would pay it, whichever model the process happened to load first.
 pub fn model_maps(
     models: &[PathBuf],
     design: &Design,
@@ -228,6 +229,7 @@ pub fn model_maps(
         .iter()
         .map(|m| {
             let t = std::time::Instant::now();
+            let loaded_before = crate::model::runtime::load_seconds();
             let model = crate::model::Model::load(m)?;
             let kind = map_kind(&model.metadata().label)
                 .with_context(|| format!("--model '{}'", m.display()))?;
@@ -242,7 +244,7 @@ pub fn model_maps(
                 name,
                 map: p.map,
                 kind,
-                made_s: t.elapsed().as_secs_f64(),
+                made_s: t.elapsed().as_secs_f64() + loaded_before,
             })
         })
         .collect()

@@ -23,11 +23,12 @@ pub(super) enum LibraryError {
     Unusable { path: PathBuf, message: String },
 }
 
-static RUNTIME: OnceLock<Result<PathBuf, LibraryError>> = OnceLock::new();
+/// The outcome of the one load, and the seconds it took.
+static RUNTIME: OnceLock<(Result<PathBuf, LibraryError>, f64)> = OnceLock::new();
 
 /// Loads ONNX Runtime on first use and returns the library's path.
 pub(super) fn ensure() -> Result<&'static Path, LibraryError> {
-    match RUNTIME.get_or_init(load) {
+    match &RUNTIME.get_or_init(timed_load).0 {
         Ok(p) => Ok(p),
         Err(e) => Err(e.clone()),
     }
@@ -35,7 +36,19 @@ pub(super) fn ensure() -> Result<&'static Path, LibraryError> {
 
 /// The library in use, if one was loaded.
 pub fn library_path() -> Option<&'static Path> {
-    RUNTIME.get().and_then(|r| r.as_deref().ok())
+    RUNTIME.get().and_then(|r| r.0.as_deref().ok())
+}
+
+/// Seconds the process spent loading the library (0 until it is loaded). Only the first model
+/// a process loads pays it; a run that stands for a flow with one model counts it again.
+pub fn load_seconds() -> f64 {
+    RUNTIME.get().map_or(0.0, |r| r.1)
+}
+
+fn timed_load() -> (Result<PathBuf, LibraryError>, f64) {
+    let t = std::time::Instant::now();
+    let r = load();
+    (r, t.elapsed().as_secs_f64())
 }
 
 /// Where a library file sits, and how it was found.
