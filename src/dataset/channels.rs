@@ -8,8 +8,10 @@
 //! Every map is on the router's GCell grid (`route::gcell_grid` with the configuration's GCell
 //! size), `[ny * nx]` row-major with row 0 at the bottom, raw values. The routing run that the
 //! early-global-routing features and the labels need is made once, and only when a requested
-//! channel needs it: `egr_*` channels come from its pattern stage, labels from its final routes
-//! after `cfg.iterations` rounds.
+//! channel needs it: `egr_*` channels come from its pattern stage, `r1_*` channels from the usage
+//! after its first rip-up and reroute round (the pattern usage when no round runs), labels from
+//! its final routes after `cfg.iterations` rounds. [`rounds_needed`] says how many rounds a
+//! channel needs.
 //!
 //! The routing-resource channels need no routing run: `capacity_h` / `capacity_v` are the
 //! router's capacity model ([`route::capacity_maps`], tracks per GCell edge after obstructions,
@@ -26,7 +28,7 @@ use crate::features::{self, FeatureConfig};
 use crate::route::{self, grid::GCellGrid, RouteConfig, RouteError, RouteResult};
 
 /// Feature channels, in dataset column order.
-pub const FEATURES: [&str; 14] = [
+pub const FEATURES: [&str; 16] = [
     "macro_region",
     "cell_density",
     "rudy",
@@ -41,6 +43,8 @@ pub const FEATURES: [&str; 14] = [
     "capacity_v",
     "rudy_over_capacity",
     "rudy_pin_over_capacity",
+    "r1_overflow_h",
+    "r1_overflow_v",
 ];
 
 /// Channels made from the router's capacity model (no routing run needed).
@@ -131,6 +135,19 @@ pub fn is_known(name: &str) -> bool {
 /// Whether the channel needs a routing run (early-global-routing features and labels do).
 pub fn needs_route(name: &str) -> bool {
     features::Channel::from_name(name).is_none() && !RESOURCE.contains(&name)
+}
+
+/// The rip-up and reroute rounds a routed channel needs: 0 for the pattern stage's `egr_*`, 1
+/// for the first round's `r1_*`, `None` (every configured round) for labels. Channels that need
+/// no routing run ([`needs_route`] false) need 0.
+pub fn rounds_needed(name: &str) -> Option<usize> {
+    if !needs_route(name) || name.starts_with("egr_") {
+        Some(0)
+    } else if name.starts_with("r1_") {
+        Some(1)
+    } else {
+        None
+    }
 }
 
 /// Whether the channel needs the geometric features (RUDY and friends).
@@ -259,8 +276,8 @@ fn resource_channel(
     }
 }
 
-/// A channel taken from a routing run: early-routing overflow (pattern stage), a congestion
-/// label (final routes), per direction `overflow / capacity` (0 where the capacity is 0), or the
+/// A channel taken from a routing run: early-routing overflow (pattern stage), overflow after
+/// the first rip-up and reroute round, a congestion label (final routes), per direction `overflow / capacity` (0 where the capacity is 0), or the
 /// router's history cost when negotiation ended ([`RouteResult::history_maps`], the map
 /// `mpgd compare --oracle history` steers by; `history = history_h + history_v`).
 fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
@@ -270,6 +287,8 @@ fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
     match name {
         "egr_overflow_h" => overflow_ratio(&pattern().0, &r.maps.cap_h),
         "egr_overflow_v" => overflow_ratio(&pattern().1, &r.maps.cap_v),
+        "r1_overflow_h" => overflow_ratio(&r.round1_overflow_maps().0, &r.maps.cap_h),
+        "r1_overflow_v" => overflow_ratio(&r.round1_overflow_maps().1, &r.maps.cap_v),
         "congestion_h" => overflow_ratio(&last().0, &r.maps.cap_h),
         "congestion_v" => overflow_ratio(&last().1, &r.maps.cap_v),
         "congestion" => r.congestion_map(),
@@ -370,6 +389,63 @@ mod tests {
                 assert_eq!(sum[k], h[k] + v[k]);
             }
         }
+    }
+
+    /// gcd on metal2-metal4 derated to 90%: congested after the pattern stage.
+    fn derated(iterations: usize) -> RouteConfig {
+        RouteConfig {
+            iterations,
+            layer_range: Some(("metal2".into(), "metal4".into())),
+            layer_adjust: vec![(route::LayerSel::All, 0.9)],
+            ..RouteConfig::default()
+        }
+    }
+
+    #[test]
+    fn first_round_maps_do_not_depend_on_the_later_rounds() {
+        let names = [
+            "r1_overflow_h",
+            "r1_overflow_v",
+            "egr_overflow_h",
+            "egr_overflow_v",
+        ];
+        let d = gcd();
+        let one = compute(&d, &derated(1), &names).unwrap();
+        let three = compute(&d, &derated(3), &names).unwrap();
+        let (r1, r3) = (one.route.as_ref().unwrap(), three.route.as_ref().unwrap());
+        assert_eq!(r3.rounds, 3, "derated gcd negotiates all three rounds");
+        assert_eq!(r1.round1_usage_2d, r3.round1_usage_2d);
+        assert_eq!(one.maps, three.maps);
+        // The round moved wire: its usage and overflow differ from the pattern stage's.
+        assert_ne!(r1.round1_usage_2d, r1.pattern_usage_2d);
+        assert_ne!(one.maps[0..2], one.maps[2..4]);
+        // Per direction, overflow / capacity of the round-1 usage on the GCell's edge.
+        let g = route::pattern::Grid2 {
+            nx: one.nx(),
+            ny: one.ny(),
+        };
+        let (x, y) = (g.nx / 2, g.ny / 2);
+        let k = y * g.nx + x;
+        let e = g.h(x, y);
+        let over = (r1.round1_usage_2d[e] - r1.capacity_2d[e]).max(0) as f32;
+        assert_eq!(one.maps[0][k], over / r1.maps.cap_h[k]);
+    }
+
+    #[test]
+    fn without_a_round_the_first_round_maps_are_the_pattern_stage() {
+        let names = [
+            "r1_overflow_h",
+            "r1_overflow_v",
+            "egr_overflow_h",
+            "egr_overflow_v",
+        ];
+        let c = compute(&gcd(), &derated(0), &names).unwrap();
+        assert_eq!(c.route.as_ref().unwrap().rounds, 0);
+        assert!(
+            c.maps[2].iter().any(|&x| x > 0.0),
+            "the pattern stage overflows"
+        );
+        assert_eq!(c.maps[0..2], c.maps[2..4]);
     }
 
     /// Layers metal5 (horizontal, tracks every 560 DBU from y = 140) and metal6 (vertical, every

@@ -257,7 +257,8 @@ impl Model {
 
     /// The model's input for `design`: its channels, computed by name, and the scaled tensor.
     /// A routing run is made only when a channel needs one; when every such channel is an
-    /// early-global-routing map (`egr_*`), it stops after the pattern stage (`iterations: 0`).
+    /// early-global-routing map (`egr_*`), it stops after the pattern stage (`iterations: 0`),
+    /// after one round when the rest are first-round maps (`r1_*`).
     pub fn input(&self, design: &Design, cfg: &RouteConfig) -> Result<Input, Error> {
         let t = Instant::now();
         let names: Vec<&str> = self
@@ -337,15 +338,26 @@ impl Model {
 }
 
 /// The routing configuration the channels are computed with: `iterations: 0` when the only
-/// routed channels are early-global-routing maps (the pattern stage is what they are).
+/// routed channels are early-global-routing maps (the pattern stage is what they are), 1 when
+/// the most any needs is the first rip-up round (`r1_*`), at least that with labels.
 fn channel_config(cfg: &RouteConfig, names: &[&str]) -> RouteConfig {
     // Capacity and demand-over-capacity channels come from the routing setup, not the routes:
-    // they do not need the rip-up rounds either.
-    let routed: Vec<&&str> = names.iter().filter(|n| channels::needs_route(n)).collect();
+    // they do not need the rip-up rounds either. `egr_*` needs the pattern stage only, `r1_*`
+    // exactly one round (whatever `cfg.iterations` says), labels every configured round.
     let mut cfg = cfg.clone();
-    if !routed.is_empty() && routed.iter().all(|n| n.starts_with("egr_")) {
-        cfg.iterations = 0;
-    }
+    let routed: Vec<&&str> = names.iter().filter(|n| channels::needs_route(n)).collect();
+    let rounds: Option<usize> = routed
+        .iter()
+        .try_fold(0, |most, n| channels::rounds_needed(n).map(|r| most.max(r)));
+    let least = routed
+        .iter()
+        .filter_map(|n| channels::rounds_needed(n))
+        .max()
+        .unwrap_or(0);
+    cfg.iterations = match rounds {
+        Some(r) if !routed.is_empty() => r,
+        _ => cfg.iterations.max(least),
+    };
     cfg
 }
 
@@ -472,16 +484,43 @@ mod tests {
             0
         );
         assert_eq!(channel_config(&cfg, &["rudy"]).iterations, cfg.iterations);
-        // Every feature channel together (the shipped models' nine inputs among them): the
-        // capacity channels come from the routing setup, so they need no rip-up either (before
-        // this, such a model routed every round).
-        assert_eq!(
-            channel_config(&cfg, &crate::dataset::channels::FEATURES).iterations,
-            0
-        );
+        // Every feature channel but the first-round maps (the shipped models' nine inputs among
+        // them): the capacity channels come from the routing setup, so they need no rip-up
+        // either (before this, such a model routed every round).
+        let no_r1: Vec<&str> = crate::dataset::channels::FEATURES
+            .iter()
+            .copied()
+            .filter(|n| !n.starts_with("r1_"))
+            .collect();
+        assert_eq!(no_r1.len(), 14);
+        assert_eq!(channel_config(&cfg, &no_r1).iterations, 0);
         // A label as input (RouteNet's congestion_h/v) needs the full routing run.
         assert_eq!(
             channel_config(&cfg, &["egr_overflow_h", "congestion_h"]).iterations,
+            cfg.iterations
+        );
+    }
+
+    #[test]
+    fn first_round_inputs_route_exactly_one_round() {
+        let cfg = RouteConfig::default();
+        assert!(cfg.iterations > 1);
+        let all = &crate::dataset::channels::FEATURES;
+        assert_eq!(channel_config(&cfg, all).iterations, 1);
+        assert_eq!(channel_config(&cfg, &["r1_overflow_v"]).iterations, 1);
+        // At least one round even where the configuration asks for none.
+        let none = RouteConfig {
+            iterations: 0,
+            ..RouteConfig::default()
+        };
+        assert_eq!(channel_config(&none, &["r1_overflow_h"]).iterations, 1);
+        assert_eq!(
+            channel_config(&none, &["r1_overflow_h", "congestion"]).iterations,
+            1
+        );
+        // With a label the configured rounds stay.
+        assert_eq!(
+            channel_config(&cfg, &["r1_overflow_h", "congestion"]).iterations,
             cfg.iterations
         );
     }

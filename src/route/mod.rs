@@ -361,6 +361,9 @@ pub struct RouteResult {
     /// pattern stage (before rip-up and reroute).
     pub capacity_2d: Vec<i32>,
     pub pattern_usage_2d: Vec<i32>,
+    /// Per edge, the 2-D usage after the first rip-up and reroute round (see
+    /// `engine::Solution::round1_usage`; the pattern usage when no round ran).
+    pub round1_usage_2d: Vec<i32>,
     /// The router's history cost per 2-D edge when negotiation ended (see `engine::Solution`).
     pub history_2d: Vec<f32>,
     pub routes: Vec<NetRoute>,
@@ -390,13 +393,23 @@ impl RouteResult {
     /// the 2-D pattern-stage solution on the GCell's edge (same edges as [`Maps`]). This is
     /// what the router knows before any rip-up and reroute, as an early global router reports it.
     pub fn pattern_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        self.overflow_2d_maps(&self.pattern_usage_2d)
+    }
+
+    /// The overflow per GCell and direction after one round of rip-up and reroute, made exactly
+    /// as [`RouteResult::pattern_overflow_maps`] from [`RouteResult::round1_usage_2d`]: what the
+    /// router knows after its first negotiation round.
+    pub fn round1_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        self.overflow_2d_maps(&self.round1_usage_2d)
+    }
+
+    /// `max(0, usage − capacity)` of a 2-D usage per GCell and direction (same edges as [`Maps`]).
+    fn overflow_2d_maps(&self, usage: &[i32]) -> (Vec<f32>, Vec<f32>) {
         let g = pattern::Grid2 {
             nx: self.grid.nx,
             ny: self.grid.ny,
         };
-        per_gcell(g, |e| {
-            (self.pattern_usage_2d[e] - self.capacity_2d[e]).max(0) as f32
-        })
+        per_gcell(g, |e| (usage[e] - self.capacity_2d[e]).max(0) as f32)
     }
 
     /// The router's history cost when negotiation ended ([`RouteResult::history_2d`]) per GCell
@@ -550,6 +563,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         edge_usage: usage3,
         capacity_2d: cap2,
         pattern_usage_2d: sol.pattern_usage,
+        round1_usage_2d: sol.round1_usage,
         history_2d: sol.history,
         routes,
         warnings: s.warnings,
