@@ -8,10 +8,13 @@
 //! Every map is on the router's GCell grid (`route::gcell_grid` with the configuration's GCell
 //! size), `[ny * nx]` row-major with row 0 at the bottom, raw values. The routing run that the
 //! early-global-routing features and the labels need is made once, and only when a requested
-//! channel needs it: `egr_*` channels come from its pattern stage, labels from its final routes
-//! after `cfg.iterations` rounds. When only `egr_*` channels are asked for, the router runs the
-//! pattern stage alone ([`route::early`]): the same maps, without the rounds, repairs and layer
-//! assignment that make most of a route's time.
+//! channel needs it: `egr_*` channels come from its pattern stage, `r1_*` channels from the usage
+//! after its first rip-up and reroute round (the pattern usage when no round runs), labels from
+//! its final routes after `cfg.iterations` rounds. [`rounds_needed`] says how many rounds a
+//! channel needs, and the run makes no more than the channels need: when only `egr_*` channels
+//! are asked for, the pattern stage alone ([`route::early`]: the same maps, without the rounds,
+//! repairs and layer assignment that make most of a route's time); with `r1_*` and no label,
+//! exactly one round.
 //!
 //! The routing-resource channels need no routing run: `capacity_h` / `capacity_v` are the
 //! router's capacity model ([`route::capacity_maps`], tracks per GCell edge after obstructions,
@@ -28,7 +31,7 @@ use crate::features::{self, FeatureConfig};
 use crate::route::{self, grid::GCellGrid, RouteConfig, RouteError, RouteResult};
 
 /// Feature channels, in dataset column order.
-pub const FEATURES: [&str; 14] = [
+pub const FEATURES: [&str; 16] = [
     "macro_region",
     "cell_density",
     "rudy",
@@ -43,6 +46,8 @@ pub const FEATURES: [&str; 14] = [
     "capacity_v",
     "rudy_over_capacity",
     "rudy_pin_over_capacity",
+    "r1_overflow_h",
+    "r1_overflow_v",
 ];
 
 /// Channels made from the router's capacity model (no routing run needed).
@@ -135,6 +140,19 @@ pub fn needs_route(name: &str) -> bool {
     features::Channel::from_name(name).is_none() && !RESOURCE.contains(&name)
 }
 
+/// The rip-up and reroute rounds a routed channel needs: 0 for the pattern stage's `egr_*`, 1
+/// for the first round's `r1_*`, `None` (every configured round) for labels. Channels that need
+/// no routing run ([`needs_route`] false) need 0.
+pub fn rounds_needed(name: &str) -> Option<usize> {
+    if !needs_route(name) || name.starts_with("egr_") {
+        Some(0)
+    } else if name.starts_with("r1_") {
+        Some(1)
+    } else {
+        None
+    }
+}
+
 /// Whether the channel needs the geometric features (RUDY and friends).
 fn needs_geometry(name: &str) -> bool {
     features::Channel::from_name(name).is_some()
@@ -225,23 +243,50 @@ impl Routing {
         grid: &GCellGrid,
         names: &[&str],
     ) -> Result<Routing, ChannelError> {
-        let routed: Vec<&str> = names.iter().copied().filter(|n| needs_route(n)).collect();
-        let Some(first) = routed.first() else {
+        let Some(first) = names.iter().find(|n| needs_route(n)) else {
             return Ok(Routing::None);
         };
         let failed = |source| ChannelError::Route {
             channel: first.to_string(),
             source,
         };
-        if routed.iter().all(|n| n.starts_with("egr_")) {
-            let e = route::early(design, cfg).map_err(failed)?;
-            same_grid(e.grid.nx, e.grid.ny, grid)?;
-            Ok(Routing::Early(e))
-        } else {
-            let r = route::run(design, cfg).map_err(failed)?;
-            same_grid(r.grid.nx, r.grid.ny, grid)?;
-            Ok(Routing::Full(Box::new(r)))
+        match rounds(cfg, names) {
+            None => {
+                let e = route::early(design, cfg).map_err(failed)?;
+                same_grid(e.grid.nx, e.grid.ny, grid)?;
+                Ok(Routing::Early(e))
+            }
+            Some(iterations) => {
+                let cfg = RouteConfig {
+                    iterations,
+                    ..cfg.clone()
+                };
+                let r = route::run(design, &cfg).map_err(failed)?;
+                same_grid(r.grid.nx, r.grid.ny, grid)?;
+                Ok(Routing::Full(Box::new(r)))
+            }
         }
+    }
+}
+
+/// The rip-up and reroute rounds a whole route for `names` makes, or `None` when the early route
+/// alone serves (every routed channel is an `egr_*` map): one round when the most any channel
+/// needs is the first round (`r1_*`) whatever `cfg.iterations` says, every configured round (at
+/// least that one) when a label is among them.
+fn rounds(cfg: &RouteConfig, names: &[&str]) -> Option<usize> {
+    let routed: Vec<&str> = names.iter().copied().filter(|n| needs_route(n)).collect();
+    let known: Option<usize> = routed
+        .iter()
+        .try_fold(0, |most, n| rounds_needed(n).map(|r| most.max(r)));
+    let least = routed
+        .iter()
+        .filter_map(|n| rounds_needed(n))
+        .max()
+        .unwrap_or(0);
+    match known {
+        Some(0) => None,
+        Some(r) => Some(r),
+        None => Some(cfg.iterations.max(least)),
     }
 }
 
@@ -299,8 +344,9 @@ fn early_channel(e: &route::EarlyRoute, name: &str) -> Vec<f32> {
     }
 }
 
-/// A channel taken from a routing run: early-routing overflow (pattern stage), a congestion
-/// label (final routes), per direction `overflow / capacity` (0 where the capacity is 0), or the
+/// A channel taken from a routing run: early-routing overflow (pattern stage), overflow after
+/// the first rip-up and reroute round, a congestion label (final routes), per direction
+/// `overflow / capacity` (0 where the capacity is 0), or the
 /// router's history cost when negotiation ended ([`RouteResult::history_maps`], the map
 /// `mpgd compare --oracle history` steers by; `history = history_h + history_v`).
 fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
@@ -310,6 +356,8 @@ fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
     match name {
         "egr_overflow_h" => overflow_ratio(&pattern().0, &r.maps.cap_h),
         "egr_overflow_v" => overflow_ratio(&pattern().1, &r.maps.cap_v),
+        "r1_overflow_h" => overflow_ratio(&r.round1_overflow_maps().0, &r.maps.cap_h),
+        "r1_overflow_v" => overflow_ratio(&r.round1_overflow_maps().1, &r.maps.cap_v),
         "congestion_h" => overflow_ratio(&last().0, &r.maps.cap_h),
         "congestion_v" => overflow_ratio(&last().1, &r.maps.cap_v),
         "congestion" => r.congestion_map(),
@@ -369,22 +417,56 @@ mod tests {
             layer_adjust: vec![(route::LayerSel::All, 0.9)],
             ..RouteConfig::default()
         };
-        // Every feature channel (the shipped models' nine inputs among them): no whole route.
-        let early = compute(&d, &cfg, &FEATURES).unwrap();
+        // Every feature channel but the first-round maps (the shipped models' nine inputs among
+        // them): no whole route.
+        let features: Vec<&str> = FEATURES
+            .iter()
+            .copied()
+            .filter(|n| !n.starts_with("r1_"))
+            .collect();
+        assert_eq!(features.len(), 14);
+        let early = compute(&d, &cfg, &features).unwrap();
         assert!(
             early.route.is_none(),
             "features need the pattern stage only"
         );
         // With a label beside them, the same features come from the whole route.
-        let mut names = FEATURES.to_vec();
+        let mut names = features.clone();
         names.push("congestion");
         let full = compute(&d, &cfg, &names).unwrap();
         assert!(full.route.is_some());
         let egr = early.get("egr_overflow_h").unwrap();
         assert!(egr.iter().any(|&v| v > 0.0), "derated gcd overflows early");
-        for (k, name) in FEATURES.iter().enumerate() {
+        for (k, name) in features.iter().enumerate() {
             assert_eq!(early.maps[k], full.maps[k], "{name}");
         }
+    }
+
+    #[test]
+    fn a_route_makes_only_the_rounds_its_channels_need() {
+        let cfg = RouteConfig::default();
+        assert!(cfg.iterations > 1);
+        // The pattern stage alone for egr maps, none at all without a routed channel.
+        assert_eq!(rounds(&cfg, &["rudy", "egr_overflow_h"]), None);
+        assert_eq!(rounds(&cfg, &["rudy", "capacity_h"]), None);
+        // Exactly one round for first-round maps, even where the configuration asks for none.
+        assert_eq!(rounds(&cfg, &FEATURES), Some(1));
+        assert_eq!(rounds(&cfg, &["r1_overflow_v"]), Some(1));
+        let none = RouteConfig {
+            iterations: 0,
+            ..RouteConfig::default()
+        };
+        assert_eq!(rounds(&none, &["r1_overflow_h"]), Some(1));
+        assert_eq!(rounds(&none, &["r1_overflow_h", "congestion"]), Some(1));
+        // A label (RouteNet's congestion_h/v as an input) takes every configured round.
+        assert_eq!(
+            rounds(&cfg, &["egr_overflow_h", "congestion_h"]),
+            Some(cfg.iterations)
+        );
+        assert_eq!(
+            rounds(&cfg, &["r1_overflow_h", "congestion"]),
+            Some(cfg.iterations)
+        );
     }
 
     #[test]
@@ -438,6 +520,65 @@ mod tests {
                 assert_eq!(sum[k], h[k] + v[k]);
             }
         }
+    }
+
+    /// gcd on metal2-metal4 derated to 90%: congested after the pattern stage.
+    fn derated(iterations: usize) -> RouteConfig {
+        RouteConfig {
+            iterations,
+            layer_range: Some(("metal2".into(), "metal4".into())),
+            layer_adjust: vec![(route::LayerSel::All, 0.9)],
+            ..RouteConfig::default()
+        }
+    }
+
+    #[test]
+    fn first_round_maps_do_not_depend_on_the_later_rounds() {
+        let names = [
+            "r1_overflow_h",
+            "r1_overflow_v",
+            "egr_overflow_h",
+            "egr_overflow_v",
+        ];
+        let d = gcd();
+        // Alone, the first-round maps route exactly one round whatever the settings say; beside
+        // a label, every configured round.
+        let one = compute(&d, &derated(3), &names).unwrap();
+        let mut with_label = names.to_vec();
+        with_label.push("congestion");
+        let three = compute(&d, &derated(3), &with_label).unwrap();
+        let (r1, r3) = (one.route.as_ref().unwrap(), three.route.as_ref().unwrap());
+        assert_eq!(r1.rounds, 1);
+        assert_eq!(r3.rounds, 3, "derated gcd negotiates all three rounds");
+        assert_eq!(r1.round1_usage_2d, r3.round1_usage_2d);
+        assert_eq!(one.maps[..], three.maps[..names.len()]);
+        // The round moved wire: its usage and overflow differ from the pattern stage's.
+        assert_ne!(r1.round1_usage_2d, r1.pattern_usage_2d);
+        assert_ne!(one.maps[0..2], one.maps[2..4]);
+        // Per direction, overflow / capacity of the round-1 usage on the GCell's edge.
+        let g = route::pattern::Grid2 {
+            nx: one.nx(),
+            ny: one.ny(),
+        };
+        let (x, y) = (g.nx / 2, g.ny / 2);
+        let k = y * g.nx + x;
+        let e = g.h(x, y);
+        let over = (r1.round1_usage_2d[e] - r1.capacity_2d[e]).max(0) as f32;
+        assert_eq!(one.maps[0][k], over / r1.maps.cap_h[k]);
+    }
+
+    #[test]
+    fn without_a_round_the_first_round_maps_are_the_pattern_stage() {
+        // A route of 0 rounds (channels never ask for one: r1 maps route one round) keeps the
+        // pattern usage as its first-round usage.
+        let r = route::run(&gcd(), &derated(0)).unwrap();
+        assert_eq!(r.rounds, 0);
+        assert_eq!(r.round1_usage_2d, r.pattern_usage_2d);
+        assert!(
+            r.pattern_overflow_maps().0.iter().any(|&x| x > 0.0),
+            "the pattern stage overflows"
+        );
+        assert_eq!(r.round1_overflow_maps(), r.pattern_overflow_maps());
     }
 
     /// Layers metal5 (horizontal, tracks every 560 DBU from y = 140) and metal6 (vertical, every

@@ -257,7 +257,8 @@ impl Model {
 
     /// The model's input for `design`: its channels, computed by name, and the scaled tensor.
     /// A routing run is made only when a channel needs one; when every such channel is an
-    /// early-global-routing map (`egr_*`), only its pattern stage ([`crate::route::early`]).
+    /// early-global-routing map (`egr_*`), only its pattern stage ([`crate::route::early`]);
+    /// exactly one round when the rest are first-round maps (`r1_*`).
     pub fn input(&self, design: &Design, cfg: &RouteConfig) -> Result<Input, Error> {
         let t = Instant::now();
         let names: Vec<&str> = self

@@ -66,6 +66,11 @@ pub struct Solution {
     /// 2-D usage after the initial pattern stage, before any rip-up and reroute: the early
     /// global route that feature extraction reads.
     pub pattern_usage: Vec<i32>,
+    /// 2-D usage after the first rip-up and reroute round (the routes as that round left them,
+    /// not the best kept): what one round of negotiation does to the early global route. Equal
+    /// to `pattern_usage` when no round runs (no overflow after the patterns, or 0 iterations).
+    /// Rounds are sequential and deterministic, so it does not depend on `iterations` >= 1.
+    pub round1_usage: Vec<i32>,
     /// The history cost per edge when negotiation ended (prior included when it stays): where the
     /// router learned that congestion is.
     pub history: Vec<f32>,
@@ -310,7 +315,7 @@ pub fn run(p: &Problem) -> Solution {
     let order = routing_order(p);
     pattern_stage(&mut st, &order);
     let pattern_usage = st.usage.clone();
-    let (best, rounds) = negotiate(&mut st, &order);
+    let (best, rounds, round1_usage) = negotiate(&mut st, &order);
     let history = st.hist.clone();
     st.set_routes(best);
     repair_topology(&mut st, &order);
@@ -328,6 +333,7 @@ pub fn run(p: &Problem) -> Solution {
         overflow,
         rounds,
         pattern_usage,
+        round1_usage,
         history,
     }
 }
@@ -400,11 +406,13 @@ fn pattern_stage(st: &mut State, order: &[usize]) {
 
 /// Negotiated congestion: up to `iterations` rounds of raising history and present prices and
 /// rerouting every branch through an overflowed edge. Returns the best routes seen (least
-/// overflow, then least wire) and the rounds run; stops early at zero overflow or after 10
-/// rounds without a better solution.
-fn negotiate(st: &mut State, order: &[usize]) -> (Vec<Vec<usize>>, usize) {
+/// overflow, then least wire), the rounds run and the usage after the first round (the usage
+/// on entry when none runs); stops early at zero overflow or after 10 rounds without a better
+/// solution.
+fn negotiate(st: &mut State, order: &[usize]) -> (Vec<Vec<usize>>, usize, Vec<i32>) {
     let p = st.p;
     let mut best = (st.overflow(), st.wire(), st.routes.clone());
+    let mut round1 = st.usage.clone();
     let mut rounds = 0;
     let mut worse = 0;
     for it in 0..p.iterations {
@@ -414,6 +422,9 @@ fn negotiate(st: &mut State, order: &[usize]) -> (Vec<Vec<usize>>, usize) {
         rounds = it + 1;
         st.raise_prices(it);
         reroute_overflowed(st, order, 2 + it);
+        if it == 0 {
+            round1.clone_from(&st.usage);
+        }
         let (o, w) = (st.overflow(), st.wire());
         if (o, w) < (best.0, best.1) {
             best = (o, w, st.routes.clone());
@@ -425,7 +436,7 @@ fn negotiate(st: &mut State, order: &[usize]) -> (Vec<Vec<usize>>, usize) {
             }
         }
     }
-    (best.2, rounds)
+    (best.2, rounds, round1)
 }
 
 /// One round of rip-up and reroute: every net on an overflowed edge, in routing order, has each

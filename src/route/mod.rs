@@ -385,6 +385,9 @@ pub struct RouteResult {
     /// pattern stage (before rip-up and reroute).
     pub capacity_2d: Vec<i32>,
     pub pattern_usage_2d: Vec<i32>,
+    /// Per edge, the 2-D usage after the first rip-up and reroute round (see
+    /// `engine::Solution::round1_usage`; the pattern usage when no round ran).
+    pub round1_usage_2d: Vec<i32>,
     /// The router's history cost per 2-D edge when negotiation ended (see `engine::Solution`).
     pub history_2d: Vec<f32>,
     pub routes: Vec<NetRoute>,
@@ -414,11 +417,23 @@ impl RouteResult {
     /// the 2-D pattern-stage solution on the GCell's edge (same edges as [`Maps`]). This is
     /// what the router knows before any rip-up and reroute, as an early global router reports it.
     pub fn pattern_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        self.overflow_2d_maps(&self.pattern_usage_2d)
+    }
+
+    /// The overflow per GCell and direction after one round of rip-up and reroute, made exactly
+    /// as [`RouteResult::pattern_overflow_maps`] from [`RouteResult::round1_usage_2d`]: what the
+    /// router knows after its first negotiation round.
+    pub fn round1_overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        self.overflow_2d_maps(&self.round1_usage_2d)
+    }
+
+    /// `max(0, usage − capacity)` of a 2-D usage per GCell and direction (same edges as [`Maps`]).
+    fn overflow_2d_maps(&self, usage: &[i32]) -> (Vec<f32>, Vec<f32>) {
         let g = pattern::Grid2 {
             nx: self.grid.nx,
             ny: self.grid.ny,
         };
-        pattern_overflow(g, &self.pattern_usage_2d, &self.capacity_2d)
+        overflow_2d(g, usage, &self.capacity_2d)
     }
 
     /// The router's history cost when negotiation ended ([`RouteResult::history_2d`]) per GCell
@@ -454,7 +469,7 @@ pub fn overflow_ratio(overflow: &[f32], capacity: &[f32]) -> Vec<f32> {
 }
 
 /// Per GCell and direction, `max(0, usage − capacity)` of a 2-D solution (see [`per_gcell`]).
-fn pattern_overflow(g: pattern::Grid2, usage: &[i32], cap: &[i32]) -> (Vec<f32>, Vec<f32>) {
+fn overflow_2d(g: pattern::Grid2, usage: &[i32], cap: &[i32]) -> (Vec<f32>, Vec<f32>) {
     per_gcell(g, |e| (usage[e] - cap[e]).max(0) as f32)
 }
 
@@ -577,6 +592,7 @@ pub fn run(design: &Design, cfg: &RouteConfig) -> Result<RouteResult, RouteError
         edge_usage: usage3,
         capacity_2d: cap2,
         pattern_usage_2d: sol.pattern_usage,
+        round1_usage_2d: sol.round1_usage,
         history_2d: sol.history,
         routes,
         warnings: setup.warnings,
@@ -591,7 +607,7 @@ pub fn early(design: &Design, cfg: &RouteConfig) -> Result<EarlyRoute, RouteErro
     let p = Prepared::new(design, cfg)?;
     let usage = route_2d(cfg, &p, engine::pattern_usage)?;
     let (cap_h, cap_v) = layer_sums(p.g, &p.cap3);
-    let (overflow_h, overflow_v) = pattern_overflow(p.g, &usage, &p.cap2);
+    let (overflow_h, overflow_v) = overflow_2d(p.g, &usage, &p.cap2);
     let dbu = design.dbu_per_micron.max(1);
     Ok(EarlyRoute {
         gcell_um: p.setup.grid.tile as f64 / dbu as f64,

@@ -29,7 +29,7 @@ class TrainConfig:
     feature_stat: str = "max"  # statistic for the fixed feature scales: max | pNN.N
     label_scale: float = 0.0  # fixed label scale (labels / scale, clipped to [0, 1]); 0: the training maximum
     crop: int = 64  # training crop side in GCells (multiple of 4)
-    residual: str = ""  # "egr": the model predicts a correction to the scaled egr map (models/residual.py)
+    residual: str = ""  # "egr" / "r1": the model predicts a correction to the scaled egr (or round-1) map (models/residual.py)
     residual_sigma: float = 0.0  # Gaussian blur (GCells) of the egr map under the residual; 0: none
     per_direction: bool = False  # with residual egr: one correction per direction, trained on congestion_h/_v
     hflip: bool = True
@@ -87,7 +87,7 @@ FIELD_HELP = {
     "feature_stat": "statistic of the fixed feature scales: max or a percentile such as p99.9",
     "label_scale": "fixed label scale; 0 = the training maximum",
     "crop": "training crop side in GCells (multiple of 4)",
-    "residual": "'egr': predict a correction to the egr map scaled by gains fitted on the training split; '': none",
+    "residual": "'egr': predict a correction to the egr map scaled by gains fitted on the training split; 'r1': the same on the map after one rip-up round (r1_overflow_h + r1_overflow_v); '': none",
     "residual_sigma": "with --residual egr: Gaussian blur of the egr map in GCells (0 = none)",
     "per_direction": "with --residual egr: one correction per direction, trained on congestion_h and congestion_v; the model's output (and the ONNX graph's) is still their sum",
     "hflip": "random horizontal flips (p = 0.5)",

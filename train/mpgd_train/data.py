@@ -9,7 +9,8 @@ Tasks (`TASKS`):
 * `congestion` (GPDL): inputs `macro_region`, `rudy`, `rudy_pin` (CircuitNet: macro_region, RUDY, RUDY_pin);
   label `congestion` (= congestion_h + congestion_v). `TrainConfig.inputs` replaces the inputs by any
   dataset feature columns, e.g. the routing resources `capacity_h`, `capacity_v`, `rudy_over_capacity`,
-  `rudy_pin_over_capacity` and the early-routing maps `egr_overflow_h`, `egr_overflow_v`.
+  `rudy_pin_over_capacity`, the early-routing maps `egr_overflow_h`, `egr_overflow_v` and the maps after
+  the router's first rip-up round `r1_overflow_h`, `r1_overflow_v` (same definition, a later snapshot).
 * `drv` (RouteNet): 9 inputs in CircuitNet's order, mapped to our channel names:
     macro_region                       -> macro_region
     cell_density                       -> cell_density
@@ -76,6 +77,8 @@ FEATURE_CHANNELS: tuple[str, ...] = (
     "capacity_v",
     "rudy_over_capacity",
     "rudy_pin_over_capacity",
+    "r1_overflow_h",
+    "r1_overflow_v",
 )
 LABEL_CHANNELS: tuple[str, ...] = ("congestion_h", "congestion_v", "congestion", "drv", "history_h", "history_v", "history")
 # The router's history cost when its negotiation ended (per GCell, as `mpgd compare --oracle history`
@@ -381,6 +384,10 @@ def _synthetic_maps(rng: np.random.Generator, ny: int, nx: int, with_drv: bool, 
         "congestion_h": cong_h,
         "congestion_v": cong_v,
         "congestion": cong_h + cong_v,
+        # after one rip-up round: between the early route and the final one (no random draw, so the
+        # other columns stay as they were before these were added)
+        "r1_overflow_h": 0.5 * (egr_h + cong_h),
+        "r1_overflow_v": 0.5 * (egr_v + cong_v),
     }
     if with_drv:
         maps["drv"] = np.round(3.0 * _blur(np.maximum(0.0, cong_h + cong_v - 0.5), 1.0) + rng.poisson(0.02, (ny, nx))).astype(np.float32)

@@ -139,7 +139,7 @@ def export_trained(model: nn.Module, normalizer, cfg, dataset: str | Path, path:
     if metrics is None:
         metrics = evaluate(model, data, torch.device("cpu"), task.name)
     meta = build_metadata(
-        task=task.name, model=cfg.resolved_model() + ("+egr_residual" if getattr(cfg, "residual", "") else ""), normalization=normalizer.to_dict(), loss=cfg.loss,
+        task=task.name, model=cfg.resolved_model() + (f"+{cfg.residual}_residual" if getattr(cfg, "residual", "") else ""), normalization=normalizer.to_dict(), loss=cfg.loss,
         lam=cfg.lam, per_sample=cfg.per_sample, dataset_sha256=dataset_sha256 or file_sha256(dataset),
         metrics=metrics, config=cfg.to_dict(),
     )
@@ -156,10 +156,11 @@ def _residual_note(cfg, summary: dict) -> str:
     gains = summary.get("egr_gains")
     g = f"; gains (h, v) {gains[0]:.4g}, {gains[1]:.4g} on the normalised scales" if gains else ""
     blur = f"blurred with σ {cfg.residual_sigma:g} GCells" if cfg.residual_sigma > 0 else "not blurred"
+    b = cfg.residual
     if getattr(cfg, "per_direction", False):
-        return (f": prediction = clamp((g_h egr_h + network_h) + (g_v egr_v + network_v), 0, 1), one correction per "
-                f"direction trained on congestion_h and congestion_v, the egr channels {blur}{g} (`mpgd_train/models/residual.py`)")
-    return (f": prediction = clamp(g_h egr_h + g_v egr_v + network, 0, 1), the egr channels {blur}{g} "
+        return (f": prediction = clamp((g_h {b}_h + network_h) + (g_v {b}_v + network_v), 0, 1), one correction per "
+                f"direction trained on congestion_h and congestion_v, the {b} channels {blur}{g} (`mpgd_train/models/residual.py`)")
+    return (f": prediction = clamp(g_h {b}_h + g_v {b}_v + network, 0, 1), the {b} channels {blur}{g} "
             f"(`mpgd_train/models/residual.py`)")
 
 

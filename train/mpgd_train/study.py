@@ -2,7 +2,8 @@
 
 * `baselines`: maps that cost nothing beyond the dataset, scored with the metrics the models get, on the
   same samples. `egr` is `egr_overflow_h + egr_overflow_v` (the early global route's overflow, what the
-  router knows before it negotiates); `rudy` is RUDY. Each map is multiplied by one factor fitted on the
+  router knows before it negotiates); `r1` is `r1_overflow_h + r1_overflow_v` (the same after the router's
+  first rip-up round; only in datasets that have the columns); `rudy` is RUDY. Each map is multiplied by one factor fitted on the
   training split by least squares against the normalised label (`a = sum(b y) / sum(b b)`), so that the
   scale-dependent metrics (NRMS, SSIM, peakNRMSE, R^2) see the map on the label's scale; Pearson and the
   top-5% overlap do not depend on that factor.
@@ -37,7 +38,19 @@ from .train import TrainResult, score, train
 
 __all__ = ["merge_seeds", "summarise_runs", "parse_input_set", "baseline_per_sample", "regime_pearson", "BASELINES", "baseline_scores", "run_ablation", "run_seeds", "paired_stats", "SEED_KEYS", "mpgd_setting"]
 
-BASELINES: dict[str, tuple[str, ...]] = {"egr": ("egr_overflow_h", "egr_overflow_v"), "rudy": ("rudy",)}
+BASELINES: dict[str, tuple[str, ...]] = {
+    "egr": ("egr_overflow_h", "egr_overflow_v"),
+    "r1": ("r1_overflow_h", "r1_overflow_v"),
+    "rudy": ("rudy",),
+}
+
+
+def available_baselines(dataset: str) -> list[str]:
+    """The baselines whose channels `dataset` holds (datasets built before the r1 columns lack `r1`)."""
+    import pyarrow.parquet as pq
+
+    names = set(pq.read_schema(dataset).names)
+    return [b for b, cols in BASELINES.items() if set(cols) <= names]
 
 SEED_KEYS = (
     "loss", "seed", "nrms", "ssim", "peak_nrmse", "r2", "pearson", "top5_overlap",
@@ -71,7 +84,7 @@ def baseline_scores(dataset: str, label_scale: float = 0.0, val_designs: str = "
         train = _split_samples(dataset, Task("baseline", "", ("rudy",), "congestion"), "train", val_designs)
         label_scale = max(float(s.y.max()) for s in train) or 1.0
     out = {}
-    for name in BASELINES:
+    for name in available_baselines(dataset):
         b_train, y_train = _baseline_maps(dataset, name, "train", label_scale, val_designs)
         num = sum(float(np.sum(b.astype(np.float64) * y)) for b, y in zip(b_train, y_train))
         den = sum(float(np.sum(b.astype(np.float64) ** 2)) for b in b_train)
@@ -135,6 +148,9 @@ def regime_pearson(dataset: str, runs: Sequence[str | Path] = (), min_congested:
         return row
 
     rows = [summary("egr map", {r["id"]: r["pearson"] for r in egr["samples"]})]
+    if "r1" in available_baselines(dataset):
+        r1 = baseline_per_sample(dataset, "r1", min_congested)
+        rows.append(summary("r1 map", {r["id"]: r["pearson"] for r in r1["samples"]}))
     for run in runs:
         path = Path(run)
         model, norm, cfg, _ = load_checkpoint(path / "final.pt" if path.is_dir() else path)

@@ -141,8 +141,8 @@ def per_direction_targets(cfg: TrainConfig, samples: Sequence[Sample], data: lis
     """The training pairs with y [2, H, W]: `congestion_h` and `congestion_v` of the same samples, on the
     summed label's scale (`norm.label_scale`, clipped to [0, 1]), for `--per-direction`."""
     task = cfg.resolved_task()
-    if cfg.residual != "egr" or task.label != "congestion":
-        raise ValueError("--per-direction needs --residual egr and the congestion label")
+    if not cfg.residual or task.label != "congestion":
+        raise ValueError("--per-direction needs --residual egr (or r1) and the congestion label")
     by_dir = []
     for label in PER_DIRECTION_LABELS:
         rows = {s.id: s.y for s in load_samples(cfg.dataset, replace(task, inputs=task.inputs[:1], label=label), "train")}
@@ -261,14 +261,13 @@ def train(cfg: TrainConfig) -> TrainResult:
 
 def build_for(cfg: TrainConfig) -> nn.Module:
     """The configuration's network: `cfg.model` on `cfg.inputs`, inside an `EgrResidual` when
-    `cfg.residual` is "egr" (gains 1 until `fit_gains` or a checkpoint sets them)."""
+    `cfg.residual` is "egr" or "r1" (the residual's base map; gains 1 until `fit_gains` or a checkpoint
+    sets them)."""
     task = cfg.resolved_task()
-    if cfg.residual == "egr":
-        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma, cfg.per_direction)
-    if cfg.per_direction:
-        raise ValueError("--per-direction needs --residual egr")
     if cfg.residual:
-        raise ValueError(f"unknown residual {cfg.residual!r}; use 'egr' or ''")
+        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma, cfg.per_direction, base=cfg.residual)
+    if cfg.per_direction:
+        raise ValueError("--per-direction needs --residual egr (or r1)")
     return build_model(cfg.resolved_model(), in_channels=len(task.inputs))
 
 

@@ -164,3 +164,44 @@ def test_per_direction_trains_exports_and_keeps_the_contract(tiny_dataset, tmp_p
     x, _ = norm2.apply(load_samples(tiny_dataset, task, "test")[0].x)
     got = sess.run(["prediction"], {"features": np.ascontiguousarray(x)[None]})[0]
     assert got.shape == (1, 1, *x.shape[1:]) and 0.0 <= got.min() and got.max() <= 1.0
+
+
+# ---- --residual r1: the same correction over the map after the router's first rip-up round ----
+
+INPUTS_R1 = ("rudy", "egr_overflow_h", "egr_overflow_v", "r1_overflow_h", "r1_overflow_v")
+
+
+def test_r1_residual_starts_from_the_r1_channels():
+    torch.manual_seed(0)
+    m = build_residual("fcn", INPUTS_R1, base="r1")
+    assert m.egr_index == [3, 4]
+    with torch.no_grad():
+        m.gain.copy_(torch.tensor([0.3, 0.5]))
+    x = torch.rand(2, len(INPUTS_R1), 15, 18)
+    with torch.no_grad():
+        got = m.eval()(x).numpy()
+    np.testing.assert_allclose(got[:, 0], np.clip(0.3 * x[:, 3].numpy() + 0.5 * x[:, 4].numpy(), 0, 1), atol=1e-6)
+    with pytest.raises(ValueError, match="r1_overflow_v"):
+        build_residual("fcn", ("rudy", "r1_overflow_h"), base="r1")
+    with pytest.raises(ValueError, match="unknown residual 'r2'"):
+        build_residual("fcn", INPUTS_R1, base="r2")
+
+
+def test_r1_residual_trains_reloads_and_exports(tiny_dataset, tmp_path):
+    cfg = load_config(
+        None, dataset=str(tiny_dataset), out=str(tmp_path / "run"), steps=2, batch_size=2, crop=16, eval_every=0,
+        checkpoint_every=0, progress=False, threads=1, model="fcn", residual="r1", inputs=",".join(INPUTS_R1),
+    )
+    res = train(cfg)
+    # the gains start at the r1 map's least-squares fit, not the egr map's
+    samples = load_samples(tiny_dataset, get_task("congestion", INPUTS_R1), "train")
+    model, norm, cfg2, _ = load_checkpoint(tmp_path / "run" / "final.pt")
+    assert cfg2.residual == "r1" and model.egr_index == [3, 4]
+    fresh = build_residual("fcn", INPUTS_R1, base="r1")
+    g = fresh.fit_gains([norm.apply(s.x, s.y) for s in samples])
+    egr = build_residual("fcn", INPUTS_R1).fit_gains([norm.apply(s.x, s.y) for s in samples])
+    assert g != pytest.approx(egr)
+    assert len(res.metrics["egr_gains"]) == 2
+    summary = export_trained(model, norm, cfg2, tiny_dataset, tmp_path / "m.onnx")
+    assert summary["parity_max_abs_diff"] <= 1e-5
+    assert summary["metadata"]["mpgd.model"] == "fcn+r1_residual"

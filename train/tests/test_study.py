@@ -109,14 +109,16 @@ def test_regimes_split_the_mean_pearson_and_match_the_run(tiny_dataset, tmp_path
     out = regime_pearson(str(tiny_dataset), [tmp_path / "run"], min_congested=cut)
     few = sum(1 for c in counts if c < cut)
     assert out["samples"] == {"all": len(counts), "few": few, "many": len(counts) - few}
-    egr_row, run_row = out["rows"]
+    egr_row, r1_row, run_row = out["rows"]
     assert egr_row["pearson_all"] == pytest.approx(egr["mean_pearson"])
+    assert r1_row["name"] == "r1 map"
+    assert r1_row["pearson_all"] == pytest.approx(baseline_per_sample(str(tiny_dataset), "r1")["mean_pearson"])
     assert run_row["pearson_all"] == pytest.approx(res.metrics["pearson"], abs=1e-9)  # the run's own metric
     n_few, n_many = out["samples"]["few"], out["samples"]["many"]
     mixed = (n_few * run_row["pearson_few"] + n_many * run_row["pearson_many"]) / (n_few + n_many)
     assert mixed == pytest.approx(run_row["pearson_all"])
     assert main(["study", "regimes", str(tmp_path / "run"), "--dataset", str(tiny_dataset)]) == 0
-    assert json.loads(capsys.readouterr().out)["rows"][1]["pearson_all"] == pytest.approx(res.metrics["pearson"], abs=1e-9)
+    assert json.loads(capsys.readouterr().out)["rows"][-1]["pearson_all"] == pytest.approx(res.metrics["pearson"], abs=1e-9)
 
 
 def test_per_direction_flag_reaches_the_config():
@@ -126,3 +128,19 @@ def test_per_direction_flag_reaches_the_config():
     args = build_parser().parse_args(["train", "--residual", "egr", "--per-direction", "true"])
     assert config_from_args(args).per_direction is True
     assert config_from_args(build_parser().parse_args(["train"])).per_direction is False
+
+
+def test_the_r1_baseline_needs_its_columns(tiny_dataset, tmp_path):
+    import pyarrow.parquet as pq
+    from mpgd_train.study import available_baselines, baseline_scores
+
+    assert available_baselines(str(tiny_dataset)) == ["egr", "r1", "rudy"]
+    with_r1 = baseline_scores(str(tiny_dataset))
+    assert with_r1["r1"]["pearson"] != pytest.approx(with_r1["egr"]["pearson"])
+    # a dataset built before the r1 columns: the other baselines, unchanged
+    old = tmp_path / "old.parquet"
+    t = pq.read_table(tiny_dataset)
+    pq.write_table(t.drop_columns(["r1_overflow_h", "r1_overflow_v"]), old)
+    without = baseline_scores(str(old))
+    assert list(without) == ["egr", "rudy"]
+    assert without["egr"] == with_r1["egr"]

@@ -7,10 +7,10 @@ import torch.nn as nn
 from ._blocks import HotspotNet, count_parameters, init_weights
 from .fcn import FCN
 from .gpdl import GPDL
-from .residual import EGR_CHANNELS, EgrResidual
+from .residual import EGR_CHANNELS, RESIDUAL_BASES, EgrResidual
 from .routenet import RouteNet
 
-__all__ = ["EGR_CHANNELS", "EgrResidual", "build_residual", "FCN", "GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
+__all__ = ["EGR_CHANNELS", "RESIDUAL_BASES", "EgrResidual", "build_residual", "FCN", "GPDL", "RouteNet", "HotspotNet", "MODELS", "build_model", "count_parameters", "init_weights"]
 
 MODELS: dict[str, type[nn.Module]] = {"gpdl": GPDL, "routenet": RouteNet, "fcn": FCN}
 
@@ -23,11 +23,17 @@ def build_model(name: str, in_channels: int, out_channels: int = 1) -> nn.Module
     return cls(in_channels=in_channels, out_channels=out_channels)
 
 
-def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: float = 0.0, per_direction: bool = False) -> EgrResidual:
-    """`name` (an unbounded, zero-started copy) inside an `EgrResidual` over the egr channels of `inputs`;
+def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: float = 0.0, per_direction: bool = False,
+                   base: str = "egr") -> EgrResidual:
+    """`name` (an unbounded, zero-started copy) inside an `EgrResidual` over the `base` channels of `inputs`
+    (`RESIDUAL_BASES`: "egr", the pattern stage's overflow, or "r1", the overflow after one rip-up round);
     `per_direction`: with two outputs, one correction per direction (summed in eval mode)."""
-    missing = [c for c in EGR_CHANNELS if c not in inputs]
+    try:
+        channels = RESIDUAL_BASES[base]
+    except KeyError:
+        raise ValueError(f"unknown residual {base!r}; use one of {sorted(RESIDUAL_BASES)} or ''") from None
+    missing = [c for c in channels if c not in inputs]
     if missing:
-        raise ValueError(f"the egr residual needs input channel(s) {missing}")
+        raise ValueError(f"the {base} residual needs input channel(s) {missing}")
     inner = build_model(name, len(inputs), out_channels=2 if per_direction else 1)
-    return EgrResidual(inner, [list(inputs).index(c) for c in EGR_CHANNELS], sigma, per_direction=per_direction)
+    return EgrResidual(inner, [list(inputs).index(c) for c in channels], sigma, per_direction=per_direction)

@@ -40,9 +40,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-__all__ = ["EgrResidual", "gaussian_taps", "zero_last_layer"]
+__all__ = ["EgrResidual", "gaussian_taps", "zero_last_layer", "RESIDUAL_BASES"]
 
 EGR_CHANNELS = ("egr_overflow_h", "egr_overflow_v")
+# The maps a residual can start from (`--residual NAME`): the pattern stage's overflow (egr), or the
+# overflow after the router's first rip-up round (r1, same definition). The module is the same; only the
+# two base channels differ ("egr" in names below stands for either).
+RESIDUAL_BASES: dict[str, tuple[str, str]] = {"egr": EGR_CHANNELS, "r1": ("r1_overflow_h", "r1_overflow_v")}
 
 
 def gaussian_taps(sigma: float) -> np.ndarray:
@@ -83,7 +87,7 @@ class EgrResidual(nn.Module):
             raise ValueError(f"the inner network has {outs} output(s); the egr residual needs {2 if per_direction else 1}")
         self.per_direction = bool(per_direction)
         if len(egr_index) != 2:
-            raise ValueError("the egr residual needs the two channels egr_overflow_h and egr_overflow_v")
+            raise ValueError("the residual needs two base channels (egr_overflow_h/v or r1_overflow_h/v)")
         self.inner = zero_last_layer(inner)
         self.egr_index = [int(i) for i in egr_index]
         self.sigma = float(sigma)
