@@ -363,6 +363,49 @@ fn compare_writes_one_row_per_run_with_the_contract_fields() {
 }
 
 #[test]
+fn the_utilization_oracle_is_the_routed_demand_made_a_map_as_rudy() {
+    let dir = Dir::new();
+    let (rows, runs) = compare_congestion1(
+        &["--controls", "1", "--write-maps", "--oracle", "utilization"],
+        &dir.path("util"),
+    );
+    assert_eq!(runs, ["none", "rudy", "oracle", "control1"]);
+    assert_eq!(rows[2]["mode"], "prior");
+    let read = |n: &str| mpgd::npy::read_f32(&dir.path(&format!("util/{n}.map.npy"))).unwrap();
+    // The unsteered run of the same settings (compare_congestion1 routes 2 rounds).
+    let (d, cfg) = congested_gcd();
+    let none = route(
+        &d,
+        &RouteConfig {
+            iterations: 2,
+            ..cfg
+        },
+    )
+    .unwrap();
+    let m = &none.maps;
+    let utilization: Vec<f32> = (0..m.cap_h.len())
+        .map(|k| {
+            let cap = m.cap_h[k] + m.cap_v[k];
+            if cap > 0.0 {
+                (m.demand_h[k] + m.demand_v[k]) / cap
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let oracle = read("oracle").0;
+    assert_eq!(oracle, mpgd::steer::compare::densest_tenth(&utilization));
+    // About a tenth of the GCells carry a cost (ties at the percentile carry none).
+    let costed = oracle.iter().filter(|&&v| v > 0.0).count();
+    assert!(
+        costed > 0 && costed <= oracle.len() / 10 + 1,
+        "{costed} of {}",
+        oracle.len()
+    );
+    assert_ne!(oracle, read("rudy").0, "routed demand, not RUDY");
+}
+
+#[test]
 fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     let dir = Dir::new();
     let (rows, runs) = compare_congestion1(&["--egr", "--write-maps"], &dir.path("egr"));

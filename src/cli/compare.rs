@@ -64,8 +64,9 @@ pub struct Args {
     #[arg(long = "net-order", value_name = "ORDER")]
     pub net_order: Option<String>,
     /// prior, oracle run only: congestion (one map), directional (H and V maps apart), history
-    /// (the unsteered router's final history cost, the best-informed map) or
-    /// demand (its usage, reserved during the pattern stage).
+    /// (the unsteered router's final history cost, the best-informed map),
+    /// demand (its usage, reserved during the pattern stage) or utilization (its routed demand
+    /// over capacity, made a map as the rudy run's RUDY: the truth RUDY estimates).
     #[arg(long, value_name = "KIND")]
     pub oracle: Option<String>,
     /// Control runs `control1`..`controlN`: the oracle's congestion map shuffled over the GCells
@@ -139,7 +140,7 @@ impl Args {
         }
         if let Some(o) = &self.oracle {
             s.oracle = Oracle::parse(o).with_context(|| {
-                format!("--oracle '{o}': expected congestion, directional, history or demand")
+                format!("--oracle '{o}': expected congestion, directional, history, demand or utilization")
             })?;
         }
         s.controls = self.controls;

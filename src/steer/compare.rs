@@ -63,6 +63,9 @@ pub enum Oracle {
     /// The unsteered run's usage per GCell and direction, reserved during the pattern stage
     /// (`Prior::reserve`): the pattern routes see the demand of the nets not yet routed.
     Demand,
+    /// The unsteered run's routed demand over capacity per GCell (H plus V together), made a map
+    /// as the `rudy` run's RUDY is ([`densest_tenth`]): the truth that RUDY estimates.
+    Utilization,
 }
 
 impl Oracle {
@@ -72,6 +75,7 @@ impl Oracle {
             "directional" => Some(Oracle::Directional),
             "history" => Some(Oracle::History),
             "demand" => Some(Oracle::Demand),
+            "utilization" => Some(Oracle::Utilization),
             _ => None,
         }
     }
@@ -201,17 +205,41 @@ pub struct Run {
 pub fn rudy_map(design: &Design, cfg: &RouteConfig) -> Result<Vec<f32>, CompareError> {
     let grid = crate::route::gcell_grid(design, cfg.gcell_size).ok_or(CompareError::NoGrid)?;
     let maps = extract(design, &grid, &FeatureConfig::default());
-    let rudy = &maps.get(Channel::Rudy).data;
-    let mut sorted: Vec<f32> = rudy.iter().copied().filter(|v| v.is_finite()).collect();
+    Ok(densest_tenth(&maps.get(Channel::Rudy).data))
+}
+
+/// `map` divided by its 90th percentile, minus 1, clipped at 0: the densest tenth of the GCells
+/// get a cost that grows with how far they are above the rest (all zero when the percentile is).
+pub fn densest_tenth(map: &[f32]) -> Vec<f32> {
+    let mut sorted: Vec<f32> = map.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f32::total_cmp);
     let q = sorted
         .get((sorted.len() * 9 / 10).min(sorted.len().saturating_sub(1)))
         .copied()
         .unwrap_or(0.0);
-    Ok(rudy
-        .iter()
+    map.iter()
         .map(|&v| if q > 0.0 { (v / q - 1.0).max(0.0) } else { 0.0 })
-        .collect())
+        .collect()
+}
+
+/// The unsteered run's map for the oracle run and its controls: its congestion, or for
+/// [`Oracle::Utilization`] its routed demand over capacity as [`densest_tenth`] makes it.
+fn oracle_map(none: &RouteResult, kind: Oracle) -> Vec<f32> {
+    if kind != Oracle::Utilization {
+        return none.congestion_map();
+    }
+    let m = &none.maps;
+    let utilization: Vec<f32> = (0..m.cap_h.len())
+        .map(|k| {
+            let cap = m.cap_h[k] + m.cap_v[k];
+            if cap > 0.0 {
+                (m.demand_h[k] + m.demand_v[k]) / cap
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    densest_tenth(&utilization)
 }
 
 /// `map`'s values moved to GCells chosen by a Fisher-Yates shuffle seeded with `seed`: the same
@@ -363,8 +391,9 @@ pub fn compare(
     let none = route(design, cfg)?;
     let (congestion, overflowed_gcells) =
         real_congestion(grid2(&none), &none.edge_capacity, &none.edge_usage);
-    // The oracle: the unsteered run's congestion against the capacity it routed with.
-    let oracle = none.congestion_map();
+    // The oracle: the unsteered run's congestion against the capacity it routed with (or its
+    // demand, for the utilization oracle).
+    let oracle = oracle_map(&none, s.oracle);
     let oracle_hv = oracle_hv(&none, s.oracle);
     let real = none.edge_capacity.clone();
     let mut runs = vec![Run {
@@ -489,7 +518,7 @@ pub fn egr_maps(design: &Design, cfg: &RouteConfig) -> Result<EgrMaps, CompareEr
 /// The oracle's per-direction maps for `kind`, `None` for the one congestion map.
 fn oracle_hv(none: &RouteResult, kind: Oracle) -> Option<(Vec<f32>, Vec<f32>)> {
     match kind {
-        Oracle::Congestion => None,
+        Oracle::Congestion | Oracle::Utilization => None,
         Oracle::Directional => {
             let (h, v) = none.overflow_maps();
             Some((
