@@ -406,6 +406,64 @@ fn the_utilization_oracle_is_the_routed_demand_made_a_map_as_rudy() {
 }
 
 #[test]
+fn route_prior_rudy_routes_as_compares_rudy_run_and_a_wrong_map_is_one_line() {
+    let dir = Dir::new();
+    let (rows, _) = compare_congestion1(&["--write-maps"], &dir.path("cmp"));
+    let rudy = rows.iter().find(|r| r["run"] == "rudy").unwrap();
+    let none = rows.iter().find(|r| r["run"] == "none").unwrap();
+    let (lefs, def) = gcd();
+    let route_with = |extra: &[&str], json: &Path| {
+        let mut args = vec!["route".to_string()];
+        args.extend(design_args(&lefs, &def));
+        args.extend(
+            CONGESTION1
+                .iter()
+                .chain(&["--iterations", "2"])
+                .chain(extra)
+                .map(|s| s.to_string()),
+        );
+        args.extend(["--json".to_string(), json.display().to_string()]);
+        mpgd(&args)
+    };
+    // `mpgd route --prior rudy` is compare's rudy run, and so is the map compare wrote, given
+    // back as a file.
+    let map = dir.path("cmp/rudy.map.npy").display().to_string();
+    for (k, extra) in [
+        vec!["--prior", "rudy"],
+        vec!["--prior", map.as_str(), "--prior-weight", "2"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let json = dir.path(&format!("r{k}.json"));
+        let run = route_with(extra, &json);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        for key in ["total_overflow_unadjusted", "wirelength_um", "vias"] {
+            assert_eq!(r[key], rudy[key], "{key}");
+        }
+    }
+    assert_ne!(
+        rudy["wirelength_um"], none["wirelength_um"],
+        "the prior steers"
+    );
+    // A map of another grid is refused in one line naming the flag and both shapes; nothing written.
+    let small = dir.path("small.npy");
+    mpgd::npy::write_f32(&small, &[0.0; 6], 2, 3).unwrap();
+    let json = dir.path("bad.json");
+    let bad = route_with(&["--prior", small.to_str().unwrap()], &json);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--prior") && err.contains("2 x 3"), "{err}");
+    assert!(!json.exists());
+}
+
+#[test]
 fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     let dir = Dir::new();
     let (rows, runs) = compare_congestion1(&["--egr", "--write-maps"], &dir.path("egr"));

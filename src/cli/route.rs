@@ -13,7 +13,7 @@ pub struct Args {
     pub design: Option<super::DesignArgs>,
     /// Route an ISPD 2008 contest benchmark (`.gr`, `.gz` is fine) instead of a LEF/DEF design;
     /// prints eval2008's numbers (overflow in capacity units, wirelength with via cost 1).
-    #[arg(long, value_name = "FILE.gr", conflicts_with_all = ["lefs", "def", "layers", "clock_layers", "layer_adjust", "region_adjust", "gcell_um", "gcell_from_def", "steer", "guide", "maps"])]
+    #[arg(long, value_name = "FILE.gr", conflicts_with_all = ["lefs", "def", "layers", "clock_layers", "layer_adjust", "region_adjust", "gcell_um", "gcell_from_def", "steer", "prior", "guide", "maps"])]
     pub gr: Option<PathBuf>,
     #[command(flatten)]
     pub resources: ResourceArgs,
@@ -27,6 +27,15 @@ pub struct Args {
     /// Per-GCell capacity derating CSV (see docs/router.md).
     #[arg(long, value_name = "HOTSPOTS.csv")]
     pub steer: Option<PathBuf>,
+    /// Steer with a prior cost (steering mode `prior`): `rudy`, the RUDY-threshold map of `mpgd
+    /// compare`'s rudy run (the free map that lowered overflow on 5 of 7 test designs,
+    /// docs/results/steering.md), or a `[ny, nx]` float32 .npy map on the routing grid (e.g. `mpgd
+    /// predict`'s prediction.npy).
+    #[arg(long, value_name = "rudy|MAP.npy")]
+    pub prior: Option<String>,
+    /// With --prior: router cost, in GCell edges of wire, of one unit of the map (default 2).
+    #[arg(long = "prior-weight", value_name = "W", requires = "prior")]
+    pub prior_weight: Option<f32>,
     /// Write route guides (OpenROAD format).
     #[arg(long, value_name = "OUT.guide")]
     pub guide: Option<PathBuf>,
@@ -244,7 +253,42 @@ pub fn config_for(a: &Args, design: &crate::design::Design) -> anyhow::Result<Ro
             .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
         cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
     }
+    if let Some(map) = &a.prior {
+        cfg.prior = Some(prior_for(map, a.prior_weight, design, &cfg)?);
+    }
     Ok(cfg)
+}
+
+/// The router prior of `--prior`: the RUDY-threshold map or a map file, checked against the
+/// routing grid, at `--prior-weight` (the steering defaults otherwise).
+fn prior_for(
+    map: &str,
+    weight: Option<f32>,
+    design: &crate::design::Design,
+    cfg: &RouteConfig,
+) -> anyhow::Result<crate::route::Prior> {
+    use crate::steer::prior::{prior, PriorSettings};
+    let grid = crate::route::gcell_grid(design, cfg.gcell_size)
+        .context("--prior: the design has no GCell grid")?;
+    let (nx, ny) = (grid.nx(), grid.ny());
+    let values = if map == "rudy" {
+        crate::steer::compare::rudy_map(design, cfg)?
+    } else {
+        let (data, h, w) = crate::npy::read_f32(std::path::Path::new(map))
+            .with_context(|| format!("--prior '{map}'"))?;
+        if (h, w) != (ny, nx) {
+            bail!("--prior '{map}': the map is {h} x {w} (rows x columns), the routing grid {ny} x {nx}");
+        }
+        data
+    };
+    let mut s = PriorSettings::default();
+    if let Some(w) = weight {
+        if !(w.is_finite() && w >= 0.0) {
+            bail!("--prior-weight '{w}': must be a number >= 0");
+        }
+        s.weight = w;
+    }
+    Ok(prior(&values, nx, ny, &s)?)
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {

@@ -438,6 +438,8 @@ fn tcl_flags(message: &str) -> String {
         ("--grt-rules", "-grt_rules"),
         ("--layers", "-layers"),
         ("--steer", "-steer"),
+        ("--prior-weight", "-prior_weight"),
+        ("--prior", "-prior"),
         ("--maps", "-maps"),
         ("--json", "-json"),
         ("--guide", "-guide"),
@@ -462,6 +464,8 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
         // `mpgd::read_design` reads no net wiring: DEF-routed nets are routed again.
         pre_routed: crate::cli::route::PreRoutedArg::Reroute,
         steer: None,
+        prior: None,
+        prior_weight: None,
         guide: None,
         json: None,
         maps: None,
@@ -490,6 +494,13 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
                     .map_err(|_| bad(format!("-grt_rules '{v}': not a grt version")))?
             }
             "steer" => a.steer = Some(v.into()),
+            "prior" => a.prior = Some(v),
+            "prior_weight" => {
+                a.prior_weight = Some(
+                    v.parse()
+                        .map_err(|_| bad(format!("-prior_weight '{v}': not a number")))?,
+                )
+            }
             "guide" => a.guide = Some(v.into()),
             "json" => a.json = Some(v.into()),
             "maps" => a.maps = Some(v.into()),

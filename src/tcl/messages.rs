@@ -46,6 +46,7 @@ pub const MESSAGES: &[(u32, &str)] = &[
     (2106, "file not found"),
     (2107, "measure: neither or both of -log and -rpt"),
     (2108, "option value is not one of its choices"),
+    (2109, "route: -prior_weight without -prior"),
     // flows/orfs/pre_global_route.tcl (INFO)
     (3001, "ORFS hook: steering disabled"),
     (3002, "ORFS hook: design extracted"),

@@ -181,12 +181,12 @@ proc mpgd::emit_steering {args} {
 
 # mpgd::route [-layers LO-HI] [-clock_layers LO-HI] [-layer_adjust {NAME=F ...}]
 #   [-region_adjust {{LLX LLY URX URY LAYER F} ...}] [-gcell_um X | -gcell_from_def]
-#   [-iterations N] [-grt_rules 5c9e487|forks-2025|ispd2026] [-steer FILE.csv] [-guide FILE]
-#   [-json FILE] [-maps DIR] [-verbose]
+#   [-iterations N] [-grt_rules 5c9e487|forks-2025|ispd2026] [-steer FILE.csv]
+#   [-prior rudy|MAP.npy [-prior_weight W]] [-guide FILE] [-json FILE] [-maps DIR] [-verbose]
 proc mpgd::route {args} {
   set cmd mpgd::route
   set o [_parse_args $cmd $args \
-    {-layers -clock_layers -layer_adjust -region_adjust -gcell_um -iterations -grt_rules -steer -guide -json -maps} \
+    {-layers -clock_layers -layer_adjust -region_adjust -gcell_um -iterations -grt_rules -steer -prior -prior_weight -guide -json -maps} \
     {-gcell_from_def -verbose}]
   if {[dict exists $o gcell_um] && [dict exists $o gcell_from_def]} {
     _fail 2105 "$cmd: give -gcell_um or -gcell_from_def, not both"
@@ -205,6 +205,18 @@ proc mpgd::route {args} {
   }
   if {[dict exists $o steer]} {
     lappend words steer [_existing $cmd -steer [dict get $o steer]]
+  }
+  if {[dict exists $o prior]} {
+    set prior [dict get $o prior]
+    if {$prior ne "rudy"} {
+      set prior [_existing $cmd -prior $prior]
+    }
+    lappend words prior $prior
+    if {[dict exists $o prior_weight]} {
+      lappend words prior_weight [_number $cmd $o prior_weight 2 0 1e6]
+    }
+  } elseif {[dict exists $o prior_weight]} {
+    _fail 2109 "$cmd: -prior_weight needs -prior"
   }
   foreach a [_get $o layer_adjust {}] {
     lappend words layer_adjust $a

@@ -24,6 +24,8 @@ expect_error {mpgd::route -gcell_um 0}
 expect_error {mpgd::route -gcell_um 1 -gcell_from_def}
 expect_error {mpgd::route -grt_rules 2024}
 expect_error {mpgd::route -bogus 1}
+expect_error {mpgd::route -prior_weight 2}
+expect_error {mpgd::route -prior missing.npy}
 expect_error {mpgd::measure}
 expect_error {mpgd::measure -log a -rpt b}
 expect_error {mpgd::measure -log missing.log}
@@ -43,6 +45,7 @@ expect_error {mpgd::route -layer_adjust {metal2=1.5} -iterations 0}
 expect_error {mpgd::route -layer_adjust {metal77=0.5} -iterations 0}
 expect_error {mpgd::route -region_adjust {{1 2 3}} -iterations 0}
 expect_error {mpgd::route -steer missing.csv}
+expect_error {mpgd::route -prior notnpy.npy -iterations 0}
 
 puts "-- logs that are not logs"
 set f [open empty.log w]

@@ -20,3 +20,14 @@ show $old {gcell_um nx ny}
 foreach l [lrange [dict get $old layers] 1 2] {
     puts "  [dict get $l name] original [dict get $l original_resource]"
 }
+
+# -prior rudy: the router steered by the RUDY-threshold map (as `mpgd route --prior rudy` and
+# `mpgd compare`'s rudy run), on OpenROAD's congestion1 setting at 2 rounds; the same with the
+# weight 0 routes as unsteered.
+set c1 {-layers metal2-metal10 -layer_adjust {metal2=0.9 metal3=0.9 metal4-metal10=1.0} -iterations 2}
+set none [mpgd::route {*}$c1]
+set rudy [mpgd::route {*}$c1 -prior rudy]
+set zero [mpgd::route {*}$c1 -prior rudy -prior_weight 0]
+foreach {name r} [list none $none rudy $rudy zero $zero] {
+    puts "  $name: overflow [dict get $r total_overflow_unadjusted] wirelength [dict get $r wirelength_um] vias [dict get $r vias]"
+}
