@@ -448,6 +448,22 @@ impl RouteResult {
         per_gcell(g, |e| self.history_2d[e])
     }
 
+    /// Routed demand over capacity per GCell, both directions together:
+    /// `(demand_h + demand_v) / (cap_h + cap_v)` from [`RouteResult::maps`] (0 without capacity).
+    pub fn utilization_map(&self) -> Vec<f32> {
+        let m = &self.maps;
+        (0..m.cap_h.len())
+            .map(|k| {
+                let cap = m.cap_h[k] + m.cap_v[k];
+                if cap > 0.0 {
+                    (m.demand_h[k] + m.demand_v[k]) / cap
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
     /// CircuitNet's congestion per GCell: `overflow_h / cap_h + overflow_v / cap_v` (a term is 0
     /// where its capacity is 0).
     pub fn congestion_map(&self) -> Vec<f32> {

@@ -228,18 +228,7 @@ fn oracle_map(none: &RouteResult, kind: Oracle) -> Vec<f32> {
     if kind != Oracle::Utilization {
         return none.congestion_map();
     }
-    let m = &none.maps;
-    let utilization: Vec<f32> = (0..m.cap_h.len())
-        .map(|k| {
-            let cap = m.cap_h[k] + m.cap_v[k];
-            if cap > 0.0 {
-                (m.demand_h[k] + m.demand_v[k]) / cap
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    densest_tenth(&utilization)
+    densest_tenth(&none.utilization_map())
 }
 
 /// `map`'s values moved to GCells chosen by a Fisher-Yates shuffle seeded with `seed`: the same
