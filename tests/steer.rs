@@ -268,11 +268,11 @@ fn a_negotiation_prior_leaves_the_pattern_stage_unsteered_and_steers_the_rounds(
     assert_ne!(both.pattern_usage_2d, none.pattern_usage_2d);
 }
 
-/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] at 2 rip-up rounds with `flags`, writing into `out`; the
-/// rows of its `compare.json` and their run names.
-fn compare_congestion1(flags: &[&str], out: &Path) -> (Vec<serde_json::Value>, Vec<String>) {
+/// The arguments of `mpgd COMMAND` on the bundled gcd in [`CONGESTION1`] at 2 rip-up rounds with
+/// `flags`.
+fn congestion1_args(command: &str, flags: &[&str]) -> Vec<String> {
     let (lefs, def) = gcd();
-    let mut args = vec!["compare".to_string()];
+    let mut args = vec![command.to_string()];
     args.extend(design_args(&lefs, &def));
     args.extend(
         CONGESTION1
@@ -281,6 +281,13 @@ fn compare_congestion1(flags: &[&str], out: &Path) -> (Vec<serde_json::Value>, V
             .chain(flags)
             .map(|s| s.to_string()),
     );
+    args
+}
+
+/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] at 2 rip-up rounds with `flags`, writing into `out`; the
+/// rows of its `compare.json` and their run names.
+fn compare_congestion1(flags: &[&str], out: &Path) -> (Vec<serde_json::Value>, Vec<String>) {
+    let mut args = congestion1_args("compare", flags);
     args.extend(["--out".to_string(), out.display().to_string()]);
     let run = mpgd(&args);
     assert!(
@@ -407,17 +414,8 @@ fn route_prior_rudy_routes_as_compares_rudy_run_and_a_wrong_map_is_one_line() {
     let (rows, _) = compare_congestion1(&["--write-maps"], &dir.path("cmp"));
     let rudy = rows.iter().find(|r| r["run"] == "rudy").unwrap();
     let none = rows.iter().find(|r| r["run"] == "none").unwrap();
-    let (lefs, def) = gcd();
     let route_with = |extra: &[&str], json: &Path| {
-        let mut args = vec!["route".to_string()];
-        args.extend(design_args(&lefs, &def));
-        args.extend(
-            CONGESTION1
-                .iter()
-                .chain(&["--iterations", "2"])
-                .chain(extra)
-                .map(|s| s.to_string()),
-        );
+        let mut args = congestion1_args("route", extra);
         args.extend(["--json".to_string(), json.display().to_string()]);
         mpgd(&args)
     };
