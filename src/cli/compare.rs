@@ -114,10 +114,7 @@ impl Args {
     pub fn settings(&self) -> anyhow::Result<Settings> {
         let mut s = Settings::default();
         if let Some(w) = self.prior_weight {
-            if !(w.is_finite() && w >= 0.0) {
-                bail!("--prior-weight '{w}': must be a number >= 0");
-            }
-            s.prior.weight = w;
+            s.prior.weight = super::prior_weight(w)?;
         }
         if let Some(t) = self.prior_threshold {
             if !t.is_finite() {

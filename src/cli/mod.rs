@@ -145,6 +145,14 @@ impl DesignArgs {
     }
 }
 
+/// `--prior-weight W` (compare and route): a finite number >= 0.
+pub fn prior_weight(w: f32) -> anyhow::Result<f32> {
+    if !(w.is_finite() && w >= 0.0) {
+        anyhow::bail!("--prior-weight '{w}': must be a number >= 0");
+    }
+    Ok(w)
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(n) = cli.threads {

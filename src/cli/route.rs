@@ -283,10 +283,7 @@ fn prior_for(
     };
     let mut s = PriorSettings::default();
     if let Some(w) = weight {
-        if !(w.is_finite() && w >= 0.0) {
-            bail!("--prior-weight '{w}': must be a number >= 0");
-        }
-        s.weight = w;
+        s.weight = super::prior_weight(w)?;
     }
     Ok(prior(&values, nx, ny, &s)?)
 }
