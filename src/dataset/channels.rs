@@ -274,19 +274,12 @@ impl Routing {
 /// needs is the first round (`r1_*`) whatever `cfg.iterations` says, every configured round (at
 /// least that one) when a label is among them.
 fn rounds(cfg: &RouteConfig, names: &[&str]) -> Option<usize> {
-    let routed: Vec<&str> = names.iter().copied().filter(|n| needs_route(n)).collect();
-    let known: Option<usize> = routed
-        .iter()
-        .try_fold(0, |most, n| rounds_needed(n).map(|r| most.max(r)));
-    let least = routed
-        .iter()
-        .filter_map(|n| rounds_needed(n))
-        .max()
-        .unwrap_or(0);
-    match known {
-        Some(0) => None,
-        Some(r) => Some(r),
-        None => Some(cfg.iterations.max(least)),
+    let needed: Vec<Option<usize>> = names.iter().map(|n| rounds_needed(n)).collect();
+    let most = needed.iter().flatten().copied().max().unwrap_or(0);
+    if needed.contains(&None) {
+        Some(cfg.iterations.max(most))
+    } else {
+        (most > 0).then_some(most)
     }
 }
 
