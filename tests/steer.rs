@@ -409,6 +409,44 @@ fn the_utilization_oracle_is_the_routed_demand_made_a_map_as_rudy() {
 }
 
 #[test]
+fn plus_rudy_steers_each_run_by_rudys_map_plus_its_own_and_needs_the_prior_mode() {
+    let dir = Dir::new();
+    let flags = ["--controls", "1", "--write-maps"];
+    let (plain, _) = compare_congestion1(&flags, &dir.path("plain"));
+    let (plus, runs) =
+        compare_congestion1(&[&flags[..], &["--plus-rudy"]].concat(), &dir.path("plus"));
+    assert_eq!(runs, ["none", "rudy", "oracle", "control1"]);
+    let read = |d: &str, n: &str| {
+        mpgd::npy::read_f32(&dir.path(&format!("{d}/{n}.map.npy")))
+            .unwrap()
+            .0
+    };
+    let (rudy, oracle) = (read("plain", "rudy"), read("plain", "oracle"));
+    let sum = |m: &[f32]| -> Vec<f32> { rudy.iter().zip(m).map(|(a, b)| a + b).collect() };
+    // RUDY's own run is unchanged; the oracle and its control carry RUDY's map under their own.
+    assert_eq!(read("plus", "rudy"), rudy);
+    assert_eq!(plus[1]["wirelength_um"], plain[1]["wirelength_um"]);
+    assert_eq!(read("plus", "oracle"), sum(&oracle));
+    let control = mpgd::steer::compare::shuffled(&oracle, 1);
+    assert_eq!(read("plain", "control1"), control);
+    assert_eq!(read("plus", "control1"), sum(&control));
+    assert_ne!(
+        plus[2]["wirelength_um"], plain[2]["wirelength_um"],
+        "RUDY's cost changes the oracle's routes"
+    );
+    // Only a prior adds costs.
+    let mut args = congestion1_args("compare", &["--mode", "padding", "--plus-rudy"]);
+    let out = dir.path("bad");
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    let bad = mpgd(&args);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--plus-rudy: needs --mode prior"), "{err}");
+    assert!(!out.join("compare.json").exists());
+}
+
+#[test]
 fn route_prior_rudy_routes_as_compares_rudy_run_and_a_wrong_map_is_one_line() {
     let dir = Dir::new();
     let (rows, _) = compare_congestion1(&["--write-maps"], &dir.path("cmp"));

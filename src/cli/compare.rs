@@ -81,6 +81,10 @@ pub struct Args {
     /// With --egr: multiply the egr maps by F before they steer (default 1).
     #[arg(long = "egr-scale", value_name = "F")]
     pub egr_scale: Option<f32>,
+    /// prior: every run but `rudy` (oracle, controls, egr, models) steers with the rudy run's
+    /// map plus its own, so each shows what its map adds to RUDY's.
+    #[arg(long = "plus-rudy")]
+    pub plus_rudy: bool,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -156,6 +160,15 @@ impl Args {
                 bail!("--egr-scale '{k}': must be a number > 0");
             }
             s.egr_scale = k;
+        }
+        if self.plus_rudy {
+            if self.mode != "prior" {
+                bail!("--plus-rudy: needs --mode prior, not '{}'", self.mode);
+            }
+            if s.oracle == Oracle::Demand {
+                bail!("--plus-rudy: the demand oracle reserves usage, it is not a cost RUDY can be added to");
+            }
+            s.plus_rudy = true;
         }
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {

@@ -99,6 +99,10 @@ pub struct Settings {
     pub egr: bool,
     /// The factor the egr maps are multiplied by before they steer (1: as the dataset has them).
     pub egr_scale: f32,
+    /// `prior` only: every steering map but RUDY's own (oracle, controls, egr, the caller's) is
+    /// the `rudy` run's map plus that map, so each run is priced as RUDY plus what the map adds
+    /// (per-direction maps get RUDY on each direction).
+    pub plus_rudy: bool,
 }
 
 impl Default for Settings {
@@ -111,6 +115,7 @@ impl Default for Settings {
             controls: 0,
             egr: false,
             egr_scale: 1.0,
+            plus_rudy: false,
         }
     }
 }
@@ -455,10 +460,42 @@ pub fn compare(
         reserve: false,
         made_s: m.made_s,
     }));
-    for input in &all {
-        runs.push(steered(design, cfg, mode, s, input, &real)?);
+    let summed = if s.plus_rudy {
+        all.iter().skip(1).map(|m| with_rudy(m, &rudy)).collect()
+    } else {
+        Vec::new()
+    };
+    for (k, input) in all.iter().enumerate() {
+        let run = match k.checked_sub(1).and_then(|i| summed.get(i)) {
+            Some((map, hv)) => {
+                let plus = MapIn {
+                    map,
+                    hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
+                    ..*input
+                };
+                steered(design, cfg, mode, s, &plus, &real)?
+            }
+            None => steered(design, cfg, mode, s, input, &real)?,
+        };
+        runs.push(run);
     }
     Ok(runs)
+}
+
+/// A steering map and its optional per-direction maps, owned.
+type PlusRudy = (Vec<f32>, Option<(Vec<f32>, Vec<f32>)>);
+
+/// `input`'s maps with `rudy` added to each ([`Settings::plus_rudy`]).
+fn with_rudy(input: &MapIn, rudy: &[f32]) -> PlusRudy {
+    // A map of another shape is kept as it is, for `steered` to refuse by name.
+    let add = |m: &[f32]| -> Vec<f32> {
+        if m.len() == rudy.len() {
+            m.iter().zip(rudy).map(|(a, b)| a + b).collect()
+        } else {
+            m.to_vec()
+        }
+    };
+    (add(input.map), input.hv.map(|(h, v)| (add(h), add(v))))
 }
 
 /// The early-global-routing maps of a routing configuration, and what making them cost.
