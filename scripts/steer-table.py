@@ -17,7 +17,9 @@ beyond the controls, and its own time ratio (its steer_s holds the pattern stage
 
 steer-table.py --variants N RUN.tsv ...: the eighth round's count over N designs, each compared
 at several F (variants): per design and run the mean relative overflow and wirelength change
-over its variants, and the bars on those means (see `variants`)."""
+over its variants, and the bars on those means (see `variants`); every other free map
+(`--map-channel`, `--egr`) is counted at the model bar like rudy, and every run against rudy
+("X < rudy": its mean overflow change below rudy's)."""
 import statistics
 import sys
 
@@ -110,12 +112,20 @@ def variants(total, paths):
         named.update({m.upper(): r for r in runs for m in ["mpgd", "mse"] if r.endswith(f"_{m}.onnx")})
         if "rudy" in runs:
             named["rudy"] = "rudy"
+        # Any other free map (`--map-channel`, `--egr`) at the model bar, like rudy.
+        named.update({r: r for r in runs if r not in ("none", "oracle", "rudy") and not r.startswith("control") and "onnx" not in r})
         for name, r in named.items():
             o, w, _ = runs[r]
+            for bar in (name, name + " beyond"):
+                met.setdefault(bar, [])
             if o <= -(0.20 if name == "oracle" else 0.10) and w <= 0.02:
                 met[name].append(d)
                 if controls and o < min(controls):
                     met[name + " beyond"].append(d)
+            if "rudy" in runs and name != "rudy":
+                met.setdefault(f"{name} < rudy", [])
+                if o < runs["rudy"][0]:
+                    met[f"{name} < rudy"].append(d)
         if "MPGD" in named and runs[named["MPGD"]][0] <= runs[named["MSE"]][0]:
             met["MPGD ≤ MSE"].append(d)
     print()

@@ -447,6 +447,50 @@ fn plus_rudy_steers_each_run_by_rudys_map_plus_its_own_and_needs_the_prior_mode(
 }
 
 #[test]
+fn a_map_channel_run_steers_by_the_channels_densest_tenth_and_a_bad_name_is_one_line() {
+    let dir = Dir::new();
+    let (rows, runs) = compare_congestion1(
+        &["--write-maps", "--map-channel", "rudy_over_capacity"],
+        &dir.path("ch"),
+    );
+    assert_eq!(runs, ["none", "rudy", "oracle", "rudy_over_capacity"]);
+    assert_eq!(rows[3]["mode"], "prior");
+    assert!(rows[3]["steer_s"].as_f64().unwrap() > 0.0);
+    // The channel as the dataset computes it, on the routing grid of the same settings.
+    let (d, cfg) = congested_gcd();
+    let channel = mpgd::dataset::channels::compute(&d, &cfg, &["rudy_over_capacity"])
+        .unwrap()
+        .maps
+        .remove(0);
+    let map = mpgd::npy::read_f32(&dir.path("ch/rudy_over_capacity.map.npy"))
+        .unwrap()
+        .0;
+    assert_eq!(map, mpgd::steer::compare::densest_tenth(&channel));
+    let rudy = mpgd::npy::read_f32(&dir.path("ch/rudy.map.npy")).unwrap().0;
+    assert_ne!(map, rudy, "capacity moves the densest tenth");
+    for (k, (name, want)) in [
+        (
+            "congestion",
+            "--map-channel 'congestion': not a feature channel",
+        ),
+        ("rudy", "the run 'rudy' already steers"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut args = congestion1_args("compare", &["--map-channel", name]);
+        let out = dir.path(&format!("bad{k}"));
+        args.extend(["--out".to_string(), out.display().to_string()]);
+        let bad = mpgd(&args);
+        assert_eq!(bad.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(!out.join("compare.json").exists());
+    }
+}
+
+#[test]
 fn route_prior_rudy_routes_as_compares_rudy_run_and_a_wrong_map_is_one_line() {
     let dir = Dir::new();
     let (rows, _) = compare_congestion1(&["--write-maps"], &dir.path("cmp"));

@@ -85,6 +85,10 @@ pub struct Args {
     /// map plus its own, so each shows what its map adds to RUDY's.
     #[arg(long = "plus-rudy")]
     pub plus_rudy: bool,
+    /// Also a run named NAME (repeatable), steered by the dataset channel NAME (e.g.
+    /// rudy_over_capacity) made a map as the rudy run's RUDY: its densest tenth.
+    #[arg(long = "map-channel", value_name = "NAME")]
+    pub map_channel: Vec<String>,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -170,6 +174,20 @@ impl Args {
             }
             s.plus_rudy = true;
         }
+        for name in &self.map_channel {
+            if name == "rudy" {
+                bail!(
+                    "--map-channel 'rudy': the run 'rudy' already steers by RUDY's densest tenth"
+                );
+            }
+            if !crate::dataset::channels::FEATURES.contains(&name.as_str()) {
+                bail!(
+                    "--map-channel '{name}': not a feature channel of the dataset (known: {})",
+                    crate::dataset::channels::FEATURES.join(", ")
+                );
+            }
+        }
+        s.map_channels = self.map_channel.clone();
         if let Some(t) = self.top {
             if !(t > 0.0 && t <= 1.0) {
                 bail!("--top '{t}': must be in (0, 1]");

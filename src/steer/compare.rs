@@ -82,7 +82,7 @@ impl Oracle {
 }
 
 /// How each mode turns a map into steering.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     pub prior: PriorSettings,
     pub padding: PaddingSettings,
@@ -103,6 +103,9 @@ pub struct Settings {
     /// the `rudy` run's map plus that map, so each run is priced as RUDY plus what the map adds
     /// (per-direction maps get RUDY on each direction).
     pub plus_rudy: bool,
+    /// Runs named after dataset channels ([`crate::dataset::channels`]), each steered by its
+    /// channel made a map as RUDY is ([`densest_tenth`]): free maps to compare with `rudy`.
+    pub map_channels: Vec<String>,
 }
 
 impl Default for Settings {
@@ -116,6 +119,7 @@ impl Default for Settings {
             egr: false,
             egr_scale: 1.0,
             plus_rudy: false,
+            map_channels: Vec::new(),
         }
     }
 }
@@ -178,8 +182,8 @@ pub enum CompareError {
     },
     #[error("the design has no GCell grid (no routing layer with tracks)")]
     NoGrid,
-    #[error("early-global-routing map: {0}")]
-    Egr(#[from] crate::dataset::channels::ChannelError),
+    #[error("channel map: {0}")]
+    Channel(#[from] crate::dataset::channels::ChannelError),
 }
 
 /// One routing run of a comparison.
@@ -449,6 +453,23 @@ pub fn compare(
         reserve: false,
         made_s: e.seconds,
     }));
+    let channel_maps = s
+        .map_channels
+        .iter()
+        .map(|name| channel_map(design, cfg, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    all.extend(
+        s.map_channels
+            .iter()
+            .zip(&channel_maps)
+            .map(|(name, (map, seconds))| MapIn {
+                name: name.as_str(),
+                map: map.as_slice(),
+                hv: None,
+                reserve: false,
+                made_s: *seconds,
+            }),
+    );
     let halves: Vec<Option<Vec<f32>>> = maps
         .iter()
         .map(|m| (m.kind == MapKind::History).then(|| m.map.iter().map(|v| 0.5 * v).collect()))
@@ -496,6 +517,24 @@ fn with_rudy(input: &MapIn, rudy: &[f32]) -> PlusRudy {
         }
     };
     (add(input.map), input.hv.map(|(h, v)| (add(h), add(v))))
+}
+
+/// The dataset channel `name` of `design` routed with `cfg`, made a map as RUDY is
+/// ([`densest_tenth`]), and the seconds that took.
+pub fn channel_map(
+    design: &Design,
+    cfg: &RouteConfig,
+    name: &str,
+) -> Result<(Vec<f32>, f64), CompareError> {
+    let t = Instant::now();
+    let plain = RouteConfig {
+        prior: None,
+        steer: None,
+        ..cfg.clone()
+    };
+    let mut c = crate::dataset::channels::compute(design, &plain, &[name])?;
+    let map = densest_tenth(&c.maps.pop().unwrap_or_default());
+    Ok((map, t.elapsed().as_secs_f64()))
 }
 
 /// The early-global-routing maps of a routing configuration, and what making them cost.
