@@ -491,6 +491,48 @@ fn a_map_channel_run_steers_by_the_channels_densest_tenth_and_a_bad_name_is_one_
 }
 
 #[test]
+fn compare_on_a_perturbed_placement_is_seeded_and_a_bad_spec_is_one_line() {
+    let dir = Dir::new();
+    let none_wire = |flags: &[&str], name: &str| {
+        compare_congestion1(flags, &dir.path(name)).0[0]["wirelength_um"]
+            .as_f64()
+            .unwrap()
+    };
+    let plain = none_wire(&[], "plain");
+    let swap = ["--perturb", "swap:0.05", "--perturb-seed"];
+    let (s1, s1_again, s2) = (
+        none_wire(&[&swap[..], &["1"]].concat(), "s1"),
+        none_wire(&[&swap[..], &["1"]].concat(), "s1b"),
+        none_wire(&[&swap[..], &["2"]].concat(), "s2"),
+    );
+    assert_eq!(s1, s1_again, "one seed, one placement");
+    assert!(s1 != plain && s2 != s1, "{plain} {s1} {s2}");
+    for (k, (flags, want)) in [
+        (
+            &["--perturb", "swap:2"][..],
+            "--perturb: perturbation 'swap:2': strength",
+        ),
+        (
+            &["--perturb-seed", "3"][..],
+            "--perturb-seed: needs --perturb",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut args = congestion1_args("compare", flags);
+        let out = dir.path(&format!("bad{k}"));
+        args.extend(["--out".to_string(), out.display().to_string()]);
+        let bad = mpgd(&args);
+        assert_eq!(bad.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(!out.join("compare.json").exists());
+    }
+}
+
+#[test]
 fn route_prior_rudy_routes_as_compares_rudy_run_and_a_wrong_map_is_one_line() {
     let dir = Dir::new();
     let (rows, _) = compare_congestion1(&["--write-maps"], &dir.path("cmp"));

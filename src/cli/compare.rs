@@ -3,6 +3,7 @@
 //! `compare.json`, `compare.md`, the congestion maps side by side (`congestion.png`) and, for
 //! padding, each legalised placement as DEF.
 
+use crate::dataset::perturb::Perturbation;
 use crate::design::Design;
 use crate::route::{NetOrder, PriorStage, RouteConfig};
 use crate::steer::compare::{
@@ -89,6 +90,14 @@ pub struct Args {
     /// rudy_over_capacity) made a map as the rudy run's RUDY: its densest tenth.
     #[arg(long = "map-channel", value_name = "NAME")]
     pub map_channel: Vec<String>,
+    /// Compare on a placement variant: the dataset's seeded perturbation `swap:F` (pairs of
+    /// same-size cells exchanged, share F of the movable cells) or `pull:F` (cells pulled toward
+    /// a centre), drawn with --perturb-seed.
+    #[arg(long, value_name = "SPEC")]
+    pub perturb: Option<String>,
+    /// With --perturb: the seed that picks the cells (default 0).
+    #[arg(long = "perturb-seed", value_name = "N")]
+    pub perturb_seed: Option<u64>,
     /// padding and region: share of the GCells taken as hotspots, in (0, 1].
     #[arg(long, value_name = "F")]
     pub top: Option<f64>,
@@ -214,6 +223,16 @@ impl Args {
 }
 
 impl Args {
+    /// `--perturb` with `--perturb-seed`.
+    fn perturbation(&self) -> anyhow::Result<Perturbation> {
+        match (&self.perturb, self.perturb_seed) {
+            (None, None) => Ok(Perturbation::None),
+            (None, Some(_)) => bail!("--perturb-seed: needs --perturb"),
+            (Some(spec), seed) => crate::dataset::perturb::parse(spec, seed.unwrap_or(0))
+                .map_err(|e| anyhow::anyhow!("--perturb: {e}")),
+        }
+    }
+
     /// `--prior-stage`, or `--prior-pattern-only` (not both).
     fn prior_stage(&self) -> anyhow::Result<PriorStage> {
         match (&self.prior_stage, self.prior_pattern_only) {
@@ -362,7 +381,7 @@ fn write_maps(runs: &[Run], out: &Path) -> anyhow::Result<()> {
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let mode = mode(&a.mode)?;
     let settings = a.settings()?;
-    let design = a.design.load()?;
+    let design = a.design.load_perturbed(a.perturbation()?)?;
     let cfg = a.config(&design)?;
     let runs = compare_and_write(
         &design,

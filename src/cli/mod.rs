@@ -131,6 +131,37 @@ impl DesignArgs {
         })
     }
 
+    /// Reads the design and moves its cells by the seeded placement perturbation `p` (the
+    /// dataset's `swap` or `pull`), rebuilding it from the edited DEF; `None` reads it as is.
+    pub fn load_perturbed(
+        &self,
+        p: crate::dataset::perturb::Perturbation,
+    ) -> anyhow::Result<crate::design::Design> {
+        use crate::dataset::perturb::{apply, Perturbation};
+        let base = self.load()?;
+        if p == Perturbation::None {
+            return Ok(base);
+        }
+        let lefs = self
+            .lefs
+            .iter()
+            .map(|f| crate::lefdef::read_lef(f).map(|(l, _)| (f.as_path(), l)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (mut def, _) = crate::lefdef::read_def(&self.def)?;
+        apply(p, &base, &mut def);
+        let refs: Vec<(&std::path::Path, &crate::lefdef::lef::Lef)> =
+            lefs.iter().map(|(f, l)| (*f, l)).collect();
+        let options = crate::design::BuildOptions {
+            missing_masters: if self.allow_missing_masters {
+                crate::design::MissingMasters::Warn
+            } else {
+                crate::design::MissingMasters::Error
+            },
+            ..Default::default()
+        };
+        Ok(crate::design::from_parsed(&refs, &def, &self.def, options)?)
+    }
+
     fn load_options(
         &self,
         options: crate::design::BuildOptions,

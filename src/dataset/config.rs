@@ -307,42 +307,10 @@ impl DatasetConfig {
 fn expand(v: &RawVariants, seed: u64, design: &str) -> Result<Vec<Variant>, String> {
     let mut perturbs = Vec::new();
     for p in &v.perturb {
-        let (kind, value) = p.split_once(':').unwrap_or((p.as_str(), ""));
-        let strength = || -> Result<f64, String> {
-            let s: f64 = value
-                .parse()
-                .map_err(|_| format!("perturbation '{p}' needs a strength, e.g. '{kind}:0.3'"))?;
-            if s > 0.0 && s <= 1.0 {
-                Ok(s)
-            } else {
-                Err(format!("perturbation '{p}': strength must be in (0, 1]"))
-            }
-        };
-        match kind {
-            "none" => perturbs.push(Perturbation::None),
-            "swap" => {
-                let fraction = strength()?;
-                for k in 0..v.seeds {
-                    perturbs.push(Perturbation::Swap {
-                        fraction,
-                        seed: seed_of(seed, design, k),
-                    });
-                }
-            }
-            "pull" => {
-                let s = strength()?;
-                for k in 0..v.seeds {
-                    perturbs.push(Perturbation::Pull {
-                        strength: s,
-                        seed: seed_of(seed, design, k),
-                    });
-                }
-            }
-            other => {
-                return Err(format!(
-                    "unknown perturbation '{other}' (none, swap:F, pull:F)"
-                ))
-            }
+        // A seeded perturbation is drawn once per seed of the table; `none` once.
+        match super::perturb::parse(p, 0)? {
+            Perturbation::None => perturbs.push(Perturbation::None),
+            one => perturbs.extend((0..v.seeds).map(|k| one.with_seed(seed_of(seed, design, k)))),
         }
     }
     for a in &v.adjust {

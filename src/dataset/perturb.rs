@@ -26,6 +26,15 @@ pub enum Perturbation {
 }
 
 impl Perturbation {
+    /// The same perturbation drawn with `seed`.
+    pub fn with_seed(self, seed: u64) -> Perturbation {
+        match self {
+            Perturbation::None => Perturbation::None,
+            Perturbation::Swap { fraction, .. } => Perturbation::Swap { fraction, seed },
+            Perturbation::Pull { strength, .. } => Perturbation::Pull { strength, seed },
+        }
+    }
+
     /// A short label for sample ids: `none`, `swap0.20s1`, `pull0.50s2`.
     pub fn label(&self) -> String {
         match self {
@@ -33,6 +42,36 @@ impl Perturbation {
             Perturbation::Swap { fraction, seed } => format!("swap{fraction:.2}s{seed}"),
             Perturbation::Pull { strength, seed } => format!("pull{strength:.2}s{seed}"),
         }
+    }
+}
+
+/// A perturbation spec as the dataset config and `mpgd compare --perturb` write it: `none`,
+/// `swap:F` or `pull:F` with F in (0, 1]; `seed` picks the cells and the pull's centre.
+pub fn parse(spec: &str, seed: u64) -> Result<Perturbation, String> {
+    let (kind, value) = spec.split_once(':').unwrap_or((spec, ""));
+    let strength = || -> Result<f64, String> {
+        let s: f64 = value
+            .parse()
+            .map_err(|_| format!("perturbation '{spec}' needs a strength, e.g. '{kind}:0.3'"))?;
+        if s > 0.0 && s <= 1.0 {
+            Ok(s)
+        } else {
+            Err(format!("perturbation '{spec}': strength must be in (0, 1]"))
+        }
+    };
+    match kind {
+        "none" => Ok(Perturbation::None),
+        "swap" => Ok(Perturbation::Swap {
+            fraction: strength()?,
+            seed,
+        }),
+        "pull" => Ok(Perturbation::Pull {
+            strength: strength()?,
+            seed,
+        }),
+        other => Err(format!(
+            "unknown perturbation '{other}' (none, swap:F, pull:F)"
+        )),
     }
 }
 
@@ -114,5 +153,39 @@ fn pull(design: &Design, def: &mut Def, strength: f64, seed: u64) {
             row.origin.x + ((target - row.origin.x as f64) / step as f64).round() as i64 * step;
         let x_new = snapped.clamp(row.bbox.lo.x, (row.bbox.hi.x - w).max(row.bbox.lo.x));
         def.components[i].location = Point::new(x_new, c.location.y);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_as_the_dataset_config_writes_them_and_bad_ones_say_why() {
+        assert_eq!(parse("none", 7), Ok(Perturbation::None));
+        assert_eq!(
+            parse("swap:0.05", 3),
+            Ok(Perturbation::Swap {
+                fraction: 0.05,
+                seed: 3
+            })
+        );
+        assert_eq!(
+            parse("pull:0.7", 0).map(|p| p.with_seed(9)),
+            Ok(Perturbation::Pull {
+                strength: 0.7,
+                seed: 9
+            })
+        );
+        for (spec, why) in [
+            ("swap", "needs a strength"),
+            ("swap:x", "needs a strength"),
+            ("pull:0", "strength must be in (0, 1]"),
+            ("pull:1.5", "strength must be in (0, 1]"),
+            ("shake:0.1", "unknown perturbation 'shake'"),
+        ] {
+            let e = parse(spec, 0).unwrap_err();
+            assert!(e.contains(why), "{spec}: {e}");
+        }
     }
 }
