@@ -17,9 +17,12 @@ beyond the controls, and its own time ratio (its steer_s holds the pattern stage
 
 steer-table.py --variants N RUN.tsv ...: the eighth round's count over N designs, each compared
 at several F (variants): per design and run the mean relative overflow and wirelength change
-over its variants, and the bars on those means (see `variants`); every other free map
+over its variants, and the bars on those means (see `variants`);
+steer-table.py --signs RUN.tsv ...: over every compare of the files, each run's overflow against
+none's and rudy's, and MPGD's against MSE's: fewer / more / equal and a two-sided sign test; every other free map
 (`--map-channel`, `--egr`) is counted at the model bar like rudy, and every run against rudy
 ("X < rudy": its mean overflow change below rudy's)."""
+import math
 import statistics
 import sys
 
@@ -134,6 +137,47 @@ def variants(total, paths):
     for bar, ds in met.items():
         print(f"| {bar} | {len(ds)}/{total} | {', '.join(ds)} |")
 
+
+def sign_p(fewer, more):
+    """Two-sided sign test: the chance of a split at least this uneven among fewer + more
+    non-tied pairs if each went either way with probability 1/2."""
+    n, k = fewer + more, min(fewer, more)
+    if n == 0:
+        return 1.0
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n)
+
+
+def signs(paths):
+    """Over every (case, F) compare of the files: per run, how many end with fewer, more or
+    equal overflow than none, than rudy, and MPGD against MSE, with the sign test's p."""
+    rows = {}
+    for p in paths:
+        rows.update(load(p))
+    compares = list(dict.fromkeys((case, f) for case, f, _ in rows))
+    runs = list(dict.fromkeys(r for _, _, r in rows if r != "none"))
+    short = lambda r: r.replace("congestion_fcn_egr_", "").replace(".onnx", "").upper() if "onnx" in r else r
+    pairs = [(r, "none") for r in runs] + [(r, "rudy") for r in runs if r != "rudy"]
+    mpgd = [r for r in runs if r.endswith("_mpgd.onnx")]
+    mse = [r for r in runs if r.endswith("_mse.onnx")]
+    if mpgd and mse:
+        pairs.append((mpgd[0], mse[0]))
+    print(f"| run | against | fewer | more | equal | sign test p |  ({len(compares)} compares)")
+    print("|---|---|---:|---:|---:|---:|")
+    for a, b in pairs:
+        fewer = more = equal = 0
+        for case, f in compares:
+            if (case, f, a) not in rows or (case, f, b) not in rows:
+                continue
+            x, y = rows[(case, f, a)][0], rows[(case, f, b)][0]
+            fewer += x < y
+            more += x > y
+            equal += x == y
+        print(f"| {short(a)} | {short(b)} | {fewer} | {more} | {equal} | {sign_p(fewer, more):.3g} |")
+
+
+if sys.argv[1] == "--signs":
+    signs(sys.argv[2:])
+    sys.exit(0)
 
 if sys.argv[1] == "--variants":
     variants(int(sys.argv[2]), sys.argv[3:])
