@@ -99,12 +99,7 @@ pub struct DesignArgs {
 impl DesignArgs {
     /// Reads and builds the design.
     pub fn load(&self) -> anyhow::Result<crate::design::Design> {
-        let missing = if self.allow_missing_masters {
-            crate::design::MissingMasters::Warn
-        } else {
-            crate::design::MissingMasters::Error
-        };
-        self.load_with(missing)
+        self.load_with(self.missing_masters())
     }
 
     /// Reads and builds the design, with a given policy for masters no LEF defines.
@@ -122,11 +117,7 @@ impl DesignArgs {
     /// (what `mpgd route --pre-routed keep` needs).
     pub fn load_with_wiring(&self, net_wiring: bool) -> anyhow::Result<crate::design::Design> {
         self.load_options(crate::design::BuildOptions {
-            missing_masters: if self.allow_missing_masters {
-                crate::design::MissingMasters::Warn
-            } else {
-                crate::design::MissingMasters::Error
-            },
+            missing_masters: self.missing_masters(),
             net_wiring,
         })
     }
@@ -138,28 +129,38 @@ impl DesignArgs {
         p: crate::dataset::perturb::Perturbation,
     ) -> anyhow::Result<crate::design::Design> {
         use crate::dataset::perturb::{apply, Perturbation};
-        let base = self.load()?;
         if p == Perturbation::None {
-            return Ok(base);
+            return self.load();
         }
         let lefs = self
             .lefs
             .iter()
             .map(|f| crate::lefdef::read_lef(f).map(|(l, _)| (f.as_path(), l)))
             .collect::<Result<Vec<_>, _>>()?;
-        let (mut def, _) = crate::lefdef::read_def(&self.def)?;
-        apply(p, &base, &mut def);
         let refs: Vec<(&std::path::Path, &crate::lefdef::lef::Lef)> =
             lefs.iter().map(|(f, l)| (*f, l)).collect();
+        let (mut def, _) = crate::lefdef::read_def(&self.def)?;
         let options = crate::design::BuildOptions {
-            missing_masters: if self.allow_missing_masters {
-                crate::design::MissingMasters::Warn
-            } else {
-                crate::design::MissingMasters::Error
-            },
+            missing_masters: self.missing_masters(),
             ..Default::default()
         };
-        Ok(crate::design::from_parsed(&refs, &def, &self.def, options)?)
+        // The perturbation picks cells by their masters, so it needs the design as placed.
+        let placed = crate::design::from_parsed(&refs, &def, &self.def, options)?;
+        apply(p, &placed, &mut def);
+        let design = crate::design::from_parsed(&refs, &def, &self.def, options)?;
+        for w in &design.warnings {
+            eprintln!("mpgd: warning: {w}");
+        }
+        Ok(design)
+    }
+
+    /// `--allow-missing-masters` as a build policy.
+    fn missing_masters(&self) -> crate::design::MissingMasters {
+        if self.allow_missing_masters {
+            crate::design::MissingMasters::Warn
+        } else {
+            crate::design::MissingMasters::Error
+        }
     }
 
     fn load_options(

@@ -481,24 +481,22 @@ pub fn compare(
         reserve: false,
         made_s: m.made_s,
     }));
-    let summed = if s.plus_rudy {
-        all.iter().skip(1).map(|m| with_rudy(m, &rudy)).collect()
-    } else {
-        Vec::new()
-    };
     for (k, input) in all.iter().enumerate() {
-        let run = match k.checked_sub(1).and_then(|i| summed.get(i)) {
-            Some((map, hv)) => {
-                let plus = MapIn {
-                    map,
-                    hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
-                    ..*input
-                };
-                steered(design, cfg, mode, s, &plus, &real)?
-            }
-            None => steered(design, cfg, mode, s, input, &real)?,
-        };
-        runs.push(run);
+        // With plus_rudy every run after rudy's own (the first) steers by RUDY's map plus its own.
+        let plus = (s.plus_rudy && k > 0).then(|| with_rudy(input, &rudy));
+        let plus_in = plus.as_ref().map(|(map, hv)| MapIn {
+            map,
+            hv: hv.as_ref().map(|(h, v)| (h.as_slice(), v.as_slice())),
+            ..*input
+        });
+        runs.push(steered(
+            design,
+            cfg,
+            mode,
+            s,
+            plus_in.as_ref().unwrap_or(input),
+            &real,
+        )?);
     }
     Ok(runs)
 }
