@@ -304,6 +304,19 @@ fn compare_congestion1(flags: &[&str], out: &Path) -> (Vec<serde_json::Value>, V
     (rows, runs)
 }
 
+/// `mpgd compare` on the bundled gcd in [`CONGESTION1`] with `flags` fails with exit status 1 and
+/// one line holding `want`, and writes nothing into `out`.
+fn assert_compare_refuses(flags: &[&str], want: &str, out: &Path) {
+    let mut args = congestion1_args("compare", flags);
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    let bad = mpgd(&args);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains(want), "{err}");
+    assert!(!out.join("compare.json").exists());
+}
+
 #[test]
 fn compare_writes_one_row_per_run_with_the_contract_fields() {
     let dir = Dir::new();
@@ -435,15 +448,11 @@ fn plus_rudy_steers_each_run_by_rudys_map_plus_its_own_and_needs_the_prior_mode(
         "RUDY's cost changes the oracle's routes"
     );
     // Only a prior adds costs.
-    let mut args = congestion1_args("compare", &["--mode", "padding", "--plus-rudy"]);
-    let out = dir.path("bad");
-    args.extend(["--out".to_string(), out.display().to_string()]);
-    let bad = mpgd(&args);
-    assert_eq!(bad.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&bad.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("--plus-rudy: needs --mode prior"), "{err}");
-    assert!(!out.join("compare.json").exists());
+    assert_compare_refuses(
+        &["--mode", "padding", "--plus-rudy"],
+        "--plus-rudy: needs --mode prior",
+        &dir.path("bad"),
+    );
 }
 
 #[test]
@@ -478,15 +487,11 @@ fn a_map_channel_run_steers_by_the_channels_densest_tenth_and_a_bad_name_is_one_
     .iter()
     .enumerate()
     {
-        let mut args = congestion1_args("compare", &["--map-channel", name]);
-        let out = dir.path(&format!("bad{k}"));
-        args.extend(["--out".to_string(), out.display().to_string()]);
-        let bad = mpgd(&args);
-        assert_eq!(bad.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&bad.stderr);
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(err.contains(want), "{err}");
-        assert!(!out.join("compare.json").exists());
+        assert_compare_refuses(
+            &["--map-channel", name],
+            want,
+            &dir.path(&format!("bad{k}")),
+        );
     }
 }
 
@@ -520,15 +525,7 @@ fn compare_on_a_perturbed_placement_is_seeded_and_a_bad_spec_is_one_line() {
     .iter()
     .enumerate()
     {
-        let mut args = congestion1_args("compare", flags);
-        let out = dir.path(&format!("bad{k}"));
-        args.extend(["--out".to_string(), out.display().to_string()]);
-        let bad = mpgd(&args);
-        assert_eq!(bad.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&bad.stderr);
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(err.contains(want), "{err}");
-        assert!(!out.join("compare.json").exists());
+        assert_compare_refuses(flags, want, &dir.path(&format!("bad{k}")));
     }
 }
 
