@@ -619,31 +619,16 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     let (map2, _, _) = mpgd::npy::read_f32(&dir.path("egr2/egr.map.npy")).unwrap();
     assert_eq!(map2, want.iter().map(|x| 2.0 * x).collect::<Vec<f32>>());
     // Outside prior it is refused, in one line naming the flag; so is a scale without the run.
-    let (lefs, def) = gcd();
-    let mut args = vec!["compare".to_string()];
-    args.extend(design_args(&lefs, &def));
-    args.extend(
-        ["--egr", "--mode", "padding", "--out"]
-            .iter()
-            .map(|s| s.to_string()),
+    assert_compare_refuses(
+        &["--egr", "--mode", "padding"],
+        "--egr: needs --mode prior",
+        &dir.path("bad"),
     );
-    args.push(dir.path("bad").display().to_string());
-    let bad = mpgd(&args);
-    assert_eq!(bad.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&bad.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("--egr") && err.contains("prior"), "{err}");
-    assert!(!dir.path("bad/compare.json").exists());
-    let (lefs, def) = gcd();
-    let mut args = vec!["compare".to_string()];
-    args.extend(design_args(&lefs, &def));
-    args.extend(["--egr-scale", "2", "--out"].iter().map(|s| s.to_string()));
-    args.push(dir.path("bad2").display().to_string());
-    let bad = mpgd(&args);
-    assert_eq!(bad.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&bad.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("--egr-scale: needs --egr"), "{err}");
+    assert_compare_refuses(
+        &["--egr-scale", "2"],
+        "--egr-scale: needs --egr",
+        &dir.path("bad2"),
+    );
 }
 
 #[test]
@@ -659,18 +644,7 @@ fn a_bad_prior_stage_is_one_line_naming_the_flag() {
     .iter()
     .enumerate()
     {
-        let (lefs, def) = gcd();
-        let mut args = vec!["compare".to_string()];
-        args.extend(design_args(&lefs, &def));
-        args.extend(flags.iter().map(|s| s.to_string()));
-        let out = dir.path(&format!("bad{k}"));
-        args.extend(["--out".to_string(), out.display().to_string()]);
-        let bad = mpgd(&args);
-        assert_eq!(bad.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&bad.stderr);
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(err.contains(want), "{err}");
-        assert!(!out.join("compare.json").exists());
+        assert_compare_refuses(flags, want, &dir.path(&format!("bad{k}")));
     }
 }
 
