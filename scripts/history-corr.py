@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well maps match the router's history cost on a dataset split (docs/results/steering.md, fifth
 round): for each ONNX model given (its own inputs and normalisation, from its metadata), and for the
-RUDY, egr (egr_overflow_h + egr_overflow_v) and congestion-label maps, Pearson and Spearman correlation
+RUDY, egr (egr_overflow_h + egr_overflow_v, and in tracks: each direction times its capacity) and congestion-label maps, Pearson and Spearman correlation
 with the dataset's `history` column (H plus V): pooled over every GCell of the split, and the mean over
 samples whose history is not constant. Usage (from the repository root, with the training venv):
   .venv/bin/python scripts/history-corr.py DATASET.parquet [--split test] MODEL.onnx...
@@ -62,11 +62,12 @@ def main():
     ap.add_argument("--split", default="test")
     a = ap.parse_args()
     rows = []
-    base = load_samples(a.dataset, Task("eval", "", ("rudy", "egr_overflow_h", "egr_overflow_v", "congestion"), "history"), a.split)
+    base = load_samples(a.dataset, Task("eval", "", ("rudy", "egr_overflow_h", "egr_overflow_v", "congestion", "capacity_h", "capacity_v"), "history"), a.split)
     truths = [s.y[0] for s in base]
     for name, maps in (
         ("rudy", [s.x[0] for s in base]),
         ("egr map", [s.x[1] + s.x[2] for s in base]),
+        ("egr map in tracks", [s.x[1] * s.x[4] + s.x[2] * s.x[5] for s in base]),
         ("congestion label (oracle)", [s.x[3] for s in base]),
     ):
         rows.append((name, "-", *scores(maps, truths)))

@@ -621,6 +621,11 @@ fn relabelled(dir: &Dir, name: &str, task: &str, label: &str, label_scale: f64) 
 /// `mpgd compare` on gcd under OpenROAD's congestion1 setting, 3 rounds, with `models` (the
 /// shipped model's map steers there: at prior weight 1 and 2 its runs differ).
 fn compare_gcd(out: &Path, models: &[&Path]) -> std::process::Output {
+    compare_gcd_with(out, models, &[])
+}
+
+/// [`compare_gcd`] with more `flags`.
+fn compare_gcd_with(out: &Path, models: &[&Path], flags: &[&str]) -> std::process::Output {
     let (lefs, def) = gcd();
     let mut args = vec!["compare".to_string()];
     args.extend(design_args(&lefs, &def));
@@ -628,6 +633,7 @@ fn compare_gcd(out: &Path, models: &[&Path]) -> std::process::Output {
         CONGESTION1
             .iter()
             .chain(&["--iterations", "3", "--write-maps"])
+            .chain(flags)
             .map(|s| s.to_string()),
     );
     for m in models {
@@ -683,6 +689,83 @@ fn compare_steers_with_a_history_model_as_a_history_prior() {
         hm == doubled,
         "the history run's map is H plus V, twice the half-scale map"
     );
+}
+
+/// `--history-dose K` multiplies a history model's map by one number so that its total is K
+/// times the pattern stage's overflow in tracks (the `egr` run's map with `--egr-tracks`); a
+/// congestion model's map is left as it is, and the flag is refused without a history model.
+#[test]
+fn history_dose_gives_a_history_map_the_pattern_stages_total_in_tracks() {
+    let dir = Dir::new();
+    let hist = relabelled(&dir, "hist.onnx", "history", "history", 8.0);
+    let cong = shipped();
+    let flags = ["--egr", "--egr-tracks", "--history-dose", "2.5"];
+    let out = dir.path("dosed");
+    let run = compare_gcd_with(&out, &[&hist, &cong], &flags);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let plain = dir.path("plain");
+    assert!(compare_gcd(&plain, &[&hist, &cong]).status.success());
+    let read = |d: &Path, n: &str| {
+        mpgd::npy::read_f32(&d.join(format!("{n}.map.npy")))
+            .unwrap()
+            .0
+    };
+    let total = |m: &[f32]| m.iter().map(|&x| x as f64).sum::<f64>();
+    let tracks = total(&read(&out, "egr"));
+    assert!(tracks > 0.0, "the pattern stage overflows on gcd");
+    let (dosed, undosed) = (read(&out, "hist.onnx"), read(&plain, "hist.onnx"));
+    let want = 2.5 * tracks;
+    assert!(
+        (total(&dosed) - want).abs() <= 1e-3 * want,
+        "{} vs {want}",
+        total(&dosed)
+    );
+    // One factor for the whole map: the hotspots keep their order and proportions.
+    let f = total(&dosed) / total(&undosed);
+    for (d, u) in dosed.iter().zip(&undosed) {
+        assert!((*d as f64 - f * *u as f64).abs() <= 1e-4 * (f * *u as f64).max(1e-3));
+    }
+    let name = cong.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        read(&out, &name),
+        read(&plain, &name),
+        "a congestion map is not dosed"
+    );
+    // Its steer_s counts the pattern stage the dose needs, on top of its prediction.
+    let row = |d: &Path, n: &str| {
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_slice(&std::fs::read(d.join("compare.json")).unwrap()).unwrap();
+        rows.into_iter().find(|r| r["run"] == n).unwrap()["steer_s"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(row(&out, "hist.onnx") > row(&out, "rudy"));
+    assert_user_error(
+        &compare_gcd_with(&dir.path("a"), &[&cong], &["--history-dose", "2"]),
+        "--history-dose: no --model has the label 'history'",
+    );
+    assert_user_error(
+        &compare_gcd_with(&dir.path("b"), &[&hist], &["--history-dose", "0"]),
+        "--history-dose '0': must be a number > 0",
+    );
+    assert_user_error(
+        &compare_gcd_with(
+            &dir.path("c"),
+            &[&hist],
+            &["--history-dose", "2", "--mode", "region"],
+        ),
+        "--history-dose: needs --mode prior",
+    );
+    for d in ["a", "b", "c"] {
+        assert!(
+            !dir.path(d).join("compare.json").exists(),
+            "nothing written"
+        );
+    }
 }
 
 #[test]

@@ -618,7 +618,38 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
     );
     let (map2, _, _) = mpgd::npy::read_f32(&dir.path("egr2/egr.map.npy")).unwrap();
     assert_eq!(map2, want.iter().map(|x| 2.0 * x).collect::<Vec<f32>>());
+    // --egr-tracks gives the history cost's unit: the pattern stage's overflow in tracks.
+    compare_congestion1(
+        &["--egr", "--egr-tracks", "--write-maps"],
+        &dir.path("egr3"),
+    );
+    // (0 on an edge without capacity, where the ratio is 0.)
+    let (h, v) = pattern.pattern_overflow_maps();
+    let counted = |o: &[f32], cap: &[f32]| -> Vec<f32> {
+        o.iter()
+            .zip(cap)
+            .map(|(&x, &c)| if c > 0.0 { x } else { 0.0 })
+            .collect()
+    };
+    let (h, v) = (
+        counted(&h, &pattern.maps.cap_h),
+        counted(&v, &pattern.maps.cap_v),
+    );
+    let tracks: Vec<f32> = h.iter().zip(&v).map(|(a, b)| a + b).collect();
+    let (map3, _, _) = mpgd::npy::read_f32(&dir.path("egr3/egr.map.npy")).unwrap();
+    assert!(tracks.iter().any(|&x| x >= 1.0), "whole tracks overflow");
+    for (got, want) in map3.iter().zip(&tracks) {
+        assert!(
+            (got - want).abs() <= 1e-4 * want.max(1.0),
+            "{got} vs {want} tracks"
+        );
+    }
     // Outside prior it is refused, in one line naming the flag; so is a scale without the run.
+    assert_compare_refuses(
+        &["--egr-tracks"],
+        "--egr-tracks: needs --egr",
+        &dir.path("bad3"),
+    );
     assert_compare_refuses(
         &["--egr", "--mode", "padding"],
         "--egr: needs --mode prior",
@@ -628,6 +659,46 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
         &["--egr-scale", "2"],
         "--egr-scale: needs --egr",
         &dir.path("bad2"),
+    );
+}
+
+/// `--history-dose` from a model's own inputs (the caller's `pattern_tracks`) and from the
+/// pattern stage routed by `compare` give the same dose to the bit, so the same routes.
+#[test]
+fn a_history_map_dosed_from_a_models_inputs_equals_one_dosed_from_its_own_pattern_stage() {
+    use mpgd::steer::compare::{compare, pattern_tracks_total, MapKind, MapRow, Mode, Settings};
+    let (d, cfg) = congested_gcd();
+    let names = [
+        "egr_overflow_h",
+        "egr_overflow_v",
+        "capacity_h",
+        "capacity_v",
+        "rudy",
+    ];
+    let c = mpgd::dataset::channels::compute(&d, &cfg, &names).unwrap();
+    let total = pattern_tracks_total(&c).unwrap();
+    assert!(total > 0.0, "the pattern stage overflows");
+    let row = |name: &str, pattern_tracks| MapRow {
+        name: name.into(),
+        map: c.get("rudy").unwrap().to_vec(),
+        kind: MapKind::History,
+        made_s: 0.0,
+        pattern_tracks,
+    };
+    let s = Settings {
+        history_dose: Some(2.0),
+        ..Default::default()
+    };
+    let maps = [row("own", None), row("reused", Some(total))];
+    let runs = compare(&d, &cfg, Mode::Prior, &s, &maps).unwrap();
+    let run = |n: &str| runs.iter().find(|r| r.name == n).unwrap();
+    let (own, reused) = (run("own"), run("reused"));
+    assert_eq!(own.map, reused.map);
+    assert_eq!(own.result.edge_usage, reused.result.edge_usage);
+    let dosed: f64 = own.map.iter().map(|&x| x as f64).sum();
+    assert!(
+        (dosed - 2.0 * total).abs() <= 1e-4 * total,
+        "{dosed} vs 2 x {total}"
     );
 }
 

@@ -7,7 +7,8 @@ use crate::dataset::perturb::Perturbation;
 use crate::design::Design;
 use crate::route::{NetOrder, PriorStage, RouteConfig};
 use crate::steer::compare::{
-    compare, congestion_png, row_json, table_md, MapKind, MapRow, Mode, Oracle, Run, Settings,
+    compare, congestion_png, pattern_tracks_total, row_json, table_md, MapKind, MapRow, Mode,
+    Oracle, Run, Settings,
 };
 use crate::steer::padding::{PadCells, PadSide};
 use anyhow::{bail, Context};
@@ -82,6 +83,16 @@ pub struct Args {
     /// With --egr: multiply the egr maps by F before they steer (default 1).
     #[arg(long = "egr-scale", value_name = "F")]
     pub egr_scale: Option<f32>,
+    /// With --egr: the egr maps in tracks (the pattern stage's overflow per GCell edge, each
+    /// direction's overflow over capacity times its capacity): the unit of the router's history
+    /// cost.
+    #[arg(long = "egr-tracks")]
+    pub egr_tracks: bool,
+    /// prior: each model whose label is `history` has its map multiplied by one number per design
+    /// so that its total is K times the pattern stage's total overflow in tracks (the model says
+    /// where, the pattern stage how much); its steer_s counts the pattern stage.
+    #[arg(long = "history-dose", value_name = "K")]
+    pub history_dose: Option<f32>,
     /// prior: every run but `rudy` (oracle, controls, egr, models) steers with the rudy run's
     /// map plus its own, so each shows what its map adds to RUDY's.
     #[arg(long = "plus-rudy")]
@@ -173,6 +184,19 @@ impl Args {
                 bail!("--egr-scale '{k}': must be a number > 0");
             }
             s.egr_scale = k;
+        }
+        if self.egr_tracks && !self.egr {
+            bail!("--egr-tracks: needs --egr");
+        }
+        s.egr_tracks = self.egr_tracks;
+        if let Some(k) = self.history_dose {
+            if self.mode != "prior" {
+                bail!("--history-dose: needs --mode prior, not '{}'", self.mode);
+            }
+            if !(k.is_finite() && k > 0.0) {
+                bail!("--history-dose '{k}': must be a number > 0");
+            }
+            s.history_dose = Some(k);
         }
         if self.plus_rudy {
             if self.mode != "prior" {
@@ -290,6 +314,7 @@ pub fn model_maps(
                 .unwrap_or_else(|| m.display().to_string());
             Ok(MapRow {
                 name,
+                pattern_tracks: pattern_tracks_total(&p.inputs),
                 map: p.map,
                 kind,
                 made_s: t.elapsed().as_secs_f64() + loaded_before,
@@ -383,15 +408,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let settings = a.settings()?;
     let design = a.design.load_perturbed(a.perturbation()?)?;
     let cfg = a.config(&design)?;
-    let runs = compare_and_write(
-        &design,
-        &a.design.def,
-        &cfg,
-        mode,
-        &settings,
-        &model_maps(&a.models, &design, &cfg)?,
-        &a.out,
-    )?;
+    let maps = model_maps(&a.models, &design, &cfg)?;
+    if settings.history_dose.is_some() && !maps.iter().any(|m| m.kind == MapKind::History) {
+        bail!("--history-dose: no --model has the label 'history' (only a history map is dosed)");
+    }
+    let runs = compare_and_write(&design, &a.design.def, &cfg, mode, &settings, &maps, &a.out)?;
     if a.write_maps {
         write_maps(&runs, &a.out)?;
     }

@@ -76,7 +76,7 @@ pub enum Command {
     /// Global routing with OpenROAD's capacity model: overflow, wirelength, vias, guides, maps.
     Route(route::Args),
     /// Route one placement unsteered and steered by RUDY, the oracle and each model; compare.
-    Compare(compare::Args),
+    Compare(Box<compare::Args>),
     /// Predict the congestion map of a placed design with a trained model (ONNX).
     Predict(predict::Args),
 }

@@ -142,6 +142,9 @@ pub struct Prediction {
     pub inference_s: f64,
     /// Network passes run: 1 for the whole grid, else the number of tiles.
     pub passes: usize,
+    /// The input channels the map was computed from, unscaled (so a caller can reuse them
+    /// instead of computing them again).
+    pub inputs: channels::Channels,
 }
 
 impl Prediction {
@@ -245,6 +248,7 @@ impl Model {
         Ok(Prediction {
             grid: input.channels.grid.clone(),
             gcell_um: input.channels.gcell_um,
+            inputs: input.channels,
             map,
             label: self.metadata.label.clone(),
             absolute: self.metadata.absolute(),

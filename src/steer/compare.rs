@@ -99,6 +99,13 @@ pub struct Settings {
     pub egr: bool,
     /// The factor the egr maps are multiplied by before they steer (1: as the dataset has them).
     pub egr_scale: f32,
+    /// The egr maps in tracks ([`EgrMaps::in_tracks`]: the pattern stage's overflow per
+    /// direction, the history cost's unit) instead of overflow over capacity.
+    pub egr_tracks: bool,
+    /// `prior` only: each caller's [`MapKind::History`] map is multiplied by one number so that
+    /// its total is this factor times the pattern stage's total overflow in tracks
+    /// ([`history_dose`]): the model says where the history cost goes, the pattern stage how much.
+    pub history_dose: Option<f32>,
     /// `prior` only: every steering map but RUDY's own (oracle, controls, egr, the caller's) is
     /// the `rudy` run's map plus that map, so each run is priced as RUDY plus what the map adds
     /// (per-direction maps get RUDY on each direction).
@@ -118,6 +125,8 @@ impl Default for Settings {
             controls: 0,
             egr: false,
             egr_scale: 1.0,
+            egr_tracks: false,
+            history_dose: None,
             plus_rudy: false,
             map_channels: Vec::new(),
         }
@@ -148,6 +157,24 @@ pub struct MapRow {
     /// features, the early global route among them, and inference), counted in the run's
     /// `steer_s`.
     pub made_s: f64,
+    /// The pattern stage's total overflow in tracks when the caller already has it (a model
+    /// whose inputs hold the egr and capacity maps: [`pattern_tracks_total`]), so that
+    /// [`Settings::history_dose`] needs no pattern stage of its own.
+    pub pattern_tracks: Option<f64>,
+}
+
+/// The pattern stage's total overflow in tracks, `Σ egr_overflow_h · capacity_h +
+/// egr_overflow_v · capacity_v` ([`EgrMaps::in_tracks`]), from channels that hold those four
+/// maps (a model's inputs); `None` if any is missing.
+pub fn pattern_tracks_total(c: &crate::dataset::channels::Channels) -> Option<f64> {
+    let (eh, ev) = (c.get("egr_overflow_h")?, c.get("egr_overflow_v")?);
+    let (ch, cv) = (c.get("capacity_h")?, c.get("capacity_v")?);
+    if [ev, ch, cv].iter().any(|m| m.len() != eh.len()) {
+        return None;
+    }
+    // Summed as `in_tracks` sums its map, so the two give the same total to the bit.
+    let per_gcell = (0..eh.len()).map(|i| eh[i] * ch[i] + ev[i] * cv[i]);
+    Some(per_gcell.map(|x| x as f64).sum())
 }
 
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
@@ -442,7 +469,13 @@ pub fn compare(
         made_s: 0.0,
     }));
     let egr = if s.egr {
-        Some(egr_maps(design, cfg)?.scaled(s.egr_scale))
+        let e = egr_maps(design, cfg)?;
+        let e = if s.egr_tracks {
+            e.in_tracks(design, cfg)?
+        } else {
+            e
+        };
+        Some(e.scaled(s.egr_scale))
     } else {
         None
     };
@@ -470,6 +503,12 @@ pub fn compare(
                 made_s: *seconds,
             }),
     );
+    let dosed = dosed_history(design, cfg, s, maps)?;
+    let maps: Vec<&MapRow> = maps
+        .iter()
+        .zip(&dosed)
+        .map(|(m, d)| d.as_ref().unwrap_or(m))
+        .collect();
     let halves: Vec<Option<Vec<f32>>> = maps
         .iter()
         .map(|m| (m.kind == MapKind::History).then(|| m.map.iter().map(|v| 0.5 * v).collect()))
@@ -546,6 +585,28 @@ pub struct EgrMaps {
 }
 
 impl EgrMaps {
+    /// The maps in tracks: each direction's overflow over capacity times that capacity (the
+    /// dataset's `capacity_h` / `capacity_v`), so the pattern stage's overflow per GCell edge,
+    /// summed over the direction's layers: the unit of the router's history cost (which adds
+    /// an edge's overflow each round). The capacity maps' time is added to `seconds`.
+    pub fn in_tracks(
+        mut self,
+        design: &Design,
+        cfg: &RouteConfig,
+    ) -> Result<EgrMaps, CompareError> {
+        let t = Instant::now();
+        let names = ["capacity_h", "capacity_v"];
+        let mut c = crate::dataset::channels::compute(design, cfg, &names)?;
+        let cap_v = c.maps.pop().unwrap_or_default();
+        let cap_h = c.maps.pop().unwrap_or_default();
+        for (m, cap) in [(&mut self.h, &cap_h), (&mut self.v, &cap_v)] {
+            m.iter_mut().zip(cap).for_each(|(x, c)| *x *= c);
+        }
+        self.sum = self.h.iter().zip(&self.v).map(|(a, b)| a + b).collect();
+        self.seconds += t.elapsed().as_secs_f64();
+        Ok(self)
+    }
+
     /// The maps multiplied by `k`.
     pub fn scaled(mut self, k: f32) -> EgrMaps {
         for m in [&mut self.h, &mut self.v, &mut self.sum] {
@@ -576,6 +637,62 @@ pub fn egr_maps(design: &Design, cfg: &RouteConfig) -> Result<EgrMaps, CompareEr
         sum,
         seconds: t.elapsed().as_secs_f64(),
     })
+}
+
+/// With [`Settings::history_dose`], each history map of `maps` dosed by [`history_dose`] to the
+/// factor times the pattern stage's total overflow in tracks: the caller's
+/// [`MapRow::pattern_tracks`], or else the pattern stage routed here, its time added to the
+/// map's `made_s`. `None` for a map left as it is.
+fn dosed_history(
+    design: &Design,
+    cfg: &RouteConfig,
+    s: &Settings,
+    maps: &[MapRow],
+) -> Result<Vec<Option<MapRow>>, CompareError> {
+    let wanted = s
+        .history_dose
+        .filter(|_| maps.iter().any(|m| m.kind == MapKind::History));
+    let Some(k) = wanted else {
+        return Ok(vec![None; maps.len()]);
+    };
+    // The pattern stage, for the maps whose caller did not bring its total.
+    let own = if maps
+        .iter()
+        .any(|m| m.kind == MapKind::History && m.pattern_tracks.is_none())
+    {
+        let tracks = egr_maps(design, cfg)?.in_tracks(design, cfg)?;
+        Some((
+            tracks.sum.iter().map(|&x| x as f64).sum::<f64>(),
+            tracks.seconds,
+        ))
+    } else {
+        None
+    };
+    Ok(maps
+        .iter()
+        .map(|m| {
+            if m.kind != MapKind::History {
+                return None;
+            }
+            let (total, seconds) = m.pattern_tracks.map(|t| (t, 0.0)).or(own)?;
+            // A map of another shape keeps its length, for `steered` to refuse by name.
+            Some(MapRow {
+                map: history_dose(&m.map, k as f64 * total),
+                made_s: m.made_s + seconds,
+                ..m.clone()
+            })
+        })
+        .collect())
+}
+
+/// `map` multiplied by the one number that makes its total `total` (negative values count as
+/// 0 and are kept at 0; all zero if the map holds no positive value).
+pub fn history_dose(map: &[f32], total: f64) -> Vec<f32> {
+    let sum: f64 = map.iter().map(|&x| x.max(0.0) as f64).sum();
+    let f = if sum > 0.0 { total / sum } else { 0.0 };
+    map.iter()
+        .map(|&x| (x.max(0.0) as f64 * f) as f32)
+        .collect()
 }
 
 /// The oracle's per-direction maps for `kind`, `None` for the one congestion map.
@@ -686,7 +803,23 @@ pub fn congestion_png(runs: &[Run]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::shuffled;
+    use super::{history_dose, shuffled};
+
+    #[test]
+    fn a_dosed_map_has_the_asked_total_in_the_same_proportions() {
+        let map = [0.0, 2.0, 6.0, -1.0, 0.5];
+        let d = history_dose(&map, 17.0);
+        assert_eq!(
+            d,
+            [0.0, 4.0, 12.0, 0.0, 1.0],
+            "one factor, 2; negatives at 0"
+        );
+        assert_eq!(
+            history_dose(&[0.0, -3.0], 5.0),
+            [0.0, 0.0],
+            "nothing to dose"
+        );
+    }
 
     #[test]
     fn a_control_map_holds_the_same_values_elsewhere_and_depends_only_on_its_seed() {

@@ -265,7 +265,10 @@ def build_for(cfg: TrainConfig) -> nn.Module:
     sets them)."""
     task = cfg.resolved_task()
     if cfg.residual:
-        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma, cfg.per_direction, base=cfg.residual)
+        return build_residual(cfg.resolved_model(), task.inputs, cfg.residual_sigma, cfg.per_direction, base=cfg.residual,
+                              gate=cfg.residual_gate)
+    if cfg.residual_gate:
+        raise ValueError("--residual-gate needs --residual egr (or r1)")
     if cfg.per_direction:
         raise ValueError("--per-direction needs --residual egr (or r1)")
     return build_model(cfg.resolved_model(), in_channels=len(task.inputs))

@@ -205,3 +205,41 @@ def test_r1_residual_trains_reloads_and_exports(tiny_dataset, tmp_path):
     summary = export_trained(model, norm, cfg2, tiny_dataset, tmp_path / "m.onnx")
     assert summary["parity_max_abs_diff"] <= 1e-5
     assert summary["metadata"]["mpgd.model"] == "fcn+r1_residual"
+
+
+# ---- --residual-gate: the prediction is 0 wherever the pattern stage did not overflow ----
+
+
+def test_gated_residual_is_zero_where_the_egr_map_is_and_untouched_elsewhere(tmp_path):
+    from test_export import _meta
+
+    torch.manual_seed(0)
+    m = build_residual("fcn", INPUTS, gate=True)
+    plain = build_residual("fcn", INPUTS)
+    with torch.no_grad():
+        for net in (m, plain):
+            net.gain.copy_(torch.tensor([0.3, 0.5]))
+            net.inner.head[2].bias.fill_(0.05)  # a correction that is positive everywhere
+    x = torch.rand(1, len(INPUTS), 19, 23)
+    x[:, 2:4, :, :10] = 0.0  # no pattern-stage overflow on the left
+    x[:, 2, 0, 0] = 0.4  # except one GCell, H only
+    with torch.no_grad():
+        got, ref = m.eval()(x), plain.eval()(x)
+        got_train = m.train()(x)
+    off = (x[:, 2:4].sum(1, keepdim=True) == 0)
+    assert off.sum() == 19 * 10 - 1
+    assert torch.all(got[off] == 0) and torch.all(got_train[off] == 0)
+    assert torch.all(ref[off] > 0), "ungated, the correction reaches those GCells"
+    torch.testing.assert_close(got[~off], ref[~off])
+    # The exported graph carries the gate.
+    xn = x.numpy()
+    export_onnx(m.eval(), tmp_path / "g.onnx", _meta("congestion", "fcn+egr_residual", list(INPUTS)), [xn])
+    onnx_out = ort.InferenceSession(str(tmp_path / "g.onnx"), providers=["CPUExecutionProvider"]).run(["prediction"], {"features": xn})[0]
+    np.testing.assert_allclose(onnx_out, got.numpy(), atol=1e-6)
+
+
+def test_gate_needs_a_residual(tiny_dataset, tmp_path):
+    cfg = load_config(None, dataset=str(tiny_dataset), out=str(tmp_path / "run"), steps=1, model="fcn", residual_gate=True,
+                      inputs=",".join(INPUTS))
+    with pytest.raises(ValueError, match="--residual-gate needs --residual egr"):
+        train(cfg)

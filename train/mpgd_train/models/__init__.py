@@ -24,10 +24,11 @@ def build_model(name: str, in_channels: int, out_channels: int = 1) -> nn.Module
 
 
 def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: float = 0.0, per_direction: bool = False,
-                   base: str = "egr") -> EgrResidual:
+                   base: str = "egr", gate: bool = False) -> EgrResidual:
     """`name` (an unbounded, zero-started copy) inside an `EgrResidual` over the `base` channels of `inputs`
     (`RESIDUAL_BASES`: "egr", the pattern stage's overflow, or "r1", the overflow after one rip-up round);
-    `per_direction`: with two outputs, one correction per direction (summed in eval mode)."""
+    `per_direction`: with two outputs, one correction per direction (summed in eval mode); `gate`: the
+    prediction is 0 wherever both base channels are 0."""
     try:
         channels = RESIDUAL_BASES[base]
     except KeyError:
@@ -36,4 +37,4 @@ def build_residual(name: str, inputs: "tuple[str, ...] | list[str]", sigma: floa
     if missing:
         raise ValueError(f"the {base} residual needs input channel(s) {missing}")
     inner = build_model(name, len(inputs), out_channels=2 if per_direction else 1)
-    return EgrResidual(inner, [list(inputs).index(c) for c in channels], sigma, per_direction=per_direction)
+    return EgrResidual(inner, [list(inputs).index(c) for c in channels], sigma, per_direction=per_direction, gate=gate)

@@ -25,6 +25,11 @@ exported graph) the two are summed inside the module and clamped, so the output 
 `prediction` = clamp(pred_h + pred_v, 0, 1) of `congestion` = `congestion_h + congestion_v`. The gains are
 then fitted per direction (`egr_h` against `congestion_h`, `egr_v` against `congestion_v`).
 
+With `gate` (for the history label: 92-94% of the router's history cost lies on the GCells where the
+pattern stage overflowed, 5-17% of them), the prediction is multiplied by 1 where `egr_h + egr_v > 0` (the
+raw base channels, before any blur) and 0 elsewhere, in training and in the exported graph, so the model
+puts no cost where the pattern stage saw none and learns only how much goes where it did.
+
 Everything is inside the module, so the exported ONNX graph keeps the contract (`features` in,
 `prediction` in [0, 1] out) and `mpgd predict` needs no change. With an FCN inside (no normalisation
 layer) the output at a GCell depends only on inputs within the receptive field plus the blur radius.
@@ -80,8 +85,9 @@ def zero_last_layer(inner: nn.Module) -> nn.Module:
 
 class EgrResidual(nn.Module):
     def __init__(self, inner: nn.Module, egr_index: Sequence[int], sigma: float = 0.0, gains: Sequence[float] = (1.0, 1.0),
-                 per_direction: bool = False):
+                 per_direction: bool = False, gate: bool = False):
         super().__init__()
+        self.gate = bool(gate)
         outs = getattr(inner, "out_channels", 1)
         if outs != (2 if per_direction else 1):
             raise ValueError(f"the inner network has {outs} output(s); the egr residual needs {2 if per_direction else 1}")
@@ -111,14 +117,22 @@ class EgrResidual(nn.Module):
         """The scaled egr map [N, 1, H, W] on the normalised label scale."""
         return (self.smoothed_egr(x) * self.gain.view(1, 2, 1, 1)).sum(dim=1, keepdim=True)
 
+    def overflowed(self, x: torch.Tensor) -> torch.Tensor:
+        """[N, 1, H, W]: 1 where either raw base channel is above 0, else 0."""
+        return (x[:, self.egr_index].sum(dim=1, keepdim=True) > 0).to(x.dtype)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.per_direction:
             per = self.smoothed_egr(x) * self.gain.view(1, 2, 1, 1) + self.inner(x)
+            if self.gate:
+                per = per * self.overflowed(x)
             if self.training:
                 return per
             out = per.sum(dim=1, keepdim=True)
         else:
             out = self.base(x) + self.inner(x)
+            if self.gate:
+                out = out * self.overflowed(x)
         return out if self.training else out.clamp(0.0, 1.0)
 
     @torch.no_grad()
