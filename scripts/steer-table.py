@@ -23,8 +23,16 @@ none's and rudy's, and MPGD's against MSE's: fewer / more / equal and a two-side
 (`--map-channel`, `--egr`) is counted at the model bar like rudy, and every run against rudy
 ("X < rudy": its mean overflow change below rudy's)."""
 import math
+import re
 import statistics
 import sys
+
+
+def loss_of(run):
+    """"MPGD" or "MSE" for a model run named ..._mpgd.onnx / ..._mse.onnx (or with a seed suffix,
+    ..._mpgd_s1.onnx), else None."""
+    m = re.search(r"_(mpgd|mse)(_s\d+)?\.onnx$", run)
+    return m.group(1).upper() if m else None
 
 
 def load(path):
@@ -54,7 +62,7 @@ def counts(total, skip, paths):
         run = {k[2]: v for k, v in held[0].items() if k[:2] == (case, f)}
         base, controls = run["none"], [v[0] for r, v in run.items() if r.startswith("control")]
         named = {"oracle": "oracle"}  # bar name -> run name
-        named.update({m.upper(): r for r in run for m in ["mpgd", "mse"] if r.endswith(f"_{m}.onnx")})
+        named.update({loss_of(r): r for r in run if loss_of(r)})
         if "rudy" in run:
             named["rudy"] = "rudy"
         for name, r in named.items():
@@ -112,7 +120,7 @@ def variants(total, paths):
         runs = {r: m for (dd, r), m in mean.items() if dd == d}
         controls = [m[0] for r, m in runs.items() if r.startswith("control")]
         named = {"oracle": "oracle"}
-        named.update({m.upper(): r for r in runs for m in ["mpgd", "mse"] if r.endswith(f"_{m}.onnx")})
+        named.update({loss_of(r): r for r in runs if loss_of(r)})
         if "rudy" in runs:
             named["rudy"] = "rudy"
         # Any other free map (`--map-channel`, `--egr`) at the model bar, like rudy.
@@ -157,8 +165,8 @@ def signs(paths):
     runs = list(dict.fromkeys(r for _, _, r in rows if r != "none"))
     short = lambda r: r.replace("congestion_fcn_egr_", "").replace(".onnx", "").upper() if "onnx" in r else r
     pairs = [(r, "none") for r in runs] + [(r, "rudy") for r in runs if r != "rudy"]
-    mpgd = [r for r in runs if r.endswith("_mpgd.onnx")]
-    mse = [r for r in runs if r.endswith("_mse.onnx")]
+    mpgd = [r for r in runs if loss_of(r) == "MPGD"]
+    mse = [r for r in runs if loss_of(r) == "MSE"]
     if mpgd and mse:
         pairs.append((mpgd[0], mse[0]))
     print(f"| run | against | fewer | more | equal | sign test p |  ({len(compares)} compares)")
