@@ -90,7 +90,8 @@ pub struct Args {
     pub egr_tracks: bool,
     /// prior: each model whose label is `history` has its map multiplied by one number per design
     /// so that its total is K times the pattern stage's total overflow in tracks (the model says
-    /// where, the pattern stage how much); its steer_s counts the pattern stage.
+    /// where, the pattern stage how much); the total is read from the model's inputs when they
+    /// hold the egr and capacity maps, else the pattern stage is routed and counted in steer_s.
     #[arg(long = "history-dose", value_name = "K")]
     pub history_dose: Option<f32>,
     /// prior: every run but `rudy` (oracle, controls, egr, models) steers with the rudy run's

@@ -99,8 +99,8 @@ pub struct Settings {
     pub egr: bool,
     /// The factor the egr maps are multiplied by before they steer (1: as the dataset has them).
     pub egr_scale: f32,
-    /// The egr maps in tracks ([`EgrMaps::in_tracks`]: the pattern stage's overflow per
-    /// direction, the history cost's unit) instead of overflow over capacity.
+    /// The egr maps in tracks ([`egr_maps`]: the pattern stage's overflow per direction, the
+    /// history cost's unit) instead of overflow over capacity.
     pub egr_tracks: bool,
     /// `prior` only: each caller's [`MapKind::History`] map is multiplied by one number so that
     /// its total is this factor times the pattern stage's total overflow in tracks
@@ -164,17 +164,24 @@ pub struct MapRow {
 }
 
 /// The pattern stage's total overflow in tracks, `Σ egr_overflow_h · capacity_h +
-/// egr_overflow_v · capacity_v` ([`EgrMaps::in_tracks`]), from channels that hold those four
-/// maps (a model's inputs); `None` if any is missing.
+/// egr_overflow_v · capacity_v` (the total of [`egr_maps`]' map in tracks), from channels that
+/// hold those four maps (a model's inputs); `None` if any is missing.
 pub fn pattern_tracks_total(c: &crate::dataset::channels::Channels) -> Option<f64> {
-    let (eh, ev) = (c.get("egr_overflow_h")?, c.get("egr_overflow_v")?);
-    let (ch, cv) = (c.get("capacity_h")?, c.get("capacity_v")?);
-    if [ev, ch, cv].iter().any(|m| m.len() != eh.len()) {
-        return None;
-    }
-    // Summed as `in_tracks` sums its map, so the two give the same total to the bit.
-    let per_gcell = (0..eh.len()).map(|i| eh[i] * ch[i] + ev[i] * cv[i]);
-    Some(per_gcell.map(|x| x as f64).sum())
+    let (h, v) = tracks_hv(c)?;
+    Some(h.iter().zip(&v).map(|(a, b)| (a + b) as f64).sum())
+}
+
+/// Per GCell and direction, the pattern stage's overflow in tracks: `egr_overflow_d ·
+/// capacity_d` of channels holding the four maps (0 where the capacity is, as the ratio is).
+fn tracks_hv(c: &crate::dataset::channels::Channels) -> Option<(Vec<f32>, Vec<f32>)> {
+    let times = |e: &str, cap: &str| -> Option<Vec<f32>> {
+        let (e, cap) = (c.get(e)?, c.get(cap)?);
+        (e.len() == cap.len()).then(|| e.iter().zip(cap).map(|(x, k)| x * k).collect())
+    };
+    Some((
+        times("egr_overflow_h", "capacity_h")?,
+        times("egr_overflow_v", "capacity_v")?,
+    ))
 }
 
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
@@ -469,13 +476,7 @@ pub fn compare(
         made_s: 0.0,
     }));
     let egr = if s.egr {
-        let e = egr_maps(design, cfg)?;
-        let e = if s.egr_tracks {
-            e.in_tracks(design, cfg)?
-        } else {
-            e
-        };
-        Some(e.scaled(s.egr_scale))
+        Some(egr_maps(design, cfg, s.egr_tracks)?.scaled(s.egr_scale))
     } else {
         None
     };
@@ -585,28 +586,6 @@ pub struct EgrMaps {
 }
 
 impl EgrMaps {
-    /// The maps in tracks: each direction's overflow over capacity times that capacity (the
-    /// dataset's `capacity_h` / `capacity_v`), so the pattern stage's overflow per GCell edge,
-    /// summed over the direction's layers: the unit of the router's history cost (which adds
-    /// an edge's overflow each round). The capacity maps' time is added to `seconds`.
-    pub fn in_tracks(
-        mut self,
-        design: &Design,
-        cfg: &RouteConfig,
-    ) -> Result<EgrMaps, CompareError> {
-        let t = Instant::now();
-        let names = ["capacity_h", "capacity_v"];
-        let mut c = crate::dataset::channels::compute(design, cfg, &names)?;
-        let cap_v = c.maps.pop().unwrap_or_default();
-        let cap_h = c.maps.pop().unwrap_or_default();
-        for (m, cap) in [(&mut self.h, &cap_h), (&mut self.v, &cap_v)] {
-            m.iter_mut().zip(cap).for_each(|(x, c)| *x *= c);
-        }
-        self.sum = self.h.iter().zip(&self.v).map(|(a, b)| a + b).collect();
-        self.seconds += t.elapsed().as_secs_f64();
-        Ok(self)
-    }
-
     /// The maps multiplied by `k`.
     pub fn scaled(mut self, k: f32) -> EgrMaps {
         for m in [&mut self.h, &mut self.v, &mut self.sum] {
@@ -618,18 +597,38 @@ impl EgrMaps {
 
 /// The dataset's `egr_overflow_h` and `egr_overflow_v` of `design` routed with `cfg`
 /// ([`crate::dataset::channels::compute`], so the values a model's inputs hold): the router's
-/// pattern stage alone (no prior), per direction overflow over capacity.
-pub fn egr_maps(design: &Design, cfg: &RouteConfig) -> Result<EgrMaps, CompareError> {
+/// pattern stage alone (no prior), per direction overflow over capacity; with `in_tracks`, times
+/// that capacity (`capacity_h` / `capacity_v`, from the same setup): the pattern stage's overflow
+/// per GCell edge summed over the direction's layers, the unit of the router's history cost
+/// (which adds an edge's overflow each round).
+pub fn egr_maps(
+    design: &Design,
+    cfg: &RouteConfig,
+    in_tracks: bool,
+) -> Result<EgrMaps, CompareError> {
     let t = Instant::now();
     let pattern = RouteConfig {
         prior: None,
         steer: None,
         ..cfg.clone()
     };
-    let names = ["egr_overflow_h", "egr_overflow_v"];
-    let mut c = crate::dataset::channels::compute(design, &pattern, &names)?;
-    let v = c.maps.pop().unwrap_or_default();
-    let h = c.maps.pop().unwrap_or_default();
+    let names: &[&str] = if in_tracks {
+        &[
+            "egr_overflow_h",
+            "egr_overflow_v",
+            "capacity_h",
+            "capacity_v",
+        ]
+    } else {
+        &["egr_overflow_h", "egr_overflow_v"]
+    };
+    let c = crate::dataset::channels::compute(design, &pattern, names)?;
+    let get = |n: &str| c.get(n).map(<[f32]>::to_vec).unwrap_or_default();
+    let (h, v) = if in_tracks {
+        tracks_hv(&c).unwrap_or_default()
+    } else {
+        (get("egr_overflow_h"), get("egr_overflow_v"))
+    };
     let sum = h.iter().zip(&v).map(|(a, b)| a + b).collect();
     Ok(EgrMaps {
         h,
@@ -660,7 +659,7 @@ fn dosed_history(
         .iter()
         .any(|m| m.kind == MapKind::History && m.pattern_tracks.is_none())
     {
-        let tracks = egr_maps(design, cfg)?.in_tracks(design, cfg)?;
+        let tracks = egr_maps(design, cfg, true)?;
         Some((
             tracks.sum.iter().map(|&x| x as f64).sum::<f64>(),
             tracks.seconds,
