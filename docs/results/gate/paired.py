@@ -1,0 +1,22 @@
+#!/usr/bin/env python3
+"""Issue 11, gated residual: each metric's mean over seeds, gated against ungated, paired by seed and
+loss (a paired t-test over the 5 seeds). Usage: paired.py UNGATED/seeds.json GATED/seeds.json"""
+import json
+import sys
+
+from scipy import stats
+
+base, gated = (json.load(open(p)) for p in sys.argv[1:3])
+metrics = ["pearson", "top5_overlap", "peak_nrmse", "r2", "nrms", "ssim", "pearson_pooled"]
+print("| loss | metric | ungated | gated | gated − ungated | p |")
+print("|---|---|---:|---:|---:|---:|")
+for loss in ("mse", "mpgd"):
+    b = {r["seed"]: r for r in base if r["loss"] == loss}
+    g = {r["seed"]: r for r in gated if r["loss"] == loss}
+    seeds = sorted(set(b) & set(g))
+    for m in metrics:
+        x = [b[s][m] for s in seeds]
+        y = [g[s][m] for s in seeds]
+        p = stats.ttest_rel(y, x).pvalue
+        mx, my = sum(x) / len(x), sum(y) / len(y)
+        print(f"| {loss} | {m} | {mx:.4f} | {my:.4f} | {my - mx:+.4f} | {p:.2g} |")
