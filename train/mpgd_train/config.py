@@ -90,7 +90,7 @@ FIELD_HELP = {
     "crop": "training crop side in GCells (multiple of 4)",
     "residual": "'egr': predict a correction to the egr map scaled by gains fitted on the training split; 'r1': the same on the map after one rip-up round (r1_overflow_h + r1_overflow_v); '': none",
     "residual_sigma": "with --residual egr: Gaussian blur of the egr map in GCells (0 = none)",
-    "residual_gate": "with --residual: multiply the prediction by 1 where the base map (egr_overflow_h + egr_overflow_v) is above 0 and 0 elsewhere, inside the model (so in the exported graph): 92 to 94 percent of the router's history cost lies where the pattern stage overflowed",
+    "residual_gate": "with --residual: multiply the prediction by 1 where the base map (egr_overflow_h + egr_overflow_v, or the r1 maps with --residual r1) is above 0 and 0 elsewhere, inside the model (so in the exported graph); 92 to 94 percent of the router's history cost and 96 percent of the congestion label lie where the pattern stage overflowed",
     "per_direction": "with --residual egr: one correction per direction, trained on congestion_h and congestion_v; the model's output (and the ONNX graph's) is still their sum",
     "hflip": "random horizontal flips (p = 0.5)",
     "val_designs": "training designs (exact names, joined by commas) held out of training as a validation split: the evaluations and metrics.json then use it instead of the test split (for choosing settings)",

@@ -157,13 +157,14 @@ def _residual_note(cfg, summary: dict) -> str:
     g = f"; gains (h, v) {gains[0]:.4g}, {gains[1]:.4g} on the normalised scales" if gains else ""
     blur = f"blurred with σ {cfg.residual_sigma:g} GCells" if cfg.residual_sigma > 0 else "not blurred"
     b = cfg.residual
-    if getattr(cfg, "residual_gate", False):
-        return (f": prediction = clamp((g_h {b}_h + g_v {b}_v + network) · [{b}_h + {b}_v > 0], 0, 1): zero wherever "
-                f"the {b} map is, the {b} channels {blur}{g} (`mpgd_train/models/residual.py`)")
+    gated = getattr(cfg, "residual_gate", False)
+    wrap = (lambda e: f"({e}) · [{b}_h + {b}_v > 0]") if gated else (lambda e: e)
+    zero = f", zero wherever the {b} map is" if gated else ""
     if getattr(cfg, "per_direction", False):
-        return (f": prediction = clamp((g_h {b}_h + network_h) + (g_v {b}_v + network_v), 0, 1), one correction per "
-                f"direction trained on congestion_h and congestion_v, the {b} channels {blur}{g} (`mpgd_train/models/residual.py`)")
-    return (f": prediction = clamp(g_h {b}_h + g_v {b}_v + network, 0, 1), the {b} channels {blur}{g} "
+        return (f": prediction = clamp({wrap(f'(g_h {b}_h + network_h) + (g_v {b}_v + network_v)')}, 0, 1), one correction "
+                f"per direction trained on congestion_h and congestion_v{zero}, the {b} channels {blur}{g} "
+                f"(`mpgd_train/models/residual.py`)")
+    return (f": prediction = clamp({wrap(f'g_h {b}_h + g_v {b}_v + network')}, 0, 1){zero}, the {b} channels {blur}{g} "
             f"(`mpgd_train/models/residual.py`)")
 
 

@@ -243,3 +243,13 @@ def test_gate_needs_a_residual(tiny_dataset, tmp_path):
                       inputs=",".join(INPUTS))
     with pytest.raises(ValueError, match="--residual-gate needs --residual egr"):
         train(cfg)
+
+
+def test_the_model_card_names_the_gate():
+    from mpgd_train.config import TrainConfig
+    from mpgd_train.export import _residual_note
+
+    plain = _residual_note(TrainConfig(residual="egr"), {})
+    gated = _residual_note(TrainConfig(residual="egr", residual_gate=True), {})
+    assert plain.startswith(": prediction = clamp(g_h egr_h + g_v egr_v + network, 0, 1), ")
+    assert "· [egr_h + egr_v > 0]" in gated and "zero wherever the egr map is" in gated

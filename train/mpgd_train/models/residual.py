@@ -28,7 +28,9 @@ then fitted per direction (`egr_h` against `congestion_h`, `egr_v` against `cong
 With `gate` (for the history label: 92-94% of the router's history cost lies on the GCells where the
 pattern stage overflowed, 5-17% of them), the prediction is multiplied by 1 where `egr_h + egr_v > 0` (the
 raw base channels, before any blur) and 0 elsewhere, in training and in the exported graph, so the model
-puts no cost where the pattern stage saw none and learns only how much goes where it did.
+puts no cost where the pattern stage saw none and learns only how much goes where it did. (For the
+congestion label, 96% of which lies there too, the gate does not help: docs/results/training.md, "A
+gated residual".)
 
 Everything is inside the module, so the exported ONNX graph keeps the contract (`features` in,
 `prediction` in [0, 1] out) and `mpgd predict` needs no change. With an FCN inside (no normalisation
