@@ -3,6 +3,7 @@
 (change, wirelength change) per run; ✓ = ≥ 10% less overflow at ≤ +2% wire (≥ 20% for the history
 oracle), * = also below all three controls. Usage: compact.py RUN.tsv [RUN.tsv ...] (runs of the same
 case merged; later files add runs)."""
+import re
 import sys
 
 rows, order = {}, []
@@ -17,12 +18,20 @@ for path in sys.argv[1:]:
             rows[key] = {}
             order.append(key)
         rows[key].setdefault(run, (int(ov), float(wl)))
-short = {"oracle": "history oracle", "egr": "egr tracks × 2.8", "history_fcn_egr_mpgd.onnx": "MPGD",
-         "history_fcn_egr_mse.onnx": "MSE", "history_gated_fcn_egr_mpgd.onnx": "gated MPGD",
-         "history_gated_fcn_egr_mse.onnx": "gated MSE", "history_gated_fcn_egr_mpgd_s1.onnx": "gated MPGD s1",
-         "history_gated_fcn_egr_mse_s1.onnx": "gated MSE s1"}
-runs = [r for r in short if any(r in v for v in rows.values())]
-print("| case | none | controls | " + " | ".join(short[r] for r in runs) + " |")
+def short(run):
+    """A column title: the oracle, the egr map, or a model by its file name."""
+    fixed = {"oracle": "history oracle", "egr": "egr tracks × 2.8"}
+    if run in fixed:
+        return fixed[run]
+    m = re.fullmatch(r"history_(gated_)?fcn_egr_(mpgd|mse)(_s\d+)?\.onnx", run)
+    if not m:
+        return run
+    return ("gated " if m.group(1) else "") + m.group(2).upper() + (" " + m.group(3)[1:] if m.group(3) else "")
+
+
+seen = list(dict.fromkeys(r for v in rows.values() for r in v))
+runs = [r for r in ["oracle", "egr"] if r in seen] + [r for r in seen if r.endswith(".onnx")]
+print("| case | none | controls | " + " | ".join(short(r) for r in runs) + " |")
 print("|---|---:|---|" + "---|" * len(runs))
 for key in order:
     v = rows[key]
