@@ -2,12 +2,14 @@
 """Fourteenth round, third addition: the gated history models over seeds 0-4. Per seed, the bars
 (steer-table.py --counts 7 on part A at W 0.5, --variants 7 on part B) and the signs against none;
 over all seeds, gated MPGD against gated MSE of the same seed, per case (A) and per compare (B).
-Usage (from this folder): seeds.py"""
+Usage (from this folder): seeds.py, or seeds.py --combined A.tsv B1.tsv B2.tsv for files holding all ten
+models in one compare per case (the weight check): each seed's rows are taken out into its own files."""
 import math
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 T = "../../../../scripts/steer-table.py"
 SEEDS = [0, 1, 2, 3, 4]
@@ -16,6 +18,26 @@ SEEDS = [0, 1, 2, 3, 4]
 def files(seed):
     tag = "gated" if seed == 0 else f"gated-s{seed}"
     return [f"{tag}-cases-w0.5.tsv"], [f"{tag}-pulls-1.tsv", f"{tag}-pulls-2.tsv"]
+
+
+def seed_of(run):
+    """The seed of a gated model run (0 without a suffix), None for any other run."""
+    m = re.fullmatch(r"history_gated_fcn_egr_(mpgd|mse)(?:_s(\d+))?\.onnx", run)
+    return (int(m.group(2) or 0)) if m else None
+
+
+def split_combined(paths, out):
+    """Per seed, copies of `paths` without the other seeds' model rows; returns files(seed)'s shape."""
+    def one(seed, path, name):
+        dst = f"{out}/s{seed}-{name}"
+        with open(path) as src, open(dst, "w") as f:
+            for line in src:
+                c = line.split("\t")
+                if len(c) == 10 and seed_of(c[3]) not in (None, seed):
+                    continue
+                f.write(line)
+        return dst
+    return lambda seed: ([one(seed, paths[0], "a.tsv")], [one(seed, p, f"b{i}.tsv") for i, p in enumerate(paths[1:])])
 
 
 def table(args):
@@ -49,6 +71,9 @@ def sign_p(a, b):
     k = min(a, b)
     return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n)
 
+
+if sys.argv[1:2] == ["--combined"]:
+    files = split_combined(sys.argv[2:5], tempfile.mkdtemp())
 
 print("| seed | cases: MPGD (beyond) | MSE (beyond) | pulled designs: MPGD (beyond) | MSE (beyond) | pulled, below none: MPGD | MSE |")
 print("|---|---|---|---|---|---|---|")
