@@ -779,3 +779,296 @@ fn compare_refuses_a_model_whose_label_is_no_map_to_steer_with() {
     assert_user_error(&compare_gcd(&dir.path("c"), &[&unknown]), "mpgd.label");
     assert!(!dir.path("a/compare.json").exists(), "nothing written");
 }
+
+// ------------------------------------------------------------------------------------------
+// The shipped history models: `mpgd route --prior M.onnx`, `mpgd predict --history-dose`,
+// `mpgd demo`'s choice of models.
+// ------------------------------------------------------------------------------------------
+
+fn shipped_history(loss: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("models/history_gated_fcn_egr_{loss}.onnx"))
+}
+
+/// `mpgd <command>` on gcd under OpenROAD's congestion1 setting with `extra` flags.
+fn congestion1(command: &str, extra: &[&str]) -> std::process::Output {
+    let (lefs, def) = gcd();
+    let mut args = vec![command.to_string()];
+    args.extend(design_args(&lefs, &def));
+    args.extend(CONGESTION1.iter().chain(extra).map(|s| s.to_string()));
+    mpgd(&args)
+}
+
+fn json_of(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The routing numbers two runs must share (all of `mpgd route --json`'s but the time).
+const SAME: [&str; 6] = [
+    "total_overflow",
+    "max_overflow_h",
+    "max_overflow_v",
+    "total_overflow_unadjusted",
+    "wirelength_um",
+    "vias",
+];
+
+/// `mpgd route --prior M.onnx` of a history model routes as `mpgd compare`'s run of that model
+/// (with --history-dose 2.8 at the same weight), and as `mpgd predict --history-dose 2.8` then
+/// `mpgd route --prior prediction.npy --prior-kind history`; without --history-dose and
+/// --prior-weight it takes the shipped dose (2.8) and weight (0.5).
+#[test]
+fn route_with_a_history_model_is_compares_run_and_predict_then_route() {
+    let dir = Dir::new();
+    let model = shipped_history("mpgd");
+    let m = model.display().to_string();
+    let name = model.file_name().unwrap().to_string_lossy().into_owned();
+    let ok = |run: std::process::Output| {
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        run
+    };
+    // The model's own route, defaults for the dose and the weight.
+    let direct = dir.path("direct.json");
+    ok(congestion1(
+        "route",
+        &[
+            "--iterations",
+            "3",
+            "--prior",
+            &m,
+            "--json",
+            direct.to_str().unwrap(),
+        ],
+    ));
+    // Two steps: the dosed map, then a route steered by it as a history map.
+    let pred = dir.path("pred");
+    let run = ok(congestion1(
+        "predict",
+        &[
+            "--model",
+            &m,
+            "--history-dose",
+            "2.8",
+            "--out",
+            pred.to_str().unwrap(),
+        ],
+    ));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("dose      K 2.8"));
+    let npy = pred.join("prediction.npy").display().to_string();
+    let two = dir.path("two.json");
+    ok(congestion1(
+        "route",
+        &[
+            "--iterations",
+            "3",
+            "--prior",
+            &npy,
+            "--prior-kind",
+            "history",
+            "--prior-weight",
+            "0.5",
+            "--json",
+            two.to_str().unwrap(),
+        ],
+    ));
+    // compare's run of the model.
+    let cmp = dir.path("cmp");
+    ok(compare_gcd_with(
+        &cmp,
+        &[&model],
+        &[
+            "--history-dose",
+            "2.8",
+            "--prior-weight",
+            "0.5",
+            "--oracle",
+            "history",
+        ],
+    ));
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(cmp.join("compare.json")).unwrap()).unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["run"] == n).unwrap().clone();
+    let (d, t, c) = (json_of(&direct), json_of(&two), row(&name));
+    for k in SAME {
+        assert_eq!(
+            d[k], c[k],
+            "route --prior M.onnx against compare's run: {k}"
+        );
+        assert_eq!(
+            d[k], t[k],
+            "route --prior M.onnx against predict then route: {k}"
+        );
+    }
+    assert_ne!(
+        (&c["wirelength_um"], &c["vias"]),
+        (&row("none")["wirelength_um"], &row("none")["vias"]),
+        "the model's map steers"
+    );
+    // prediction.npy is compare's steering map of the model, and holds the dose written in
+    // grid.json: 2.8 times the pattern stage's overflow in tracks.
+    let (map, _, _) = mpgd::npy::read_f32(&pred.join("prediction.npy")).unwrap();
+    let (steered, _, _) = mpgd::npy::read_f32(&cmp.join(format!("{name}.map.npy"))).unwrap();
+    assert_eq!(map, steered);
+    let dose = &json_of(&pred.join("grid.json"))["model"]["history_dose"];
+    let tracks = dose["pattern_tracks"].as_f64().unwrap();
+    assert!(tracks > 0.0, "the pattern stage overflows on congested gcd");
+    let total: f64 = map.iter().map(|&x| x as f64).sum();
+    assert!(
+        (total - 2.8 * tracks).abs() <= 1e-4 * total,
+        "{total} vs 2.8 x {tracks}"
+    );
+    // A weight of its own is a different route (the default is not ignored).
+    let w1 = dir.path("w1.json");
+    ok(congestion1(
+        "route",
+        &[
+            "--iterations",
+            "3",
+            "--prior",
+            &m,
+            "--prior-weight",
+            "1",
+            "--json",
+            w1.to_str().unwrap(),
+        ],
+    ));
+    assert_ne!(json_of(&w1)["wirelength_um"], d["wirelength_um"]);
+}
+
+/// `--history-dose` and `--prior-kind` where they mean nothing are refused in one line, exit 1,
+/// nothing written.
+#[test]
+fn route_and_predict_refuse_a_dose_or_a_kind_they_cannot_apply() {
+    let dir = Dir::new();
+    let hist = shipped_history("mse").display().to_string();
+    let cong = shipped().display().to_string();
+    let npy = dir.path("map.npy");
+    let (nx, ny) = {
+        let g = mpgd::route::gcell_grid(&gcd_design(), None).unwrap();
+        (g.nx(), g.ny())
+    };
+    mpgd::npy::write_f32(&npy, &vec![0.5; nx * ny], ny, nx).unwrap();
+    let npy = npy.display().to_string();
+    let json = dir.path("r.json");
+    let j = json.display().to_string();
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["--prior", "rudy", "--history-dose", "2"],
+            "--history-dose: needs --prior M.onnx",
+        ),
+        (
+            &["--prior", &npy, "--history-dose", "2"],
+            "--history-dose: needs --prior M.onnx",
+        ),
+        (
+            &["--prior", &cong, "--history-dose", "2"],
+            "is not a history model",
+        ),
+        (
+            &["--prior", &hist, "--history-dose", "0"],
+            "--history-dose '0': must be a number > 0",
+        ),
+        (
+            &["--prior", &hist, "--prior-kind", "history"],
+            "--prior-kind: only for a MAP.npy prior",
+        ),
+        (
+            &["--prior", "rudy", "--prior-kind", "history"],
+            "--prior-kind: only for a MAP.npy prior",
+        ),
+        (&["--history-dose", "2"], "--prior"),
+    ];
+    for (flags, want) in cases {
+        let mut extra = vec!["--iterations", "0", "--json", &j];
+        extra.extend(flags);
+        assert_user_error(&congestion1("route", &extra), want);
+        assert!(!json.exists(), "nothing written: {flags:?}");
+    }
+    let out = dir.path("pred");
+    let o = out.display().to_string();
+    for (model, dose, want) in [
+        (&cong, "2.8", "--history-dose: the model"),
+        (&hist, "0", "--history-dose '0': must be a number > 0"),
+        (&hist, "nan", "--history-dose 'NaN': must be a number > 0"),
+    ] {
+        let run = congestion1(
+            "predict",
+            &["--model", model, "--history-dose", dose, "--out", &o],
+        );
+        assert_user_error(&run, want);
+        assert!(!out.exists(), "nothing written");
+    }
+}
+
+/// `mpgd demo` takes the committed models by the task their metadata names, not by file name:
+/// the congestion models to draw, the history models to steer with.
+#[test]
+fn committed_models_split_by_task() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let m = mpgd::cli::demo::committed_models().unwrap();
+    assert_eq!(
+        m.congestion,
+        [
+            root.join("congestion_fcn_egr_mpgd.onnx"),
+            root.join("congestion_fcn_egr_mse.onnx")
+        ]
+    );
+    assert_eq!(m.history, [shipped_history("mpgd"), shipped_history("mse")]);
+    assert!(m.other.is_empty(), "{:?}", m.other);
+    // Names that say the opposite of the metadata: the metadata decides.
+    let dir = Dir::new();
+    let h = relabelled(&dir, "congestion_mse.onnx", "history", "history", 8.0);
+    let c = relabelled(&dir, "history_mpgd.onnx", "congestion", "congestion", 8.0);
+    let d = relabelled(&dir, "drv_mpgd.onnx", "drv", "drv", 4.0);
+    dir.write("notes.md", b"not a model");
+    let m = mpgd::cli::demo::models_in(dir.path("").as_path()).unwrap();
+    assert_eq!(m.history, [h]);
+    assert_eq!(m.congestion, [c]);
+    assert_eq!(m.other, [(d, "drv".to_string())]);
+    // A file that is no model is an error naming it, not a silent skip.
+    dir.write("junk.onnx", b"not a model");
+    let e = mpgd::cli::demo::models_in(dir.path("").as_path()).unwrap_err();
+    assert!(e.to_string().contains("junk.onnx"), "{e}");
+}
+
+/// `mpgd demo` steers with the committed history models (and the history oracle) and draws the
+/// congestion models' predictions.
+#[test]
+fn demo_steers_with_the_history_models_and_draws_the_congestion_models() {
+    let dir = Dir::new();
+    let out = dir.path("demo");
+    let run = mpgd(["demo", "--out", out.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["run"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "none",
+            "rudy",
+            "oracle",
+            "history_gated_fcn_egr_mpgd.onnx",
+            "history_gated_fcn_egr_mse.onnx"
+        ]
+    );
+    for f in [
+        "congestion.png",
+        "history_maps.png",
+        "congestion_fcn_egr_mpgd.png",
+        "congestion_fcn_egr_mse.png",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let weight = format!("weight {}", mpgd::cli::demo::PRIOR_WEIGHT);
+    assert!(stdout.contains(&weight), "{stdout}");
+    assert!(!stdout.contains("skipped"), "{stdout}");
+}

@@ -229,6 +229,29 @@ fn tcl_route_equals_the_cli() {
         v
     };
     assert_eq!(read(dir.path("route.json")), read(cli_json));
+    // `-prior M.onnx` routes as `mpgd route --prior M.onnx` on the same options.
+    let cli_hist = dir.path("cli-hist.json");
+    let mut args = vec!["route".to_string()];
+    args.extend(util::design_args(&lefs, &def));
+    let model = repo().join("models/history_gated_fcn_egr_mpgd.onnx");
+    args.extend(util::CONGESTION1.iter().map(|s| s.to_string()));
+    args.extend([
+        "--iterations".into(),
+        "2".into(),
+        "--pre-routed".into(),
+        "reroute".into(),
+        "--prior".into(),
+        model.display().to_string(),
+        "--json".into(),
+        cli_hist.display().to_string(),
+    ]);
+    let out = util::mpgd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(dir.path("hist.json")), read(cli_hist));
 }
 
 /// Runs a command with the extension's environment in `dir`; asserts success, returns stdout.

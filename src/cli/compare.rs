@@ -300,28 +300,29 @@ pub fn model_maps(
 ) -> anyhow::Result<Vec<MapRow>> {
     models
         .iter()
-        .map(|m| {
-            let t = std::time::Instant::now();
-            let loaded_before = crate::model::runtime::load_seconds();
-            let model = crate::model::Model::load(m)?;
-            let kind = map_kind(&model.metadata().label)
-                .with_context(|| format!("--model '{}'", m.display()))?;
-            let p = model
-                .predict(design, cfg)
-                .with_context(|| format!("--model '{}'", m.display()))?;
-            let name = m
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_else(|| m.display().to_string());
-            Ok(MapRow {
-                name,
-                pattern_tracks: pattern_tracks_total(&p.inputs),
-                map: p.map,
-                kind,
-                made_s: t.elapsed().as_secs_f64() + loaded_before,
-            })
-        })
+        .map(|m| model_map(m, design, cfg).with_context(|| format!("--model '{}'", m.display())))
         .collect()
+}
+
+/// One model's map of [`model_maps`] (also `mpgd route --prior M.onnx`'s): a model whose label
+/// is no map to steer with is refused before it predicts.
+pub fn model_map(m: &Path, design: &Design, cfg: &RouteConfig) -> anyhow::Result<MapRow> {
+    let t = std::time::Instant::now();
+    let loaded_before = crate::model::runtime::load_seconds();
+    let model = crate::model::Model::load(m)?;
+    let kind = map_kind(&model.metadata().label)?;
+    let p = model.predict(design, cfg)?;
+    let name = m
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| m.display().to_string());
+    Ok(MapRow {
+        name,
+        pattern_tracks: pattern_tracks_total(&p.inputs),
+        map: p.map,
+        kind,
+        made_s: t.elapsed().as_secs_f64() + loaded_before,
+    })
 }
 
 /// How `compare` steers with a model of `label`: a congestion map, or the router's history cost

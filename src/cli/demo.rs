@@ -1,14 +1,21 @@
 //! `mpgd demo`: the whole loop on the bundled nangate45/gcd, with no arguments, so a fresh clone
 //! shows what mpgd does in one command: read the design, extract its CircuitNet feature maps,
-//! route it in a congested setting (OpenROAD's `congestion1` derating: metal2 and metal3 at 90%,
-//! metal4 and up removed) unsteered, steered by a RUDY heuristic, by the oracle and by the
-//! committed models (when this build has inference), print the comparison and write the
-//! pictures (`mpgd compare`'s library, one call).
+//! predict its congestion with the committed congestion models (a picture: they do not steer
+//! better than shuffled maps, docs/results/steering.md), and route its locally congested case
+//! (metal1-metal7 at `*=0.905`, 10 rip-up rounds: the case the fifth round's rule picked for this
+//! design, docs/results/steering.md) unsteered, steered by a RUDY heuristic, by the history oracle
+//! (the unsteered router's own history cost) and by the committed history models (when this build
+//! has inference), dosed by the pattern stage; print the comparison and write the pictures (`mpgd
+//! compare`'s library, one call: `mpgd compare --layers metal1-metal7 --layer-adjust '*=0.905'
+//! --iterations 10 --mode prior --oracle history --history-dose 2.8 --prior-weight 0.5` with the
+//! history models).
 
 use crate::design::{Design, DesignInput};
 use crate::features::{extract, png::heat_map_png, FeatureConfig};
 use crate::route::{parse_layer_adjust, parse_layer_range, RouteConfig};
-use crate::steer::compare::{table_md, Mode};
+use crate::steer::compare::{
+    table_md, Mode, Oracle, Run, Settings, HISTORY_DOSE, HISTORY_PRIOR_WEIGHT,
+};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,25 +33,90 @@ pub fn bundled_gcd() -> (Vec<PathBuf>, PathBuf) {
     (vec![dir.join("Nangate45.lef")], dir.join("gcd.def"))
 }
 
-/// The demo's congested setting: OpenROAD's `congestion1` test.
-pub const SETTING: &str = "metal2=0.9,metal3=0.9,metal4-metal10=1.0";
+/// The demo's layer range and derating: the locally congested case of this design that the fifth
+/// round's rule picked before any steering run (docs/results/steering.md, "Fifth round (cases)").
+/// OpenROAD's `congestion1` setting congests the whole die, where no map steers.
+pub const LAYERS: &str = "metal1-metal7";
+/// See [`LAYERS`].
+pub const SETTING: &str = "*=0.905";
+/// Rip-up and reroute rounds of the demo's routes, as in the steering rounds.
+pub const ITERATIONS: usize = 10;
 
-/// The committed models (`models/*mpgd*.onnx`, then `models/*mse*.onnx`) that exist.
-fn committed_models() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The demo's prior weight for the history maps (the oracle's and the models'):
+/// [`HISTORY_PRIOR_WEIGHT`], chosen on the training designs, docs/results/steering.md.
+pub const PRIOR_WEIGHT: f32 = HISTORY_PRIOR_WEIGHT;
+
+/// The demo's dose of the history models' maps: [`HISTORY_DOSE`] times the pattern stage's
+/// overflow in tracks (the training split's pooled ratio, docs/results/steering10/dose/plan.md).
+pub const DOSE: f32 = HISTORY_DOSE;
+
+/// The committed models, told apart by the task their metadata names (`mpgd.task`), each list
+/// MPGD first, then by file name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Models {
+    /// Task `congestion`: overflow over capacity; the demo draws their prediction.
+    pub congestion: Vec<PathBuf>,
+    /// Task `history`: the router's history cost; the demo steers with them.
+    pub history: Vec<PathBuf>,
+    /// Any other task (`drv`), with the task: not used by the demo.
+    pub other: Vec<(PathBuf, String)>,
+}
+
+/// The `.onnx` models in `dir` by task, read from their metadata (so loading ONNX Runtime and
+/// checking each model as `mpgd predict` does); a model that does not load is an error naming
+/// it. A folder that does not exist holds no models.
+pub fn models_in(dir: &Path) -> Result<Models, crate::model::Error> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    found.retain(|p| p.extension().is_some_and(|e| e == "onnx"));
-    found.sort();
-    let pick = |key: &str| -> Vec<PathBuf> {
-        found
-            .iter()
-            .filter(|p| p.to_string_lossy().contains(key))
-            .cloned()
-            .collect()
+    found.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "onnx"));
+    let name = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     };
-    [pick("mpgd"), pick("mse")].concat()
+    found.sort_by_key(|p| (!name(p).contains("mpgd"), name(p)));
+    let mut m = Models::default();
+    for p in found {
+        let task = crate::model::Model::load(&p)?.metadata().task.clone();
+        match task.as_str() {
+            "congestion" => m.congestion.push(p),
+            "history" => m.history.push(p),
+            _ => m.other.push((p, task)),
+        }
+    }
+    Ok(m)
+}
+
+/// The models committed in the repository's `models/` ([`models_in`]).
+pub fn committed_models() -> Result<Models, crate::model::Error> {
+    models_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
+}
+
+/// The demo's steering settings: `mpgd compare --mode prior --oracle history --history-dose
+/// DOSE --prior-weight PRIOR_WEIGHT`.
+pub fn settings() -> Settings {
+    let mut s = Settings {
+        oracle: Oracle::History,
+        history_dose: Some(DOSE),
+        ..Settings::default()
+    };
+    s.prior.weight = PRIOR_WEIGHT;
+    s
+}
+
+/// The demo's routing configuration: [`LAYERS`] with [`SETTING`]'s deratings, [`ITERATIONS`].
+pub fn config() -> anyhow::Result<RouteConfig> {
+    let mut cfg = RouteConfig {
+        layer_range: Some(parse_layer_range(LAYERS).map_err(anyhow::Error::msg)?),
+        iterations: ITERATIONS,
+        ..Default::default()
+    };
+    for item in SETTING.split(',') {
+        cfg.layer_adjust
+            .push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
+    }
+    Ok(cfg)
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -56,29 +128,45 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     outln!("\n== stats ==");
     out!("{}", stats.table());
 
-    let mut cfg = RouteConfig {
-        layer_range: Some(parse_layer_range("metal2-metal10").map_err(anyhow::Error::msg)?),
-        ..Default::default()
+    let cfg = config()?;
+    let mut pictures: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut predicted: Vec<String> = Vec::new();
+    let models = match committed_models() {
+        Ok(m) => m,
+        Err(e) => {
+            outln!("\n(models skipped: {e})");
+            Models::default()
+        }
     };
-    for item in SETTING.split(',') {
-        cfg.layer_adjust
-            .push(parse_layer_adjust(item).map_err(anyhow::Error::msg)?);
+    if !models.congestion.is_empty() {
+        outln!("\n== predict: the committed congestion models, {LAYERS} at {SETTING} ==");
+        outln!("(a picture of where overflow is expected; these maps do not steer better than shuffled ones, docs/results/steering.md)");
+        for m in &models.congestion {
+            match predict_picture(m, &design, &cfg) {
+                Ok((line, file, png)) => {
+                    outln!("{line}");
+                    pictures.push((a.out.join(&file), png));
+                    predicted.push(file);
+                }
+                Err(e) => outln!("({} skipped: {e:#})", m.display()),
+            }
+        }
     }
-    let models = committed_models();
-    let model_rows = match super::compare::model_maps(&models, &design, &cfg) {
+    let model_rows = match super::compare::model_maps(&models.history, &design, &cfg) {
         Ok(rows) => rows,
         Err(e) => {
             outln!("\n(model rows skipped: {e:#})");
             Vec::new()
         }
     };
-    outln!("\n== compare: {SETTING}, steering mode prior ==");
+    outln!("\n== compare: {LAYERS} at {SETTING}, {ITERATIONS} rounds, steering mode prior, weight {PRIOR_WEIGHT} ==");
+    outln!("(oracle: the unsteered router's own history cost; the history models' maps dosed to {DOSE} x the pattern stage's overflow in tracks)");
     let runs = super::compare::compare_and_write(
         &design,
         &def,
         &cfg,
         Mode::Prior,
-        &Default::default(),
+        &settings(),
         &model_rows,
         &a.out,
     )?;
@@ -89,17 +177,148 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     outln!();
     out!("{}", table_md(&runs));
 
+    let steering: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.name == "oracle" || model_rows.iter().any(|m| m.name == r.name))
+        .collect();
+    if !steering.is_empty() {
+        pictures.push((a.out.join("history_maps.png"), history_maps_png(&steering)));
+    }
     let grid =
         crate::route::gcell_grid(&design, None).ok_or_else(|| anyhow::anyhow!("no GCell grid"))?;
     let mut n = 0;
     for (c, m) in extract(&design, &grid, &FeatureConfig::default()).iter() {
-        crate::output::write_atomic(&a.out.join(format!("{}.png", c.name())), &heat_map_png(m))?;
+        pictures.push((a.out.join(format!("{}.png", c.name())), heat_map_png(m)));
         n += 1;
     }
+    for (p, bytes) in &pictures {
+        crate::output::write_atomic(p, bytes)?;
+    }
+    let names = |rs: &[&Run]| {
+        rs.iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     outln!(
-        "\nwrote compare.json, compare.md, congestion.png (runs left to right: {}) and {n} feature maps to {}",
-        runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "),
-        a.out.display()
+        "\nwrote to {}: compare.json, compare.md, congestion.png (runs left to right: {}){}{}, and {n} feature maps",
+        a.out.display(),
+        names(&runs.iter().collect::<Vec<_>>()),
+        if steering.is_empty() {
+            String::new()
+        } else {
+            format!(", history_maps.png (the maps that steered: {})", names(&steering))
+        },
+        predicted
+            .iter()
+            .map(|f| format!(", {f}"))
+            .collect::<String>(),
     );
     Ok(())
+}
+
+/// `<model stem>.png`: the picture of a congestion model's prediction.
+fn picture_name(model: &Path) -> String {
+    format!(
+        "{}.png",
+        model
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    )
+}
+
+/// A congestion model's prediction on the demo's grid: a one-line summary, the picture's file
+/// name and its bytes (as `mpgd predict --png` draws it).
+fn predict_picture(
+    path: &Path,
+    design: &Design,
+    cfg: &RouteConfig,
+) -> anyhow::Result<(String, String, Vec<u8>)> {
+    let model = crate::model::Model::load(path)?;
+    let p = model.predict(design, cfg)?;
+    let m = model.metadata();
+    let unit = super::predict::label_unit(&m.label, m.absolute());
+    let over_half = p.map.iter().filter(|&&v| v > 0.5).count();
+    let name = picture_name(path);
+    let line = format!(
+        "{}: peak {:.2}, {over_half} of {} GCells above 0.5 ({unit}) -> {name}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        p.peak,
+        p.map.len(),
+    );
+    Ok((line, name, super::predict::picture(&model, design, &p)))
+}
+
+/// The maps that steered `runs` (H plus V history cost), side by side on one colour scale.
+fn history_maps_png(runs: &[&Run]) -> Vec<u8> {
+    let values = || runs.iter().flat_map(|r| r.map.iter().copied());
+    let lo = values().filter(|v| v.is_finite()).fold(0f32, f32::min);
+    let hi = values().filter(|v| v.is_finite()).fold(lo, f32::max);
+    let panels: Vec<(usize, usize, Vec<u8>)> = runs
+        .iter()
+        .map(|r| {
+            let g = r.result.grid.gcell_grid();
+            let um = |v: &i64| *v as f64 / r.result.dbu_per_micron.max(1) as f64;
+            let plot = crate::features::png::Plot {
+                title: format!("{}: steering map", r.name),
+                x_lines_um: g.x_lines.iter().map(um).collect(),
+                y_lines_um: g.y_lines.iter().map(um).collect(),
+                unit: "router history cost, H+V".into(),
+                range: Some((lo, hi)),
+            };
+            let map = crate::features::Map {
+                nx: r.result.grid.nx,
+                ny: r.result.grid.ny,
+                data: r.map.clone(),
+            };
+            crate::features::png::plot_rgb(&map, &plot)
+        })
+        .collect();
+    crate::features::png::side_by_side_png(&panels, 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// The demo steers as `mpgd compare --mode prior --oracle history --history-dose DOSE
+    /// --prior-weight PRIOR_WEIGHT` does.
+    #[test]
+    fn the_demo_steers_as_compare_with_the_history_flags() {
+        let (dose, weight) = (DOSE.to_string(), PRIOR_WEIGHT.to_string());
+        let cli = crate::cli::Cli::try_parse_from([
+            "mpgd",
+            "compare",
+            "--lef",
+            "t.lef",
+            "--def",
+            "d.def",
+            "--out",
+            "o",
+            "--mode",
+            "prior",
+            "--oracle",
+            "history",
+            "--history-dose",
+            &dose,
+            "--prior-weight",
+            &weight,
+            "--iterations",
+            &ITERATIONS.to_string(),
+        ])
+        .unwrap();
+        let crate::cli::Command::Compare(a) = cli.command else {
+            panic!("not compare");
+        };
+        assert_eq!(a.settings().unwrap(), settings());
+        assert_eq!(
+            a.iterations,
+            config().unwrap().iterations,
+            "the demo's rounds"
+        );
+    }
 }

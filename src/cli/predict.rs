@@ -7,7 +7,7 @@
 
 use crate::model::{Model, PredictOptions, Prediction, Tiling};
 use crate::steer::hotspots::{self, Hotspot, Selection};
-use anyhow::Context;
+use anyhow::{bail, Context};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -36,6 +36,13 @@ pub struct Args {
     /// Refuse a model trained for another task (`congestion`, `drv`).
     #[arg(long, value_name = "TASK")]
     pub task: Option<String>,
+    /// A history model's map (label `history`) multiplied by one number so that its total is K
+    /// times the pattern stage's overflow in tracks, as `mpgd compare --history-dose` and `mpgd
+    /// route --prior M.onnx` dose it (2.8: the training split's ratio, docs/model.md "Dose"):
+    /// prediction.npy is then the map `mpgd route --prior prediction.npy --prior-kind history`
+    /// steers with as `--prior M.onnx` does.
+    #[arg(long = "history-dose", value_name = "K")]
+    pub history_dose: Option<f32>,
     /// Run the network tile by tile, N x N GCells kept per tile plus a 32-GCell margin (default:
     /// the whole grid in one pass up to 2048 x 2048 GCells, 256-GCell tiles above).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(4..=65536))]
@@ -44,14 +51,30 @@ pub struct Args {
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let start = Instant::now();
+    if let Some(k) = a.history_dose {
+        if !(k.is_finite() && k > 0.0) {
+            bail!("--history-dose '{k}': must be a number > 0");
+        }
+    }
     let model = match &a.task {
         Some(t) => Model::load_for_task(&a.model, t)?,
         None => Model::load(&a.model)?,
     };
+    if a.history_dose.is_some() && model.metadata().label != "history" {
+        bail!(
+            "--history-dose: the model '{}' has the label '{}'; only a history model's map (label 'history') is dosed",
+            a.model.display(),
+            model.metadata().label
+        );
+    }
     let design = a.design.load()?;
     let cfg = a.resources.config(&design)?;
     let opts = options(a);
-    let p = model.predict_with(&design, &cfg, &opts)?;
+    let mut p = model.predict_with(&design, &cfg, &opts)?;
+    let dose = match a.history_dose {
+        Some(k) => Some(dose(&mut p, k, &design, &cfg)?),
+        None => None,
+    };
     let sel = Selection {
         top: a.top,
         max_adjust: a.max_adjust,
@@ -59,11 +82,82 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     };
     let hot = hotspots::select(&p.map, p.nx(), p.ny(), &sel)
         .map_err(|e| anyhow::anyhow!("--top/--max-adjust: {e}"))?;
-    let files = encode(a, &model, &design, &p, &hot)?;
+    let files = encode(a, &model, &design, &p, &hot, dose.as_ref())?;
     write_all(a, &files)?;
     let total = start.elapsed().as_secs_f64();
     out!("{}", summary(a, &model, &design, &p, &hot, &sel, total));
+    if let Some(d) = &dose {
+        out!("{}", d.line());
+    }
     Ok(())
+}
+
+/// What `--history-dose` did to the map.
+struct Dose {
+    k: f32,
+    /// The pattern stage's total overflow in tracks.
+    pattern_tracks: f64,
+    /// The map's total before the dose.
+    before: f64,
+}
+
+impl Dose {
+    fn line(&self) -> String {
+        format!(
+            "dose      K {} x the pattern stage's {:.1} tracks of overflow = total {:.1} (the model's own total {:.1})\n",
+            self.k,
+            self.pattern_tracks,
+            self.k as f64 * self.pattern_tracks,
+            self.before
+        )
+    }
+}
+
+/// Doses the history map of `p` to `k` times the pattern stage's overflow in tracks, with `mpgd
+/// compare`'s code (`steer::compare::dosed_history`: the total read from the model's inputs when
+/// they hold the egr and capacity maps, else the pattern stage routed).
+fn dose(
+    p: &mut Prediction,
+    k: f32,
+    design: &crate::design::Design,
+    cfg: &crate::route::RouteConfig,
+) -> anyhow::Result<Dose> {
+    use crate::steer::compare::{
+        dosed_history, egr_maps, pattern_tracks_total, MapKind, MapRow, Settings,
+    };
+    let pattern_tracks = match pattern_tracks_total(&p.inputs) {
+        Some(t) => t,
+        None => egr_maps(design, cfg, true)?
+            .sum
+            .iter()
+            .map(|&x| x as f64)
+            .sum(),
+    };
+    let row = MapRow {
+        name: String::new(),
+        map: std::mem::take(&mut p.map),
+        kind: MapKind::History,
+        made_s: 0.0,
+        pattern_tracks: Some(pattern_tracks),
+    };
+    let before = row.map.iter().map(|&x| x.max(0.0) as f64).sum();
+    let s = Settings {
+        history_dose: Some(k),
+        ..Settings::default()
+    };
+    let dosed = dosed_history(design, cfg, &s, std::slice::from_ref(&row))?;
+    p.map = dosed
+        .into_iter()
+        .flatten()
+        .next()
+        .map_or(row.map, |d| d.map);
+    let peak = p.map.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    p.peak = if peak.is_finite() { peak } else { 0.0 };
+    Ok(Dose {
+        k,
+        pattern_tracks,
+        before,
+    })
 }
 
 fn options(a: &Args) -> PredictOptions {
@@ -100,13 +194,17 @@ fn encode(
     design: &crate::design::Design,
     p: &Prediction,
     hot: &[Hotspot],
+    dose: Option<&Dose>,
 ) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![
         (
             "prediction.npy",
             crate::npy::encode_f32(&p.map, p.ny(), p.nx()),
         ),
-        ("grid.json", grid_json(a, model, design, p)?.into_bytes()),
+        (
+            "grid.json",
+            grid_json(a, model, design, p, dose)?.into_bytes(),
+        ),
         (
             "hotspots.csv",
             hotspots::to_steer_csv(hot, &p.grid, design.dbu_per_micron).into_bytes(),
@@ -123,10 +221,11 @@ fn grid_json(
     model: &Model,
     design: &crate::design::Design,
     p: &Prediction,
+    dose: Option<&Dose>,
 ) -> anyhow::Result<String> {
     let m = model.metadata();
     let mut json = super::features::grid_layout(design, &p.grid);
-    let extra = serde_json::json!({
+    let mut extra = serde_json::json!({
         "channels": ["prediction"],
         "units": { "prediction": label_unit(&m.label, m.absolute()) },
         "model": {
@@ -138,13 +237,21 @@ fn grid_json(
             "passes": p.passes,
         },
     });
+    if let Some(d) = dose {
+        extra["model"]["history_dose"] = serde_json::json!({
+            "k": d.k,
+            "pattern_tracks": d.pattern_tracks,
+            "total": d.k as f64 * d.pattern_tracks,
+        });
+    }
     json.extend(extra.as_object().cloned().unwrap_or_default());
     let mut text = serde_json::to_string_pretty(&json).context("encoding grid.json")?;
     text.push('\n');
     Ok(text)
 }
 
-fn picture(model: &Model, design: &crate::design::Design, p: &Prediction) -> Vec<u8> {
+/// The picture of `mpgd predict --png` (also `mpgd demo`'s of the congestion models).
+pub fn picture(model: &Model, design: &crate::design::Design, p: &Prediction) -> Vec<u8> {
     let m = model.metadata();
     let um = |v: &i64| *v as f64 / design.dbu_per_micron.max(1) as f64;
     let name = model

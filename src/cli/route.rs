@@ -29,13 +29,31 @@ pub struct Args {
     pub steer: Option<PathBuf>,
     /// Steer with a prior cost (steering mode `prior`): `rudy`, the RUDY-threshold map of `mpgd
     /// compare`'s rudy run (the free map that lowered overflow on 5 of 7 test designs,
-    /// docs/results/steering.md), or a `[ny, nx]` float32 .npy map on the routing grid (e.g. `mpgd
-    /// predict`'s prediction.npy).
-    #[arg(long, value_name = "rudy|MAP.npy")]
+    /// docs/results/steering.md); a model `M.onnx`, run on the design under this route's layers,
+    /// adjustments and GCell size, its map steering as `mpgd compare`'s run of that model (a
+    /// history model's map dosed by --history-dose, half on each direction); or a `[ny, nx]`
+    /// float32 .npy map on the routing grid (e.g. `mpgd predict`'s prediction.npy).
+    #[arg(long, value_name = "rudy|M.onnx|MAP.npy")]
     pub prior: Option<String>,
-    /// With --prior: router cost, in GCell edges of wire, of one unit of the map (default 2).
+    /// With --prior: router cost, in GCell edges of wire, of one unit of the map (default 2; 0.5
+    /// for a history map: a history model or --prior-kind history).
     #[arg(long = "prior-weight", value_name = "W", requires = "prior")]
     pub prior_weight: Option<f32>,
+    /// With --prior M.onnx of a history model (label `history`): its map multiplied by one number
+    /// so that its total is K times the pattern stage's overflow in tracks (default 2.8, the
+    /// training split's ratio; docs/model.md "Dose").
+    #[arg(long = "history-dose", value_name = "K", requires = "prior")]
+    pub history_dose: Option<f32>,
+    /// With --prior MAP.npy: what the map holds: `congestion` (default: its value on both
+    /// directions) or `history` (the router's history cost, H plus V, as `mpgd predict
+    /// --history-dose` writes it: half on each direction, as a history model steers).
+    #[arg(
+        long = "prior-kind",
+        value_enum,
+        value_name = "KIND",
+        requires = "prior"
+    )]
+    pub prior_kind: Option<PriorKindArg>,
     /// Write route guides (OpenROAD format).
     #[arg(long, value_name = "OUT.guide")]
     pub guide: Option<PathBuf>,
@@ -46,6 +64,13 @@ pub struct Args {
     /// (overflow over capacity, H plus V) as congestion.npy and a heat map congestion.png into DIR.
     #[arg(long, value_name = "DIR")]
     pub maps: Option<PathBuf>,
+}
+
+/// `--prior-kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PriorKindArg {
+    Congestion,
+    History,
 }
 
 /// `--pre-routed`.
@@ -253,39 +278,125 @@ pub fn config_for(a: &Args, design: &crate::design::Design) -> anyhow::Result<Ro
             .with_context(|| format!("--steer '{}': cannot read", p.display()))?;
         cfg.steer = Some(parse_steer(&text, &p.display().to_string())?);
     }
+    if a.prior.is_none() && (a.history_dose.is_some() || a.prior_kind.is_some()) {
+        // clap's `requires` says so on the command line; the Tcl edge builds Args itself.
+        bail!("--history-dose and --prior-kind need --prior");
+    }
     if let Some(map) = &a.prior {
-        cfg.prior = Some(prior_for(map, a.prior_weight, design, &cfg)?);
+        cfg.prior = Some(prior_for(a, map, design, &cfg)?);
     }
     Ok(cfg)
 }
 
-/// The router prior of `--prior`: the RUDY-threshold map or a map file, checked against the
-/// routing grid, at `--prior-weight` (the steering defaults otherwise).
+/// Whether `--prior` names a model (an `.onnx` file) rather than `rudy` or a map.
+fn is_model(prior: &str) -> bool {
+    std::path::Path::new(prior)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
+}
+
+/// The router prior of `--prior`: the RUDY-threshold map, a model's (dosed) map, or a map file,
+/// checked against the routing grid, at `--prior-weight` (by default the steering default, or
+/// `HISTORY_PRIOR_WEIGHT` for a history map), priced as `mpgd compare` prices that map
+/// (`steer::compare::map_prior`).
 fn prior_for(
+    a: &Args,
     map: &str,
-    weight: Option<f32>,
     design: &crate::design::Design,
     cfg: &RouteConfig,
 ) -> anyhow::Result<crate::route::Prior> {
-    use crate::steer::prior::{prior, PriorSettings};
+    use crate::steer::compare::{map_prior, MapKind, HISTORY_PRIOR_WEIGHT};
+    use crate::steer::prior::PriorSettings;
+    if let Some(k) = a.history_dose {
+        if !is_model(map) {
+            bail!("--history-dose: needs --prior M.onnx (a history model), not '{map}'");
+        }
+        if !(k.is_finite() && k > 0.0) {
+            bail!("--history-dose '{k}': must be a number > 0");
+        }
+    }
+    if a.prior_kind.is_some() && (map == "rudy" || is_model(map)) {
+        bail!(
+            "--prior-kind: only for a MAP.npy prior ('{map}' steers as {})",
+            if map == "rudy" {
+                "a congestion map"
+            } else {
+                "its label (mpgd.label) says"
+            }
+        );
+    }
     let grid = crate::route::gcell_grid(design, cfg.gcell_size)
         .context("--prior: the design has no GCell grid")?;
     let (nx, ny) = (grid.nx(), grid.ny());
-    let values = if map == "rudy" {
-        crate::steer::compare::rudy_map(design, cfg)?
+    let (values, kind) = if map == "rudy" {
+        (
+            crate::steer::compare::rudy_map(design, cfg)?,
+            MapKind::Congestion,
+        )
+    } else if is_model(map) {
+        model_map(std::path::Path::new(map), a.history_dose, design, cfg)?
     } else {
         let (data, h, w) = crate::npy::read_f32(std::path::Path::new(map))
             .with_context(|| format!("--prior '{map}'"))?;
         if (h, w) != (ny, nx) {
             bail!("--prior '{map}': the map is {h} x {w} (rows x columns), the routing grid {ny} x {nx}");
         }
-        data
+        let kind = match a.prior_kind {
+            Some(PriorKindArg::History) => MapKind::History,
+            _ => MapKind::Congestion,
+        };
+        (data, kind)
     };
     let mut s = PriorSettings::default();
-    if let Some(w) = weight {
+    if kind == MapKind::History {
+        s.weight = HISTORY_PRIOR_WEIGHT;
+    }
+    if let Some(w) = a.prior_weight {
         s.weight = super::prior_weight(w)?;
     }
-    Ok(prior(&values, nx, ny, &s)?)
+    map_prior(&values, kind, nx, ny, &s).with_context(|| format!("--prior '{map}'"))
+}
+
+/// The map of the model at `path` on `design` routed with `cfg` (its steering and prior left
+/// out: the model sees the placement under this route's resources, as `mpgd predict` and `mpgd
+/// compare` run it), and what kind of map it is; a history model's map dosed to `dose` (default
+/// `HISTORY_DOSE`) times the pattern stage's overflow in tracks. `mpgd compare`'s code does the
+/// work (`cli::compare::model_map`, `steer::compare::dosed_history`).
+fn model_map(
+    path: &std::path::Path,
+    dose: Option<f32>,
+    design: &crate::design::Design,
+    cfg: &RouteConfig,
+) -> anyhow::Result<(Vec<f32>, crate::steer::compare::MapKind)> {
+    use crate::steer::compare::{dosed_history, MapKind, Settings, HISTORY_DOSE};
+    let plain = RouteConfig {
+        prior: None,
+        steer: None,
+        ..cfg.clone()
+    };
+    let row = super::compare::model_map(path, design, &plain)
+        .with_context(|| format!("--prior '{}'", path.display()))?;
+    if row.kind != MapKind::History {
+        if dose.is_some() {
+            bail!(
+                "--history-dose: the model '{}' is not a history model (its label is not 'history'); only a history model's map is dosed",
+                path.display()
+            );
+        }
+        return Ok((row.map, row.kind));
+    }
+    let s = Settings {
+        history_dose: Some(dose.unwrap_or(HISTORY_DOSE)),
+        ..Settings::default()
+    };
+    let dosed = dosed_history(design, &plain, &s, std::slice::from_ref(&row))
+        .with_context(|| format!("--prior '{}': the dose", path.display()))?;
+    let map = dosed
+        .into_iter()
+        .flatten()
+        .next()
+        .map_or(row.map, |d| d.map);
+    Ok((map, MapKind::History))
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {

@@ -133,6 +133,19 @@ impl Default for Settings {
     }
 }
 
+/// The dose factor K of a history map ([`Settings::history_dose`], `mpgd compare
+/// --history-dose`, `mpgd route --prior MODEL.onnx`'s default): the training split's pooled ratio
+/// of the router's total history cost to the pattern stage's total overflow in tracks (2.78,
+/// rounded; docs/results/steering10/dose/plan.md, docs/model.md "Dose").
+pub const HISTORY_DOSE: f32 = 2.8;
+
+/// The prior weight a history map steers with by default (`mpgd route --prior MODEL.onnx` of a
+/// history model, `--prior-kind history`, `mpgd demo`): the weight a rule fixed in advance picked
+/// on the four training netlists (docs/results/steering11/plan.md; steering.md, "Fifteenth
+/// round"). 0.25 met the bar on more test designs, but was chosen after seeing them. (The
+/// congestion maps' default stays [`PriorSettings::default`]'s.)
+pub const HISTORY_PRIOR_WEIGHT: f32 = 0.5;
+
 /// What a caller's map (a model's prediction) holds, and so how `prior` prices it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MapKind {
@@ -182,6 +195,32 @@ fn tracks_hv(c: &crate::dataset::channels::Channels) -> Option<(Vec<f32>, Vec<f3
         times("egr_overflow_h", "capacity_h")?,
         times("egr_overflow_v", "capacity_v")?,
     ))
+}
+
+/// The per-direction map of a [`MapKind::History`] map as a prior: half of it on each direction
+/// (its values are H plus V).
+pub fn history_half(map: &[f32]) -> Vec<f32> {
+    map.iter().map(|v| 0.5 * v).collect()
+}
+
+/// The router prior of a caller's map of `kind` as `compare` steers with it: a congestion map on
+/// both directions ([`prior`]), a history map half on each ([`history_half`], [`prior_hv`]).
+/// `mpgd route --prior` builds its prior here, so a route steered by a model is the `compare`
+/// run of that model.
+pub fn map_prior(
+    map: &[f32],
+    kind: MapKind,
+    nx: usize,
+    ny: usize,
+    s: &PriorSettings,
+) -> Result<crate::route::Prior, PriorError> {
+    match kind {
+        MapKind::Congestion => prior(map, nx, ny, s),
+        MapKind::History => {
+            let half = history_half(map);
+            prior_hv(&half, &half, nx, ny, s)
+        }
+    }
 }
 
 /// A map to steer by: one per GCell, and for the oracle's `prior` optionally one per direction.
@@ -512,7 +551,7 @@ pub fn compare(
         .collect();
     let halves: Vec<Option<Vec<f32>>> = maps
         .iter()
-        .map(|m| (m.kind == MapKind::History).then(|| m.map.iter().map(|v| 0.5 * v).collect()))
+        .map(|m| (m.kind == MapKind::History).then(|| history_half(&m.map)))
         .collect();
     all.extend(maps.iter().zip(&halves).map(|(m, half)| MapIn {
         name: m.name.as_str(),
@@ -641,8 +680,9 @@ pub fn egr_maps(
 /// With [`Settings::history_dose`], each history map of `maps` dosed by [`history_dose`] to the
 /// factor times the pattern stage's total overflow in tracks: the caller's
 /// [`MapRow::pattern_tracks`], or else the pattern stage routed here, its time added to the
-/// map's `made_s`. `None` for a map left as it is.
-fn dosed_history(
+/// map's `made_s`. `None` for a map left as it is. (`mpgd route --prior MODEL.onnx` and `mpgd
+/// predict --history-dose` dose here too.)
+pub fn dosed_history(
     design: &Design,
     cfg: &RouteConfig,
     s: &Settings,

@@ -466,6 +466,8 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
         steer: None,
         prior: None,
         prior_weight: None,
+        history_dose: None,
+        prior_kind: None,
         guide: None,
         json: None,
         maps: None,

@@ -182,7 +182,7 @@ proc mpgd::emit_steering {args} {
 # mpgd::route [-layers LO-HI] [-clock_layers LO-HI] [-layer_adjust {NAME=F ...}]
 #   [-region_adjust {{LLX LLY URX URY LAYER F} ...}] [-gcell_um X | -gcell_from_def]
 #   [-iterations N] [-grt_rules 5c9e487|forks-2025|ispd2026] [-steer FILE.csv]
-#   [-prior rudy|MAP.npy [-prior_weight W]] [-guide FILE] [-json FILE] [-maps DIR] [-verbose]
+#   [-prior rudy|M.onnx|MAP.npy [-prior_weight W]] [-guide FILE] [-json FILE] [-maps DIR] [-verbose]
 proc mpgd::route {args} {
   set cmd mpgd::route
   set o [_parse_args $cmd $args \

@@ -31,3 +31,12 @@ set zero [mpgd::route {*}$c1 -prior rudy -prior_weight 0]
 foreach {name r} [list none $none rudy $rudy zero $zero] {
     puts "  $name: overflow [dict get $r total_overflow_unadjusted] wirelength [dict get $r wirelength_um] vias [dict get $r vias]"
 }
+
+# -prior M.onnx: the shipped history model run on the loaded design, its map dosed (K 2.8) and
+# steering at the history weight (0.5), as `mpgd route --prior M.onnx` (the harness compares
+# hist.json with its --json). Its numbers are not in the golden log: onnxruntime's kernels
+# differ by CPU instruction set in the last bits, and a route can turn those into another
+# overflow unit (docs/model.md, "Determinism").
+set model [file join $::env(MPGD_REPO) models history_gated_fcn_egr_mpgd.onnx]
+set hist [mpgd::route {*}$c1 -prior $model -json hist.json]
+puts "  history model: routed [dict get $hist routed_nets] nets, steered [expr {[dict get $hist wirelength_um] != [dict get $none wirelength_um]}]"
