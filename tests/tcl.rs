@@ -251,7 +251,19 @@ fn tcl_route_equals_the_cli() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(read(dir.path("hist.json")), read(cli_hist));
+    assert_eq!(read(dir.path("hist.json")), read(cli_hist.clone()));
+    // `-history_dose K` routes as `--history-dose K`.
+    let cli_hist14 = dir.path("cli-hist14.json");
+    let n = args.len();
+    args[n - 1] = cli_hist14.display().to_string();
+    args.extend(["--history-dose".into(), "1.4".into()]);
+    let out = util::mpgd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(dir.path("hist14.json")), read(cli_hist14));
 }
 
 /// Runs a command with the extension's environment in `dir`; asserts success, returns stdout.
@@ -337,6 +349,104 @@ fn tcl_ab_builtin_flow() {
             "{key} row missing:\n{stdout}"
         );
     }
+}
+
+/// `flows/ab_builtin.tcl -mode prior` with the shipped history model: the steered run is
+/// `mpgd route --prior M.onnx` on the same options (the table's steered column equals the CLI's
+/// JSON), and a bad `-mode` is refused before anything runs.
+#[test]
+fn tcl_ab_builtin_flow_prior_mode() {
+    let dir = Dir::new();
+    let (lefs, def) = util::gcd();
+    let model = repo().join("models/history_gated_fcn_egr_mpgd.onnx");
+    let flow = repo().join("flows/ab_builtin.tcl");
+    let stdout = run_in(
+        &dir,
+        Path::new("tclsh8.6"),
+        &[
+            flow.to_str().unwrap(),
+            "-lef",
+            lefs[0].to_str().unwrap(),
+            "-def",
+            def.to_str().unwrap(),
+            "-mode",
+            "prior",
+            "-model",
+            model.to_str().unwrap(),
+            "-route",
+            CONGESTED,
+            "-out",
+            "ab",
+        ],
+        &[],
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0], "gcd: prior from history_gated_fcn_egr_mpgd.onnx",
+        "{stdout}"
+    );
+    assert!(dir.path("ab/steered/congestion.npy").is_file());
+    let cell = |key: &str, col: usize| -> String {
+        let l = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("{key} row missing:\n{stdout}"));
+        l.split_whitespace().nth(col).unwrap().to_string()
+    };
+    let cli_json = dir.path("cli.json");
+    let mut args = vec!["route".to_string()];
+    args.extend(util::design_args(&lefs, &def));
+    for a in [
+        "--layers",
+        "metal2-metal4",
+        "--layer-adjust",
+        "metal2=0.85",
+        "--layer-adjust",
+        "metal3=0.85",
+        "--layer-adjust",
+        "metal4=0.85",
+        "--iterations",
+        "3",
+        "--pre-routed",
+        "reroute",
+        "--prior",
+        model.to_str().unwrap(),
+        "--json",
+        cli_json.to_str().unwrap(),
+    ] {
+        args.push(a.to_string());
+    }
+    let out = util::mpgd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cli_json).unwrap()).unwrap();
+    for key in ["total_overflow_unadjusted", "wirelength_um", "vias"] {
+        assert_eq!(cell(key, 2), cli[key].to_string(), "{key}:\n{stdout}");
+    }
+
+    let bad = Command::new("tclsh8.6")
+        .current_dir(dir.tmp.path())
+        .env("MPGD_LIB", libmpgd())
+        .args([
+            flow.to_str().unwrap(),
+            "-lef",
+            lefs[0].to_str().unwrap(),
+            "-def",
+            def.to_str().unwrap(),
+            "-mode",
+            "padding",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr).trim(),
+        "ab_builtin.tcl: -mode 'padding': expected region or prior"
+    );
 }
 
 /// `flows/ab.sh` with a stand-in openroad (tests/tcl/fake_openroad.sh): two processes, the

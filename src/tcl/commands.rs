@@ -439,6 +439,8 @@ fn tcl_flags(message: &str) -> String {
         ("--layers", "-layers"),
         ("--steer", "-steer"),
         ("--prior-weight", "-prior_weight"),
+        ("--history-dose", "-history_dose"),
+        ("--prior-kind", "-prior_kind"),
         ("--prior", "-prior"),
         ("--maps", "-maps"),
         ("--json", "-json"),
@@ -502,6 +504,18 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
                     v.parse()
                         .map_err(|_| bad(format!("-prior_weight '{v}': not a number")))?,
                 )
+            }
+            "history_dose" => {
+                a.history_dose = Some(
+                    v.parse()
+                        .map_err(|_| bad(format!("-history_dose '{v}': not a number")))?,
+                )
+            }
+            "prior_kind" => {
+                a.prior_kind =
+                    Some(clap::ValueEnum::from_str(&v, false).map_err(|_| {
+                        bad(format!("-prior_kind '{v}': not congestion or history"))
+                    })?)
             }
             "guide" => a.guide = Some(v.into()),
             "json" => a.json = Some(v.into()),

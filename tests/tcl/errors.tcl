@@ -25,6 +25,10 @@ expect_error {mpgd::route -gcell_um 1 -gcell_from_def}
 expect_error {mpgd::route -grt_rules 2024}
 expect_error {mpgd::route -bogus 1}
 expect_error {mpgd::route -prior_weight 2}
+expect_error {mpgd::route -history_dose 2}
+expect_error {mpgd::route -prior_kind history}
+expect_error {mpgd::route -prior rudy -prior_kind map}
+expect_error {mpgd::route -prior rudy -history_dose -1}
 expect_error {mpgd::route -prior missing.npy}
 expect_error {mpgd::measure}
 expect_error {mpgd::measure -log a -rpt b}
@@ -46,6 +50,8 @@ expect_error {mpgd::route -layer_adjust {metal77=0.5} -iterations 0}
 expect_error {mpgd::route -region_adjust {{1 2 3}} -iterations 0}
 expect_error {mpgd::route -steer missing.csv}
 expect_error {mpgd::route -prior notnpy.npy -iterations 0}
+expect_error {mpgd::route -prior rudy -history_dose 2 -iterations 0}
+expect_error {mpgd::route -prior rudy -prior_kind history -iterations 0}
 
 puts "-- logs that are not logs"
 set f [open empty.log w]

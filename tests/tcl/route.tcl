@@ -40,3 +40,7 @@ foreach {name r} [list none $none rudy $rudy zero $zero] {
 set model [file join $::env(MPGD_REPO) models history_gated_fcn_egr_mpgd.onnx]
 set hist [mpgd::route {*}$c1 -prior $model -json hist.json]
 puts "  history model: routed [dict get $hist routed_nets] nets, steered [expr {[dict get $hist wirelength_um] != [dict get $none wirelength_um]}]"
+# -history_dose K: the same model at another dose (the harness compares hist14.json with
+# `mpgd route --prior M.onnx --history-dose 1.4`).
+set hist14 [mpgd::route {*}$c1 -prior $model -history_dose 1.4 -json hist14.json]
+puts "  history model, K 1.4: routed [dict get $hist14 routed_nets] nets"
