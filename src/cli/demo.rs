@@ -254,30 +254,12 @@ fn predict_picture(
 
 /// The maps that steered `runs` (H plus V history cost), side by side on one colour scale.
 fn history_maps_png(runs: &[&Run]) -> Vec<u8> {
-    let values = || runs.iter().flat_map(|r| r.map.iter().copied());
-    let lo = values().filter(|v| v.is_finite()).fold(0f32, f32::min);
-    let hi = values().filter(|v| v.is_finite()).fold(lo, f32::max);
-    let panels: Vec<(usize, usize, Vec<u8>)> = runs
-        .iter()
-        .map(|r| {
-            let g = r.result.grid.gcell_grid();
-            let um = |v: &i64| *v as f64 / r.result.dbu_per_micron.max(1) as f64;
-            let plot = crate::features::png::Plot {
-                title: format!("{}: steering map", r.name),
-                x_lines_um: g.x_lines.iter().map(um).collect(),
-                y_lines_um: g.y_lines.iter().map(um).collect(),
-                unit: "router history cost, H+V".into(),
-                range: Some((lo, hi)),
-            };
-            let map = crate::features::Map {
-                nx: r.result.grid.nx,
-                ny: r.result.grid.ny,
-                data: r.map.clone(),
-            };
-            crate::features::png::plot_rgb(&map, &plot)
-        })
-        .collect();
-    crate::features::png::side_by_side_png(&panels, 16)
+    crate::steer::compare::maps_png(
+        runs,
+        |r| &r.map,
+        |r| format!("{}: steering map", r.name),
+        "router history cost, H+V",
+    )
 }
 
 #[cfg(test)]

@@ -113,44 +113,22 @@ impl Dose {
     }
 }
 
-/// Doses the history map of `p` to `k` times the pattern stage's overflow in tracks, with `mpgd
-/// compare`'s code (`steer::compare::dosed_history`: the total read from the model's inputs when
-/// they hold the egr and capacity maps, else the pattern stage routed).
+/// Doses the history map of `p` to `k` times the pattern stage's overflow in tracks, as `mpgd
+/// compare` doses it (`steer::compare::dosed_history`): the total read from the model's inputs
+/// when they hold the egr and capacity maps, else the pattern stage routed.
 fn dose(
     p: &mut Prediction,
     k: f32,
     design: &crate::design::Design,
     cfg: &crate::route::RouteConfig,
 ) -> anyhow::Result<Dose> {
-    use crate::steer::compare::{
-        dosed_history, egr_maps, pattern_tracks_total, MapKind, MapRow, Settings,
-    };
+    use crate::steer::compare::{history_dose, pattern_tracks_routed, pattern_tracks_total};
     let pattern_tracks = match pattern_tracks_total(&p.inputs) {
         Some(t) => t,
-        None => egr_maps(design, cfg, true)?
-            .sum
-            .iter()
-            .map(|&x| x as f64)
-            .sum(),
+        None => pattern_tracks_routed(design, cfg)?.0,
     };
-    let row = MapRow {
-        name: String::new(),
-        map: std::mem::take(&mut p.map),
-        kind: MapKind::History,
-        made_s: 0.0,
-        pattern_tracks: Some(pattern_tracks),
-    };
-    let before = row.map.iter().map(|&x| x.max(0.0) as f64).sum();
-    let s = Settings {
-        history_dose: Some(k),
-        ..Settings::default()
-    };
-    let dosed = dosed_history(design, cfg, &s, std::slice::from_ref(&row))?;
-    p.map = dosed
-        .into_iter()
-        .flatten()
-        .next()
-        .map_or(row.map, |d| d.map);
+    let before = p.map.iter().map(|&x| x.max(0.0) as f64).sum();
+    p.map = history_dose(&p.map, k as f64 * pattern_tracks);
     let peak = p.map.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     p.peak = if peak.is_finite() { peak } else { 0.0 };
     Ok(Dose {

@@ -699,11 +699,7 @@ pub fn dosed_history(
         .iter()
         .any(|m| m.kind == MapKind::History && m.pattern_tracks.is_none())
     {
-        let tracks = egr_maps(design, cfg, true)?;
-        Some((
-            tracks.sum.iter().map(|&x| x as f64).sum::<f64>(),
-            tracks.seconds,
-        ))
+        Some(pattern_tracks_routed(design, cfg)?)
     } else {
         None
     };
@@ -722,6 +718,19 @@ pub fn dosed_history(
             })
         })
         .collect())
+}
+
+/// The pattern stage's total overflow in tracks of `design` routed with `cfg` (the dose's base
+/// when a model's inputs do not hold it), and the seconds that route took.
+pub fn pattern_tracks_routed(
+    design: &Design,
+    cfg: &RouteConfig,
+) -> Result<(f64, f64), CompareError> {
+    let tracks = egr_maps(design, cfg, true)?;
+    Ok((
+        tracks.sum.iter().map(|&x| x as f64).sum::<f64>(),
+        tracks.seconds,
+    ))
 }
 
 /// `map` multiplied by the one number that makes its total `total` (negative values count as
@@ -814,7 +823,25 @@ pub fn table_md(runs: &[Run]) -> String {
 /// panel titled with its run and mode, axes in µm, a colour bar in overflow over capacity, and
 /// one colour scale for all (from the lowest value of any run, at most 0, to the highest).
 pub fn congestion_png(runs: &[Run]) -> Vec<u8> {
-    let values = || runs.iter().flat_map(|r| r.congestion.iter().copied());
+    let runs: Vec<&Run> = runs.iter().collect();
+    maps_png(
+        &runs,
+        |r| &r.congestion,
+        |r| format!("{} ({})", r.name, r.mode),
+        "overflow / capacity",
+    )
+}
+
+/// One map per run (`map_of`), side by side in run order, each panel titled by `title`, axes
+/// in µm on the run's GCell grid, a colour bar in `unit`, one colour scale for all (from the
+/// lowest value of any run, at most 0, to the highest).
+pub fn maps_png(
+    runs: &[&Run],
+    map_of: impl Fn(&Run) -> &[f32],
+    title: impl Fn(&Run) -> String,
+    unit: &str,
+) -> Vec<u8> {
+    let values = || runs.iter().flat_map(|r| map_of(r).iter().copied());
     let lo = values().filter(|v| v.is_finite()).fold(0f32, f32::min);
     let hi = values().filter(|v| v.is_finite()).fold(lo, f32::max);
     let panels: Vec<(usize, usize, Vec<u8>)> = runs
@@ -823,16 +850,16 @@ pub fn congestion_png(runs: &[Run]) -> Vec<u8> {
             let g = r.result.grid.gcell_grid();
             let um = |v: &i64| *v as f64 / r.result.dbu_per_micron.max(1) as f64;
             let plot = crate::features::png::Plot {
-                title: format!("{} ({})", r.name, r.mode),
+                title: title(r),
                 x_lines_um: g.x_lines.iter().map(um).collect(),
                 y_lines_um: g.y_lines.iter().map(um).collect(),
-                unit: "overflow / capacity".into(),
+                unit: unit.into(),
                 range: Some((lo, hi)),
             };
             let map = crate::features::Map {
                 nx: r.result.grid.nx,
                 ny: r.result.grid.ny,
-                data: r.congestion.clone(),
+                data: map_of(r).to_vec(),
             };
             crate::features::png::plot_rgb(&map, &plot)
         })
