@@ -667,12 +667,12 @@ fn compare_steers_with_a_history_model_as_a_history_prior() {
     for k in ["total_overflow_unadjusted", "wirelength_um", "vias"] {
         assert_eq!(h[k], c[k], "{k}");
     }
-    // A model run's steer_s counts its prediction: the features RUDY's map is one of, the early
-    // global route and inference, so always more than the RUDY run's.
-    let rudy_s = row("rudy")["steer_s"].as_f64().unwrap();
+    // A model run's steer_s counts its prediction (the map's `made_s`; the accounting itself is
+    // tested without clocks in steer.rs, `a_runs_steer_s_counts_the_seconds_its_map_took`: a
+    // comparison with another run's seconds fails on a loaded machine).
     for r in [&h, &c] {
         let s = r["steer_s"].as_f64().unwrap();
-        assert!(s > rudy_s, "{}: steer_s {s} <= rudy's {rudy_s}", r["run"]);
+        assert!(s > 0.0, "{}: steer_s {s}", r["run"]);
     }
     let read = |n: &str| {
         mpgd::npy::read_f32(&out.join(format!("{n}.map.npy")))
@@ -735,15 +735,12 @@ fn history_dose_gives_a_history_map_the_pattern_stages_total_in_tracks() {
         read(&plain, &name),
         "a congestion map is not dosed"
     );
-    // Its steer_s counts the pattern stage the dose needs, on top of its prediction.
-    let row = |d: &Path, n: &str| {
-        let rows: Vec<serde_json::Value> =
-            serde_json::from_slice(&std::fs::read(d.join("compare.json")).unwrap()).unwrap();
-        rows.into_iter().find(|r| r["run"] == n).unwrap()["steer_s"]
-            .as_f64()
-            .unwrap()
-    };
-    assert!(row(&out, "hist.onnx") > row(&out, "rudy"));
+    // Its steer_s counts its prediction and the dose (without clocks: steer.rs,
+    // `a_runs_steer_s_counts_the_seconds_its_map_took`).
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    let hist_row = rows.iter().find(|r| r["run"] == "hist.onnx").unwrap();
+    assert!(hist_row["steer_s"].as_f64().unwrap() > 0.0);
     assert_user_error(
         &compare_gcd_with(&dir.path("a"), &[&cong], &["--history-dose", "2"]),
         "--history-dose: no --model has the label 'history'",

@@ -591,8 +591,9 @@ fn compare_egr_steers_by_the_pattern_stage_overflow_and_needs_the_prior_mode() {
         assert!(egr.get(k).is_some(), "{k} missing in {egr}");
     }
     assert_eq!(egr["mode"], "prior");
-    // Its steering time holds the pattern-stage route that makes the map.
-    assert!(egr["steer_s"].as_f64().unwrap() > rows[2]["steer_s"].as_f64().unwrap());
+    // Its steering time holds the pattern-stage route that makes the map (the map's `made_s`;
+    // the accounting is tested without clocks in `a_runs_steer_s_counts_the_seconds_its_map_took`).
+    assert!(egr["steer_s"].as_f64().unwrap() > 0.0);
     // The map is the pattern stage's overflow over capacity, H plus V, of the same routing setup.
     let (d, cfg) = congested_gcd();
     let pattern = route(
@@ -700,6 +701,45 @@ fn a_history_map_dosed_from_a_models_inputs_equals_one_dosed_from_its_own_patter
         (dosed - 2.0 * total).abs() <= 1e-4 * total,
         "{dosed} vs 2 x {total}"
     );
+}
+
+/// A run's `steer_s` is the seconds its map took to make (`MapRow::made_s`: for a model, its
+/// prediction) plus building the prior, and a history map dosed from a pattern stage that
+/// `compare` routes itself adds that route's seconds. Checked against a made-up `made_s`, so no
+/// clock is compared with another's.
+#[test]
+fn a_runs_steer_s_counts_the_seconds_its_map_took() {
+    use mpgd::steer::compare::{compare, dosed_history, MapKind, MapRow, Mode, Settings};
+    let (d, cfg) = congested_gcd();
+    let rudy = mpgd::dataset::channels::compute(&d, &cfg, &["rudy"]).unwrap();
+    let row = |name: &str, kind, pattern_tracks| MapRow {
+        name: name.into(),
+        map: rudy.get("rudy").unwrap().to_vec(),
+        kind,
+        made_s: 1000.0,
+        pattern_tracks,
+    };
+    let s = Settings {
+        history_dose: Some(2.0),
+        ..Default::default()
+    };
+    let maps = [
+        row("congestion", MapKind::Congestion, None),
+        row("history, total given", MapKind::History, Some(100.0)),
+        row("history, pattern stage routed", MapKind::History, None),
+    ];
+    let runs = compare(&d, &cfg, Mode::Prior, &s, &maps).unwrap();
+    let steer_s = |n: &str| runs.iter().find(|r| r.name == n).unwrap().steer_s;
+    for m in &maps {
+        assert!(steer_s(&m.name) >= 1000.0, "{}", m.name);
+    }
+    assert_eq!(steer_s("none"), 0.0);
+    // The dose adds the seconds of the pattern stage it routes, and nothing when the caller
+    // brought the total.
+    let dosed = dosed_history(&d, &cfg, &s, &maps).unwrap();
+    assert!(dosed[0].is_none(), "a congestion map is not dosed");
+    assert_eq!(dosed[1].as_ref().unwrap().made_s, 1000.0);
+    assert!(dosed[2].as_ref().unwrap().made_s > 1000.0);
 }
 
 #[test]
