@@ -405,6 +405,28 @@ fn write_maps(runs: &[Run], out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The warning for history models run without `--history-dose`: their undosed totals were never
+/// measured to steer (the shipped ones steer dosed, `mpgd route --prior M.onnx` doses by
+/// default), but `compare` keeps running them as asked, so that earlier rounds' commands repeat.
+fn undosed_warning(maps: &[MapRow], s: &Settings) -> Option<String> {
+    if s.history_dose.is_some() {
+        return None;
+    }
+    let names: Vec<&str> = maps
+        .iter()
+        .filter(|m| m.kind == MapKind::History)
+        .map(|m| m.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "mpgd: warning: {} steer{} undosed: a history model steers as measured with --history-dose {} (docs/model.md, \"Dose\")",
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" },
+            crate::steer::compare::HISTORY_DOSE
+        )
+    })
+}
+
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let mode = mode(&a.mode)?;
     let settings = a.settings()?;
@@ -413,6 +435,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let maps = model_maps(&a.models, &design, &cfg)?;
     if settings.history_dose.is_some() && !maps.iter().any(|m| m.kind == MapKind::History) {
         bail!("--history-dose: no --model has the label 'history' (only a history map is dosed)");
+    }
+    if let Some(line) = undosed_warning(&maps, &settings) {
+        eprintln!("{line}");
     }
     let runs = compare_and_write(&design, &a.design.def, &cfg, mode, &settings, &maps, &a.out)?;
     if a.write_maps {
@@ -424,4 +449,44 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         a.out.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, kind: MapKind) -> MapRow {
+        MapRow {
+            name: name.into(),
+            map: vec![1.0],
+            kind,
+            made_s: 0.0,
+            pattern_tracks: None,
+        }
+    }
+
+    /// History models run undosed are named in one warning line; dosed, or congestion models
+    /// only, no warning.
+    #[test]
+    fn undosed_history_models_are_named_in_a_warning() {
+        let maps = [
+            row("c.onnx", MapKind::Congestion),
+            row("h1.onnx", MapKind::History),
+            row("h2.onnx", MapKind::History),
+        ];
+        let line = undosed_warning(&maps, &Settings::default()).unwrap();
+        assert_eq!(
+            line,
+            "mpgd: warning: h1.onnx, h2.onnx steer undosed: a history model steers as measured with --history-dose 2.8 (docs/model.md, \"Dose\")"
+        );
+        assert!(undosed_warning(&maps[..2], &Settings::default())
+            .unwrap()
+            .contains("h1.onnx steers undosed"));
+        let dosed = Settings {
+            history_dose: Some(2.8),
+            ..Settings::default()
+        };
+        assert_eq!(undosed_warning(&maps, &dosed), None);
+        assert_eq!(undosed_warning(&maps[..1], &Settings::default()), None);
+    }
 }
