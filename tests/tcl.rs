@@ -190,80 +190,70 @@ fn tcl_measure_reads_openroad_reports() {
     golden("measure");
 }
 
+/// `mpgd route` on gcd with `flags`, writing its JSON to `json`; asserts success and returns the
+/// JSON without `runtime_s` (the one field two runs of the same route do not share).
+fn cli_route_json(flags: &[&str], json: &Path) -> serde_json::Value {
+    let (lefs, def) = util::gcd();
+    let mut args = vec!["route".to_string()];
+    args.extend(util::design_args(&lefs, &def));
+    args.extend(flags.iter().map(|s| s.to_string()));
+    args.extend(["--json".to_string(), json.display().to_string()]);
+    let out = util::mpgd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_without_runtime(json)
+}
+
+/// A route JSON file without `runtime_s`.
+fn json_without_runtime(p: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("runtime_s");
+    v
+}
+
 /// `mpgd::route` returns what `mpgd route --json` writes for the same options.
 #[test]
 fn tcl_route_equals_the_cli() {
     let (_, dir) = golden("route");
-    let (lefs, def) = util::gcd();
-    let cli_json = dir.path("cli.json");
-    let mut args = vec!["route".to_string()];
-    args.extend(util::design_args(&lefs, &def));
-    for a in [
-        "--layers",
-        "metal2-metal10",
-        "--layer-adjust",
-        "metal2=0.5",
-        "--layer-adjust",
-        "metal3=0.5",
-        "--region-adjust",
-        "20 20 60 60 metal2 0.7",
-        "--region-adjust",
-        "20 20 60 60 metal3 0.7",
-        "--iterations",
-        "10",
-        "--json",
-    ] {
-        args.push(a.to_string());
-    }
-    args.push(cli_json.display().to_string());
-    let out = util::mpgd(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let cli = cli_route_json(
+        &[
+            "--layers",
+            "metal2-metal10",
+            "--layer-adjust",
+            "metal2=0.5",
+            "--layer-adjust",
+            "metal3=0.5",
+            "--region-adjust",
+            "20 20 60 60 metal2 0.7",
+            "--region-adjust",
+            "20 20 60 60 metal3 0.7",
+            "--iterations",
+            "10",
+        ],
+        &dir.path("cli.json"),
     );
-    let read = |p: PathBuf| -> serde_json::Value {
-        let mut v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-        v.as_object_mut().unwrap().remove("runtime_s");
-        v
-    };
-    assert_eq!(read(dir.path("route.json")), read(cli_json));
-    // `-prior M.onnx` routes as `mpgd route --prior M.onnx` on the same options.
-    let cli_hist = dir.path("cli-hist.json");
-    let mut args = vec!["route".to_string()];
-    args.extend(util::design_args(&lefs, &def));
+    assert_eq!(json_without_runtime(&dir.path("route.json")), cli);
+    // `-prior M.onnx` routes as `mpgd route --prior M.onnx` on the same options, and
+    // `-history_dose K` as `--history-dose K`.
     let model = repo().join("models/history_gated_fcn_egr_mpgd.onnx");
-    args.extend(util::CONGESTION1.iter().map(|s| s.to_string()));
-    args.extend([
-        "--iterations".into(),
-        "2".into(),
-        "--pre-routed".into(),
-        "reroute".into(),
-        "--prior".into(),
-        model.display().to_string(),
-        "--json".into(),
-        cli_hist.display().to_string(),
+    let mut flags: Vec<&str> = util::CONGESTION1.to_vec();
+    flags.extend([
+        "--iterations",
+        "2",
+        "--pre-routed",
+        "reroute",
+        "--prior",
+        model.to_str().unwrap(),
     ]);
-    let out = util::mpgd(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(read(dir.path("hist.json")), read(cli_hist.clone()));
-    // `-history_dose K` routes as `--history-dose K`.
-    let cli_hist14 = dir.path("cli-hist14.json");
-    let n = args.len();
-    args[n - 1] = cli_hist14.display().to_string();
-    args.extend(["--history-dose".into(), "1.4".into()]);
-    let out = util::mpgd(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(read(dir.path("hist14.json")), read(cli_hist14));
+    let cli = cli_route_json(&flags, &dir.path("cli-hist.json"));
+    assert_eq!(json_without_runtime(&dir.path("hist.json")), cli);
+    flags.extend(["--history-dose", "1.4"]);
+    let cli = cli_route_json(&flags, &dir.path("cli-hist14.json"));
+    assert_eq!(json_without_runtime(&dir.path("hist14.json")), cli);
 }
 
 /// Runs a command with the extension's environment in `dir`; asserts success, returns stdout.
@@ -393,37 +383,25 @@ fn tcl_ab_builtin_flow_prior_mode() {
             .unwrap_or_else(|| panic!("{key} row missing:\n{stdout}"));
         l.split_whitespace().nth(col).unwrap().to_string()
     };
-    let cli_json = dir.path("cli.json");
-    let mut args = vec!["route".to_string()];
-    args.extend(util::design_args(&lefs, &def));
-    for a in [
-        "--layers",
-        "metal2-metal4",
-        "--layer-adjust",
-        "metal2=0.85",
-        "--layer-adjust",
-        "metal3=0.85",
-        "--layer-adjust",
-        "metal4=0.85",
-        "--iterations",
-        "3",
-        "--pre-routed",
-        "reroute",
-        "--prior",
-        model.to_str().unwrap(),
-        "--json",
-        cli_json.to_str().unwrap(),
-    ] {
-        args.push(a.to_string());
-    }
-    let out = util::mpgd(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let cli = cli_route_json(
+        &[
+            "--layers",
+            "metal2-metal4",
+            "--layer-adjust",
+            "metal2=0.85",
+            "--layer-adjust",
+            "metal3=0.85",
+            "--layer-adjust",
+            "metal4=0.85",
+            "--iterations",
+            "3",
+            "--pre-routed",
+            "reroute",
+            "--prior",
+            model.to_str().unwrap(),
+        ],
+        &dir.path("cli.json"),
     );
-    let cli: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(cli_json).unwrap()).unwrap();
     for key in ["total_overflow_unadjusted", "wirelength_um", "vias"] {
         assert_eq!(cell(key, 2), cli[key].to_string(), "{key}:\n{stdout}");
     }
