@@ -735,6 +735,21 @@ fn history_dose_gives_a_history_map_the_pattern_stages_total_in_tracks() {
         read(&plain, &name),
         "a congestion map is not dosed"
     );
+    // With --history-dose-slope B the factor is K x d^B, d the pattern stage's tracks per GCell.
+    let sloped = dir.path("sloped");
+    let mut with_slope = flags.to_vec();
+    with_slope.extend(["--history-dose-slope", "0.5"]);
+    assert!(compare_gcd_with(&sloped, &[&hist], &with_slope)
+        .status
+        .success());
+    let gcells = read(&out, "egr").len() as f64;
+    let want = 2.5 * (tracks / gcells).sqrt() * tracks;
+    let got = total(&read(&sloped, "hist.onnx"));
+    assert!((got - want).abs() <= 1e-3 * want, "{got} vs {want}");
+    assert_user_error(
+        &compare_gcd_with(&dir.path("s"), &[&hist], &["--history-dose-slope", "0.5"]),
+        "--history-dose",
+    );
     // Its steer_s counts its prediction and the dose (without clocks: steer.rs,
     // `a_runs_steer_s_counts_the_seconds_its_map_took`).
     let rows: Vec<serde_json::Value> =

@@ -94,6 +94,14 @@ pub struct Args {
     /// hold the egr and capacity maps, else the pattern stage is routed and counted in steer_s.
     #[arg(long = "history-dose", value_name = "K")]
     pub history_dose: Option<f32>,
+    /// With --history-dose K: the factor becomes K x d^B, d the pattern stage's overflow in tracks
+    /// per GCell (a dose that grows with the pattern stage's overflow; docs/model.md "Dose").
+    #[arg(
+        long = "history-dose-slope",
+        value_name = "B",
+        requires = "history_dose"
+    )]
+    pub history_dose_slope: Option<f32>,
     /// prior: every run but `rudy` (oracle, controls, egr, models) steers with the rudy run's
     /// map plus its own, so each shows what its map adds to RUDY's.
     #[arg(long = "plus-rudy")]
@@ -198,6 +206,12 @@ impl Args {
                 bail!("--history-dose '{k}': must be a number > 0");
             }
             s.history_dose = Some(k);
+            if let Some(b) = self.history_dose_slope {
+                if !b.is_finite() {
+                    bail!("--history-dose-slope '{b}': must be a number");
+                }
+                s.history_dose_slope = Some(b);
+            }
         }
         if self.plus_rudy {
             if self.mode != "prior" {

@@ -106,6 +106,11 @@ pub struct Settings {
     /// its total is this factor times the pattern stage's total overflow in tracks
     /// ([`history_dose`]): the model says where the history cost goes, the pattern stage how much.
     pub history_dose: Option<f32>,
+    /// With [`Settings::history_dose`] K: the factor becomes K · dᵇ, d the pattern stage's
+    /// overflow in tracks per GCell (its total over the map's GCells), b this exponent: a dose
+    /// that grows with how much the pattern stage overflows (fifteenth steering round, second
+    /// addition: fitted on the training split).
+    pub history_dose_slope: Option<f32>,
     /// `prior` only: every steering map but RUDY's own (oracle, controls, egr, the caller's) is
     /// the `rudy` run's map plus that map, so each run is priced as RUDY plus what the map adds
     /// (per-direction maps get RUDY on each direction).
@@ -127,6 +132,7 @@ impl Default for Settings {
             egr_scale: 1.0,
             egr_tracks: false,
             history_dose: None,
+            history_dose_slope: None,
             plus_rudy: false,
             map_channels: Vec::new(),
         }
@@ -710,14 +716,25 @@ pub fn dosed_history(
                 return None;
             }
             let (total, seconds) = m.pattern_tracks.map(|t| (t, 0.0)).or(own)?;
+            let factor = dose_factor(k, s.history_dose_slope, total, m.map.len());
             // A map of another shape keeps its length, for `steered` to refuse by name.
             Some(MapRow {
-                map: history_dose(&m.map, k as f64 * total),
+                map: history_dose(&m.map, factor * total),
                 made_s: m.made_s + seconds,
                 ..m.clone()
             })
         })
         .collect())
+}
+
+/// The dose factor of [`Settings::history_dose`] `k` for a pattern stage of `total` tracks of
+/// overflow on `gcells` GCells: `k`, or with a `slope` b, k · (total / gcells)ᵇ (1 for an empty
+/// map or no overflow, where nothing is dosed anyway).
+pub fn dose_factor(k: f32, slope: Option<f32>, total: f64, gcells: usize) -> f64 {
+    match slope {
+        Some(b) if total > 0.0 && gcells > 0 => k as f64 * (total / gcells as f64).powf(b as f64),
+        _ => k as f64,
+    }
 }
 
 /// The pattern stage's total overflow in tracks of `design` routed with `cfg` (the dose's base
@@ -869,7 +886,18 @@ pub fn maps_png(
 
 #[cfg(test)]
 mod tests {
-    use super::{history_dose, shuffled};
+    use super::{dose_factor, history_dose, shuffled};
+
+    #[test]
+    fn the_dose_factor_grows_with_the_pattern_stages_overflow_per_gcell_by_its_slope() {
+        assert_eq!(dose_factor(2.8, None, 50.0, 100), 2.8f32 as f64);
+        // d = 400 / 100 = 4 tracks per GCell: 2 x 4^0.5 = 4.
+        assert!((dose_factor(2.0, Some(0.5), 400.0, 100) - 4.0).abs() < 1e-9);
+        assert!((dose_factor(2.0, Some(0.5), 25.0, 100) - 1.0).abs() < 1e-9);
+        // No overflow or no GCells: the plain factor (nothing is dosed then anyway).
+        assert_eq!(dose_factor(2.0, Some(0.5), 0.0, 100), 2.0);
+        assert_eq!(dose_factor(2.0, Some(0.5), 10.0, 0), 2.0);
+    }
 
     #[test]
     fn a_dosed_map_has_the_asked_total_in_the_same_proportions() {
