@@ -825,9 +825,9 @@ const SAME: [&str; 6] = [
 ];
 
 /// `mpgd route --prior M.onnx` of a history model routes as `mpgd compare`'s run of that model
-/// (with --history-dose 2.8 at the same weight), and as `mpgd predict --history-dose 2.8` then
-/// `mpgd route --prior prediction.npy --prior-kind history`; without --history-dose and
-/// --prior-weight it takes the shipped dose (2.8) and weight (0.5).
+/// (with --history-dose 2.43 --history-dose-slope 0.159 at the same weight), and as `mpgd
+/// predict` with that dose then `mpgd route --prior prediction.npy --prior-kind history`; without
+/// --history-dose and --prior-weight it takes the shipped dose (2.43 · d^0.159) and weight (0.5).
 #[test]
 fn route_with_a_history_model_is_compares_run_and_predict_then_route() {
     let dir = Dir::new();
@@ -863,12 +863,14 @@ fn route_with_a_history_model_is_compares_run_and_predict_then_route() {
             "--model",
             &m,
             "--history-dose",
-            "2.8",
+            "2.43",
+            "--history-dose-slope",
+            "0.159",
             "--out",
             pred.to_str().unwrap(),
         ],
     ));
-    assert!(String::from_utf8_lossy(&run.stdout).contains("dose      K 2.8"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("dose      K 2.43 x d^0.159 = "));
     let npy = pred.join("prediction.npy").display().to_string();
     let two = dir.path("two.json");
     ok(congestion1(
@@ -893,7 +895,9 @@ fn route_with_a_history_model_is_compares_run_and_predict_then_route() {
         &[&model],
         &[
             "--history-dose",
-            "2.8",
+            "2.43",
+            "--history-dose-slope",
+            "0.159",
             "--prior-weight",
             "0.5",
             "--oracle",
@@ -920,7 +924,8 @@ fn route_with_a_history_model_is_compares_run_and_predict_then_route() {
         "the model's map steers"
     );
     // prediction.npy is compare's steering map of the model, and holds the dose written in
-    // grid.json: 2.8 times the pattern stage's overflow in tracks.
+    // grid.json: 2.43 · d^0.159 times the pattern stage's overflow in tracks, d those tracks per
+    // GCell.
     let (map, _, _) = mpgd::npy::read_f32(&pred.join("prediction.npy")).unwrap();
     let (steered, _, _) = mpgd::npy::read_f32(&cmp.join(format!("{name}.map.npy"))).unwrap();
     assert_eq!(map, steered);
@@ -928,9 +933,14 @@ fn route_with_a_history_model_is_compares_run_and_predict_then_route() {
     let tracks = dose["pattern_tracks"].as_f64().unwrap();
     assert!(tracks > 0.0, "the pattern stage overflows on congested gcd");
     let total: f64 = map.iter().map(|&x| x as f64).sum();
+    let factor = 2.43f32 as f64 * (tracks / map.len() as f64).powf(0.159f32 as f64);
     assert!(
-        (total - 2.8 * tracks).abs() <= 1e-4 * total,
-        "{total} vs 2.8 x {tracks}"
+        (dose["factor"].as_f64().unwrap() - factor).abs() <= 1e-9 * factor,
+        "{dose}"
+    );
+    assert!(
+        (total - factor * tracks).abs() <= 1e-4 * total,
+        "{total} vs {factor} x {tracks}"
     );
     // A weight of its own is a different route (the default is not ignored).
     let w1 = dir.path("w1.json");
@@ -966,7 +976,7 @@ fn route_and_predict_refuse_a_dose_or_a_kind_they_cannot_apply() {
     let npy = npy.display().to_string();
     let json = dir.path("r.json");
     let j = json.display().to_string();
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--prior", "rudy", "--history-dose", "2"],
             "--history-dose: needs --prior M.onnx",
@@ -992,6 +1002,10 @@ fn route_and_predict_refuse_a_dose_or_a_kind_they_cannot_apply() {
             "--prior-kind: only for a MAP.npy prior",
         ),
         (&["--history-dose", "2"], "--prior"),
+        (
+            &["--prior", "rudy", "--history-dose-slope", "0.2"],
+            "--history-dose",
+        ),
     ];
     for (flags, want) in cases {
         let mut extra = vec!["--iterations", "0", "--json", &j];

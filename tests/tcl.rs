@@ -254,6 +254,11 @@ fn tcl_route_equals_the_cli() {
     flags.extend(["--history-dose", "1.4"]);
     let cli = cli_route_json(&flags, &dir.path("cli-hist14.json"));
     assert_eq!(json_without_runtime(&dir.path("hist14.json")), cli);
+    // The default dose is K 2.43 with slope 0.159, given or not.
+    assert_eq!(
+        json_without_runtime(&dir.path("histd.json")),
+        json_without_runtime(&dir.path("hist.json"))
+    );
 }
 
 /// Runs a command with the extension's environment in `dir`; asserts success, returns stdout.

@@ -433,10 +433,11 @@ fn undosed_warning(maps: &[MapRow], s: &Settings) -> Option<String> {
         .collect();
     (!names.is_empty()).then(|| {
         format!(
-            "mpgd: warning: {} steer{} undosed: a history model steers as measured with --history-dose {} (docs/model.md, \"Dose\")",
+            "mpgd: warning: {} steer{} undosed: a history model steers as measured with --history-dose {} --history-dose-slope {} (docs/model.md, \"Dose\")",
             names.join(", "),
             if names.len() == 1 { "s" } else { "" },
-            crate::steer::compare::HISTORY_DOSE
+            crate::steer::compare::HISTORY_DOSE,
+            crate::steer::compare::HISTORY_DOSE_SLOPE
         )
     })
 }
@@ -491,7 +492,7 @@ mod tests {
         let line = undosed_warning(&maps, &Settings::default()).unwrap();
         assert_eq!(
             line,
-            "mpgd: warning: h1.onnx, h2.onnx steer undosed: a history model steers as measured with --history-dose 2.8 (docs/model.md, \"Dose\")"
+            "mpgd: warning: h1.onnx, h2.onnx steer undosed: a history model steers as measured with --history-dose 2.43 --history-dose-slope 0.159 (docs/model.md, \"Dose\")"
         );
         assert!(undosed_warning(&maps[..2], &Settings::default())
             .unwrap()

@@ -7,14 +7,14 @@
 //! (the unsteered router's own history cost) and by the committed history models (when this build
 //! has inference), dosed by the pattern stage; print the comparison and write the pictures (`mpgd
 //! compare`'s library, one call: `mpgd compare --layers metal1-metal7 --layer-adjust '*=0.905'
-//! --iterations 10 --mode prior --oracle history --history-dose 2.8 --prior-weight 0.5` with the
-//! history models).
+//! --iterations 10 --mode prior --oracle history --history-dose 2.43 --history-dose-slope 0.159
+//! --prior-weight 0.5` with the history models).
 
 use crate::design::{Design, DesignInput};
 use crate::features::{extract, png::heat_map_png, FeatureConfig};
 use crate::route::{parse_layer_adjust, parse_layer_range, RouteConfig};
 use crate::steer::compare::{
-    table_md, Mode, Oracle, Run, Settings, HISTORY_DOSE, HISTORY_PRIOR_WEIGHT,
+    table_md, Mode, Oracle, Run, Settings, HISTORY_DOSE, HISTORY_DOSE_SLOPE, HISTORY_PRIOR_WEIGHT,
 };
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,9 +46,12 @@ pub const ITERATIONS: usize = 10;
 /// [`HISTORY_PRIOR_WEIGHT`], chosen on the training designs, docs/results/steering.md.
 pub const PRIOR_WEIGHT: f32 = HISTORY_PRIOR_WEIGHT;
 
-/// The demo's dose of the history models' maps: [`HISTORY_DOSE`] times the pattern stage's
-/// overflow in tracks (the training split's pooled ratio, docs/results/steering10/dose/plan.md).
+/// The demo's dose of the history models' maps: [`HISTORY_DOSE`] · d^[`HISTORY_DOSE_SLOPE`]
+/// times the pattern stage's overflow in tracks (d: those tracks per GCell), as `mpgd route
+/// --prior M.onnx` doses by default.
 pub const DOSE: f32 = HISTORY_DOSE;
+/// See [`DOSE`].
+pub const DOSE_SLOPE: f32 = HISTORY_DOSE_SLOPE;
 
 /// The committed models, told apart by the task their metadata names (`mpgd.task`), each list
 /// MPGD first, then by file name.
@@ -94,11 +97,12 @@ pub fn committed_models() -> Result<Models, crate::model::Error> {
 }
 
 /// The demo's steering settings: `mpgd compare --mode prior --oracle history --history-dose
-/// DOSE --prior-weight PRIOR_WEIGHT`.
+/// DOSE --history-dose-slope DOSE_SLOPE --prior-weight PRIOR_WEIGHT`.
 pub fn settings() -> Settings {
     let mut s = Settings {
         oracle: Oracle::History,
         history_dose: Some(DOSE),
+        history_dose_slope: Some(DOSE_SLOPE),
         ..Settings::default()
     };
     s.prior.weight = PRIOR_WEIGHT;
@@ -160,7 +164,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         }
     };
     outln!("\n== compare: {LAYERS} at {SETTING}, {ITERATIONS} rounds, steering mode prior, weight {PRIOR_WEIGHT} ==");
-    outln!("(oracle: the unsteered router's own history cost; the history models' maps dosed to {DOSE} x the pattern stage's overflow in tracks)");
+    outln!("(oracle: the unsteered router's own history cost; the history models' maps dosed to {DOSE} x d^{DOSE_SLOPE} x the pattern stage's overflow in tracks, d its tracks per GCell)");
     let runs = super::compare::compare_and_write(
         &design,
         &def,
@@ -268,10 +272,11 @@ mod tests {
     use clap::Parser;
 
     /// The demo steers as `mpgd compare --mode prior --oracle history --history-dose DOSE
-    /// --prior-weight PRIOR_WEIGHT` does.
+    /// --history-dose-slope DOSE_SLOPE --prior-weight PRIOR_WEIGHT` does.
     #[test]
     fn the_demo_steers_as_compare_with_the_history_flags() {
         let (dose, weight) = (DOSE.to_string(), PRIOR_WEIGHT.to_string());
+        let slope = DOSE_SLOPE.to_string();
         let cli = crate::cli::Cli::try_parse_from([
             "mpgd",
             "compare",
@@ -287,6 +292,8 @@ mod tests {
             "history",
             "--history-dose",
             &dose,
+            "--history-dose-slope",
+            &slope,
             "--prior-weight",
             &weight,
             "--iterations",

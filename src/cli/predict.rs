@@ -38,11 +38,19 @@ pub struct Args {
     pub task: Option<String>,
     /// A history model's map (label `history`) multiplied by one number so that its total is K
     /// times the pattern stage's overflow in tracks, as `mpgd compare --history-dose` and `mpgd
-    /// route --prior M.onnx` dose it (2.8: the training split's ratio, docs/model.md "Dose"):
-    /// prediction.npy is then the map `mpgd route --prior prediction.npy --prior-kind history`
-    /// steers with as `--prior M.onnx` does.
+    /// route --prior M.onnx` dose it (their default: K 2.43 with --history-dose-slope 0.159,
+    /// docs/model.md "Dose"): prediction.npy is then the map `mpgd route --prior prediction.npy
+    /// --prior-kind history` steers with as `--prior M.onnx` does.
     #[arg(long = "history-dose", value_name = "K")]
     pub history_dose: Option<f32>,
+    /// With --history-dose K: the factor becomes K x d^B, d the pattern stage's overflow in tracks
+    /// per GCell.
+    #[arg(
+        long = "history-dose-slope",
+        value_name = "B",
+        requires = "history_dose"
+    )]
+    pub history_dose_slope: Option<f32>,
     /// Run the network tile by tile, N x N GCells kept per tile plus a 32-GCell margin (default:
     /// the whole grid in one pass up to 2048 x 2048 GCells, 256-GCell tiles above).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(4..=65536))]
@@ -54,6 +62,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     if let Some(k) = a.history_dose {
         if !(k.is_finite() && k > 0.0) {
             bail!("--history-dose '{k}': must be a number > 0");
+        }
+    }
+    if let Some(b) = a.history_dose_slope {
+        if !b.is_finite() {
+            bail!("--history-dose-slope '{b}': must be a number");
         }
     }
     let model = match &a.task {
@@ -72,7 +85,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let opts = options(a);
     let mut p = model.predict_with(&design, &cfg, &opts)?;
     let dose = match a.history_dose {
-        Some(k) => Some(dose(&mut p, k, &design, &cfg)?),
+        Some(k) => Some(dose(&mut p, k, a.history_dose_slope, &design, &cfg)?),
         None => None,
     };
     let sel = Selection {
@@ -95,6 +108,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
 /// What `--history-dose` did to the map.
 struct Dose {
     k: f32,
+    slope: Option<f32>,
+    /// The factor applied: `k`, or k · dᵇ (`steer::compare::dose_factor`).
+    factor: f64,
     /// The pattern stage's total overflow in tracks.
     pattern_tracks: f64,
     /// The map's total before the dose.
@@ -103,11 +119,14 @@ struct Dose {
 
 impl Dose {
     fn line(&self) -> String {
+        let factor = match self.slope {
+            Some(b) => format!("K {} x d^{b} = {:.3}", self.k, self.factor),
+            None => format!("K {}", self.k),
+        };
         format!(
-            "dose      K {} x the pattern stage's {:.1} tracks of overflow = total {:.1} (the model's own total {:.1})\n",
-            self.k,
+            "dose      {factor} x the pattern stage's {:.1} tracks of overflow = total {:.1} (the model's own total {:.1})\n",
             self.pattern_tracks,
-            self.k as f64 * self.pattern_tracks,
+            self.factor * self.pattern_tracks,
             self.before
         )
     }
@@ -119,20 +138,26 @@ impl Dose {
 fn dose(
     p: &mut Prediction,
     k: f32,
+    slope: Option<f32>,
     design: &crate::design::Design,
     cfg: &crate::route::RouteConfig,
 ) -> anyhow::Result<Dose> {
-    use crate::steer::compare::{history_dose, pattern_tracks_routed, pattern_tracks_total};
+    use crate::steer::compare::{
+        dose_factor, history_dose, pattern_tracks_routed, pattern_tracks_total,
+    };
     let pattern_tracks = match pattern_tracks_total(&p.inputs) {
         Some(t) => t,
         None => pattern_tracks_routed(design, cfg)?.0,
     };
     let before = p.map.iter().map(|&x| x.max(0.0) as f64).sum();
-    p.map = history_dose(&p.map, k as f64 * pattern_tracks);
+    let factor = dose_factor(k, slope, pattern_tracks, p.map.len());
+    p.map = history_dose(&p.map, factor * pattern_tracks);
     let peak = p.map.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     p.peak = if peak.is_finite() { peak } else { 0.0 };
     Ok(Dose {
         k,
+        slope,
+        factor,
         pattern_tracks,
         before,
     })
@@ -218,8 +243,10 @@ fn grid_json(
     if let Some(d) = dose {
         extra["model"]["history_dose"] = serde_json::json!({
             "k": d.k,
+            "slope": d.slope,
+            "factor": d.factor,
             "pattern_tracks": d.pattern_tracks,
-            "total": d.k as f64 * d.pattern_tracks,
+            "total": d.factor * d.pattern_tracks,
         });
     }
     json.extend(extra.as_object().cloned().unwrap_or_default());

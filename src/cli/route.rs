@@ -40,10 +40,18 @@ pub struct Args {
     #[arg(long = "prior-weight", value_name = "W", requires = "prior")]
     pub prior_weight: Option<f32>,
     /// With --prior M.onnx of a history model (label `history`): its map multiplied by one number
-    /// so that its total is K times the pattern stage's overflow in tracks (default 2.8, the
-    /// training split's ratio; docs/model.md "Dose").
+    /// so that its total is K times the pattern stage's overflow in tracks (default: K = 2.43 x
+    /// d^0.159, d the pattern stage's overflow in tracks per GCell, fitted on the training split;
+    /// docs/model.md "Dose"). Given alone, K is a constant.
     #[arg(long = "history-dose", value_name = "K", requires = "prior")]
     pub history_dose: Option<f32>,
+    /// With --history-dose K: the factor becomes K x d^B.
+    #[arg(
+        long = "history-dose-slope",
+        value_name = "B",
+        requires = "history_dose"
+    )]
+    pub history_dose_slope: Option<f32>,
     /// With --prior MAP.npy: what the map holds: `congestion` (default: its value on both
     /// directions) or `history` (the router's history cost, H plus V, as `mpgd predict
     /// --history-dose` writes it: half on each direction, as a history model steers).
@@ -315,6 +323,15 @@ fn prior_for(
             bail!("--history-dose '{k}': must be a number > 0");
         }
     }
+    if let Some(b) = a.history_dose_slope {
+        if a.history_dose.is_none() {
+            // clap's `requires` says so on the command line; the Tcl edge builds Args itself.
+            bail!("--history-dose-slope: needs --history-dose");
+        }
+        if !b.is_finite() {
+            bail!("--history-dose-slope '{b}': must be a number");
+        }
+    }
     if a.prior_kind.is_some() && (map == "rudy" || is_model(map)) {
         bail!(
             "--prior-kind: only for a MAP.npy prior ('{map}' steers as {})",
@@ -334,7 +351,13 @@ fn prior_for(
             MapKind::Congestion,
         )
     } else if is_model(map) {
-        model_map(std::path::Path::new(map), a.history_dose, design, cfg)?
+        model_map(
+            std::path::Path::new(map),
+            a.history_dose,
+            a.history_dose_slope,
+            design,
+            cfg,
+        )?
     } else {
         let (data, h, w) = crate::npy::read_f32(std::path::Path::new(map))
             .with_context(|| format!("--prior '{map}'"))?;
@@ -359,16 +382,18 @@ fn prior_for(
 
 /// The map of the model at `path` on `design` routed with `cfg` (its steering and prior left
 /// out: the model sees the placement under this route's resources, as `mpgd predict` and `mpgd
-/// compare` run it), and what kind of map it is; a history model's map dosed to `dose` (default
-/// `HISTORY_DOSE`) times the pattern stage's overflow in tracks. `mpgd compare`'s code does the
-/// work (`cli::compare::model_map`, `steer::compare::dosed_history`).
+/// compare` run it), and what kind of map it is; a history model's map dosed by `dose` and
+/// `slope` (`steer::compare::dose_or_default`) times the pattern stage's overflow in tracks.
+/// `mpgd compare`'s code does the work (`cli::compare::model_map`,
+/// `steer::compare::dosed_history`).
 fn model_map(
     path: &std::path::Path,
     dose: Option<f32>,
+    slope: Option<f32>,
     design: &crate::design::Design,
     cfg: &RouteConfig,
 ) -> anyhow::Result<(Vec<f32>, crate::steer::compare::MapKind)> {
-    use crate::steer::compare::{dosed_history, MapKind, Settings, HISTORY_DOSE};
+    use crate::steer::compare::{dose_or_default, dosed_history, MapKind, Settings};
     let plain = RouteConfig {
         prior: None,
         steer: None,
@@ -385,8 +410,10 @@ fn model_map(
         }
         return Ok((row.map, row.kind));
     }
+    let (k, slope) = dose_or_default(dose, slope);
     let s = Settings {
-        history_dose: Some(dose.unwrap_or(HISTORY_DOSE)),
+        history_dose: Some(k),
+        history_dose_slope: slope,
         ..Settings::default()
     };
     let dosed = dosed_history(design, &plain, &s, std::slice::from_ref(&row))

@@ -139,11 +139,24 @@ impl Default for Settings {
     }
 }
 
-/// The dose factor K of a history map ([`Settings::history_dose`], `mpgd compare
-/// --history-dose`, `mpgd route --prior MODEL.onnx`'s default): the training split's pooled ratio
-/// of the router's total history cost to the pattern stage's total overflow in tracks (2.78,
-/// rounded; docs/results/steering10/dose/plan.md, docs/model.md "Dose").
-pub const HISTORY_DOSE: f32 = 2.8;
+/// The default dose of a history map (`mpgd route --prior MODEL.onnx`, `mpgd demo`): the factor
+/// K · dᵇ ([`dose_factor`]) with K = this and b = [`HISTORY_DOSE_SLOPE`], d the pattern stage's
+/// overflow in tracks per GCell: fitted on the training split, and chosen there over a constant
+/// (and over two other pattern-stage predictors) by leave-one-netlist-out (docs/results/steering.md,
+/// "Fifteenth round"; docs/model.md "Dose"). The constant K of the fourteenth round was 2.8.
+pub const HISTORY_DOSE: f32 = 2.43;
+
+/// See [`HISTORY_DOSE`].
+pub const HISTORY_DOSE_SLOPE: f32 = 0.159;
+
+/// A history map's dose as given (`--history-dose K [--history-dose-slope B]`), or the default
+/// ([`HISTORY_DOSE`] with [`HISTORY_DOSE_SLOPE`]) when no K is given.
+pub fn dose_or_default(k: Option<f32>, slope: Option<f32>) -> (f32, Option<f32>) {
+    match k {
+        Some(k) => (k, slope),
+        None => (HISTORY_DOSE, Some(HISTORY_DOSE_SLOPE)),
+    }
+}
 
 /// The prior weight a history map steers with by default (`mpgd route --prior MODEL.onnx` of a
 /// history model, `--prior-kind history`, `mpgd demo`): the weight a rule fixed in advance picked

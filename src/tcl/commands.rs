@@ -439,6 +439,7 @@ fn tcl_flags(message: &str) -> String {
         ("--layers", "-layers"),
         ("--steer", "-steer"),
         ("--prior-weight", "-prior_weight"),
+        ("--history-dose-slope", "-history_dose_slope"),
         ("--history-dose", "-history_dose"),
         ("--prior-kind", "-prior_kind"),
         ("--prior", "-prior"),
@@ -469,6 +470,7 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
         prior: None,
         prior_weight: None,
         history_dose: None,
+        history_dose_slope: None,
         prior_kind: None,
         guide: None,
         json: None,
@@ -509,6 +511,12 @@ fn route_args(words: &[String]) -> Result<crate::cli::route::Args, TclError> {
                 a.history_dose = Some(
                     v.parse()
                         .map_err(|_| bad(format!("-history_dose '{v}': not a number")))?,
+                )
+            }
+            "history_dose_slope" => {
+                a.history_dose_slope = Some(
+                    v.parse()
+                        .map_err(|_| bad(format!("-history_dose_slope '{v}': not a number")))?,
                 )
             }
             "prior_kind" => {

@@ -182,12 +182,13 @@ proc mpgd::emit_steering {args} {
 # mpgd::route [-layers LO-HI] [-clock_layers LO-HI] [-layer_adjust {NAME=F ...}]
 #   [-region_adjust {{LLX LLY URX URY LAYER F} ...}] [-gcell_um X | -gcell_from_def]
 #   [-iterations N] [-grt_rules 5c9e487|forks-2025|ispd2026] [-steer FILE.csv]
-#   [-prior rudy|M.onnx|MAP.npy [-prior_weight W] [-history_dose K] [-prior_kind congestion|history]]
+#   [-prior rudy|M.onnx|MAP.npy [-prior_weight W] [-history_dose K [-history_dose_slope B]]
+#   [-prior_kind congestion|history]]
 #   [-guide FILE] [-json FILE] [-maps DIR] [-verbose]
 proc mpgd::route {args} {
   set cmd mpgd::route
   set o [_parse_args $cmd $args \
-    {-layers -clock_layers -layer_adjust -region_adjust -gcell_um -iterations -grt_rules -steer -prior -prior_weight -history_dose -prior_kind -guide -json -maps} \
+    {-layers -clock_layers -layer_adjust -region_adjust -gcell_um -iterations -grt_rules -steer -prior -prior_weight -history_dose -history_dose_slope -prior_kind -guide -json -maps} \
     {-gcell_from_def -verbose}]
   if {[dict exists $o gcell_um] && [dict exists $o gcell_from_def]} {
     _fail 2105 "$cmd: give -gcell_um or -gcell_from_def, not both"
@@ -219,13 +220,16 @@ proc mpgd::route {args} {
     # -history_dose and -prior_kind: which prior each applies to is checked by the route itself
     # (the CLI's rules and messages).
     if {[dict exists $o history_dose]} {
-      lappend words history_dose [_number $cmd $o history_dose 2.8 1e-6 1e6]
+      lappend words history_dose [_number $cmd $o history_dose 2.43 1e-6 1e6]
+    }
+    if {[dict exists $o history_dose_slope]} {
+      lappend words history_dose_slope [_number $cmd $o history_dose_slope 0 -100 100]
     }
     if {[dict exists $o prior_kind]} {
       lappend words prior_kind [_choice $cmd $o prior_kind {congestion history}]
     }
   } else {
-    foreach key {prior_weight history_dose prior_kind} {
+    foreach key {prior_weight history_dose history_dose_slope prior_kind} {
       if {[dict exists $o $key]} {
         _fail 2109 "$cmd: -$key needs -prior"
       }

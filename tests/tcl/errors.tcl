@@ -26,6 +26,7 @@ expect_error {mpgd::route -grt_rules 2024}
 expect_error {mpgd::route -bogus 1}
 expect_error {mpgd::route -prior_weight 2}
 expect_error {mpgd::route -history_dose 2}
+expect_error {mpgd::route -history_dose_slope 0.1}
 expect_error {mpgd::route -prior_kind history}
 expect_error {mpgd::route -prior rudy -prior_kind map}
 expect_error {mpgd::route -prior rudy -history_dose -1}
@@ -52,6 +53,7 @@ expect_error {mpgd::route -steer missing.csv}
 expect_error {mpgd::route -prior notnpy.npy -iterations 0}
 expect_error {mpgd::route -prior rudy -history_dose 2 -iterations 0}
 expect_error {mpgd::route -prior rudy -prior_kind history -iterations 0}
+expect_error {mpgd::route -prior rudy -history_dose_slope 0.1 -iterations 0}
 
 puts "-- logs that are not logs"
 set f [open empty.log w]

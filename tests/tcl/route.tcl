@@ -32,7 +32,7 @@ foreach {name r} [list none $none rudy $rudy zero $zero] {
     puts "  $name: overflow [dict get $r total_overflow_unadjusted] wirelength [dict get $r wirelength_um] vias [dict get $r vias]"
 }
 
-# -prior M.onnx: the shipped history model run on the loaded design, its map dosed (K 2.8) and
+# -prior M.onnx: the shipped history model run on the loaded design, its map dosed (2.43 x d^0.159) and
 # steering at the history weight (0.5), as `mpgd route --prior M.onnx` (the harness compares
 # hist.json with its --json). Its numbers are not in the golden log: onnxruntime's kernels
 # differ by CPU instruction set in the last bits, and a route can turn those into another
@@ -44,3 +44,7 @@ puts "  history model: routed [dict get $hist routed_nets] nets, steered [expr {
 # `mpgd route --prior M.onnx --history-dose 1.4`).
 set hist14 [mpgd::route {*}$c1 -prior $model -history_dose 1.4 -json hist14.json]
 puts "  history model, K 1.4: routed [dict get $hist14 routed_nets] nets"
+# -history_dose K -history_dose_slope B as the default's K and B: the default route (the harness
+# compares histd.json with hist.json).
+set histd [mpgd::route {*}$c1 -prior $model -history_dose 2.43 -history_dose_slope 0.159 -json histd.json]
+puts "  history model, K 2.43 x d^0.159: routed [dict get $histd routed_nets] nets"
