@@ -202,16 +202,9 @@ impl Args {
             if self.mode != "prior" {
                 bail!("--history-dose: needs --mode prior, not '{}'", self.mode);
             }
-            if !(k.is_finite() && k > 0.0) {
-                bail!("--history-dose '{k}': must be a number > 0");
-            }
+            super::history_dose(Some(k), self.history_dose_slope)?;
             s.history_dose = Some(k);
-            if let Some(b) = self.history_dose_slope {
-                if !b.is_finite() {
-                    bail!("--history-dose-slope '{b}': must be a number");
-                }
-                s.history_dose_slope = Some(b);
-            }
+            s.history_dose_slope = self.history_dose_slope;
         }
         if self.plus_rudy {
             if self.mode != "prior" {

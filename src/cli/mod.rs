@@ -185,6 +185,26 @@ pub fn prior_weight(w: f32) -> anyhow::Result<f32> {
     Ok(w)
 }
 
+/// Checks `--history-dose K` (a number > 0) and `--history-dose-slope B` (a number, only with
+/// K), as `route`, `predict` and `compare` take them.
+pub fn history_dose(k: Option<f32>, slope: Option<f32>) -> anyhow::Result<()> {
+    if let Some(k) = k {
+        if !(k.is_finite() && k > 0.0) {
+            anyhow::bail!("--history-dose '{k}': must be a number > 0");
+        }
+    }
+    if let Some(b) = slope {
+        if k.is_none() {
+            // clap's `requires` says so on the command line; the Tcl edge builds route's Args itself.
+            anyhow::bail!("--history-dose-slope: needs --history-dose");
+        }
+        if !b.is_finite() {
+            anyhow::bail!("--history-dose-slope '{b}': must be a number");
+        }
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(n) = cli.threads {

@@ -59,16 +59,7 @@ pub struct Args {
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     let start = Instant::now();
-    if let Some(k) = a.history_dose {
-        if !(k.is_finite() && k > 0.0) {
-            bail!("--history-dose '{k}': must be a number > 0");
-        }
-    }
-    if let Some(b) = a.history_dose_slope {
-        if !b.is_finite() {
-            bail!("--history-dose-slope '{b}': must be a number");
-        }
-    }
+    super::history_dose(a.history_dose, a.history_dose_slope)?;
     let model = match &a.task {
         Some(t) => Model::load_for_task(&a.model, t)?,
         None => Model::load(&a.model)?,

@@ -315,23 +315,10 @@ fn prior_for(
 ) -> anyhow::Result<crate::route::Prior> {
     use crate::steer::compare::{map_prior, MapKind, HISTORY_PRIOR_WEIGHT};
     use crate::steer::prior::PriorSettings;
-    if let Some(k) = a.history_dose {
-        if !is_model(map) {
-            bail!("--history-dose: needs --prior M.onnx (a history model), not '{map}'");
-        }
-        if !(k.is_finite() && k > 0.0) {
-            bail!("--history-dose '{k}': must be a number > 0");
-        }
+    if a.history_dose.is_some() && !is_model(map) {
+        bail!("--history-dose: needs --prior M.onnx (a history model), not '{map}'");
     }
-    if let Some(b) = a.history_dose_slope {
-        if a.history_dose.is_none() {
-            // clap's `requires` says so on the command line; the Tcl edge builds Args itself.
-            bail!("--history-dose-slope: needs --history-dose");
-        }
-        if !b.is_finite() {
-            bail!("--history-dose-slope '{b}': must be a number");
-        }
-    }
+    super::history_dose(a.history_dose, a.history_dose_slope)?;
     if a.prior_kind.is_some() && (map == "rudy" || is_model(map)) {
         bail!(
             "--prior-kind: only for a MAP.npy prior ('{map}' steers as {})",
