@@ -38,7 +38,7 @@ fn smoke_dataset_is_identical_for_one_and_two_threads() {
     assert_eq!(m["summary"]["samples"], 12);
     assert_eq!(m["summary"]["train"], 6);
     assert_eq!(m["summary"]["test"], 6);
-    assert_eq!(m["features"].as_array().unwrap().len(), 16);
+    assert_eq!(m["features"].as_array().unwrap().len(), 18);
     // The derated variants congest gcd: some GCells overflow.
     assert!(m["summary"]["congested_fraction"].as_f64().unwrap() > 0.0);
 }

@@ -1094,7 +1094,7 @@ fn demo_steers_with_the_history_models_and_draws_the_congestion_models() {
         assert!(out.join(f).is_file(), "{f}");
     }
     let stdout = String::from_utf8_lossy(&run.stdout);
-    let weight = format!("weight {}", mpgd::cli::demo::PRIOR_WEIGHT);
+    let weight = format!("weight {}", mpgd::steer::compare::HISTORY_PRIOR_WEIGHT);
     assert!(stdout.contains(&weight), "{stdout}");
     assert!(!stdout.contains("skipped"), "{stdout}");
 }

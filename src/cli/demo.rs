@@ -42,16 +42,9 @@ pub const SETTING: &str = "*=0.905";
 /// Rip-up and reroute rounds of the demo's routes, as in the steering rounds.
 pub const ITERATIONS: usize = 10;
 
-/// The demo's prior weight for the history maps (the oracle's and the models'):
-/// [`HISTORY_PRIOR_WEIGHT`], chosen on the training designs, docs/results/steering.md.
-pub const PRIOR_WEIGHT: f32 = HISTORY_PRIOR_WEIGHT;
-
-/// The demo's dose of the history models' maps: [`HISTORY_DOSE`] · d^[`HISTORY_DOSE_SLOPE`]
-/// times the pattern stage's overflow in tracks (d: those tracks per GCell), as `mpgd route
-/// --prior M.onnx` doses by default.
-pub const DOSE: f32 = HISTORY_DOSE;
-/// See [`DOSE`].
-pub const DOSE_SLOPE: f32 = HISTORY_DOSE_SLOPE;
+// The demo steers with the shipped defaults of `mpgd route --prior M.onnx`: the prior weight
+// HISTORY_PRIOR_WEIGHT and the dose HISTORY_DOSE · d^HISTORY_DOSE_SLOPE (steer::compare), both
+// chosen on the training designs (docs/results/steering.md).
 
 /// The committed models, told apart by the task their metadata names (`mpgd.task`), each list
 /// MPGD first, then by file name.
@@ -97,15 +90,15 @@ pub fn committed_models() -> Result<Models, crate::model::Error> {
 }
 
 /// The demo's steering settings: `mpgd compare --mode prior --oracle history --history-dose
-/// DOSE --history-dose-slope DOSE_SLOPE --prior-weight PRIOR_WEIGHT`.
+/// HISTORY_DOSE --history-dose-slope HISTORY_DOSE_SLOPE --prior-weight HISTORY_PRIOR_WEIGHT`.
 pub fn settings() -> Settings {
     let mut s = Settings {
         oracle: Oracle::History,
-        history_dose: Some(DOSE),
-        history_dose_slope: Some(DOSE_SLOPE),
+        history_dose: Some(HISTORY_DOSE),
+        history_dose_slope: Some(HISTORY_DOSE_SLOPE),
         ..Settings::default()
     };
-    s.prior.weight = PRIOR_WEIGHT;
+    s.prior.weight = HISTORY_PRIOR_WEIGHT;
     s
 }
 
@@ -163,8 +156,8 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
             Vec::new()
         }
     };
-    outln!("\n== compare: {LAYERS} at {SETTING}, {ITERATIONS} rounds, steering mode prior, weight {PRIOR_WEIGHT} ==");
-    outln!("(oracle: the unsteered router's own history cost; the history models' maps dosed to {DOSE} x d^{DOSE_SLOPE} x the pattern stage's overflow in tracks, d its tracks per GCell)");
+    outln!("\n== compare: {LAYERS} at {SETTING}, {ITERATIONS} rounds, steering mode prior, weight {HISTORY_PRIOR_WEIGHT} ==");
+    outln!("(oracle: the unsteered router's own history cost; the history models' maps dosed to {HISTORY_DOSE} x d^{HISTORY_DOSE_SLOPE} x the pattern stage's overflow in tracks, d its tracks per GCell)");
     let runs = super::compare::compare_and_write(
         &design,
         &def,
@@ -271,12 +264,12 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    /// The demo steers as `mpgd compare --mode prior --oracle history --history-dose DOSE
-    /// --history-dose-slope DOSE_SLOPE --prior-weight PRIOR_WEIGHT` does.
+    /// The demo steers as `mpgd compare --mode prior --oracle history --history-dose HISTORY_DOSE
+    /// --history-dose-slope HISTORY_DOSE_SLOPE --prior-weight HISTORY_PRIOR_WEIGHT` does.
     #[test]
     fn the_demo_steers_as_compare_with_the_history_flags() {
-        let (dose, weight) = (DOSE.to_string(), PRIOR_WEIGHT.to_string());
-        let slope = DOSE_SLOPE.to_string();
+        let (dose, weight) = (HISTORY_DOSE.to_string(), HISTORY_PRIOR_WEIGHT.to_string());
+        let slope = HISTORY_DOSE_SLOPE.to_string();
         let cli = crate::cli::Cli::try_parse_from([
             "mpgd",
             "compare",

@@ -31,7 +31,7 @@ use crate::features::{self, FeatureConfig};
 use crate::route::{self, grid::GCellGrid, RouteConfig, RouteError, RouteResult};
 
 /// Feature channels, in dataset column order.
-pub const FEATURES: [&str; 16] = [
+pub const FEATURES: [&str; 18] = [
     "macro_region",
     "cell_density",
     "rudy",
@@ -48,6 +48,8 @@ pub const FEATURES: [&str; 16] = [
     "rudy_pin_over_capacity",
     "r1_overflow_h",
     "r1_overflow_v",
+    "egr_utilization_h",
+    "egr_utilization_v",
 ];
 
 /// Channels made from the router's capacity model (no routing run needed).
@@ -232,7 +234,7 @@ pub fn compute(
 /// of a route's time), or the whole route (labels).
 enum Routing {
     None,
-    Early(route::EarlyRoute),
+    Early(Box<route::EarlyRoute>),
     Full(Box<RouteResult>),
 }
 
@@ -254,7 +256,7 @@ impl Routing {
             None => {
                 let e = route::early(design, cfg).map_err(failed)?;
                 same_grid(e.grid.nx, e.grid.ny, grid)?;
-                Ok(Routing::Early(e))
+                Ok(Routing::Early(Box::new(e)))
             }
             Some(iterations) => {
                 let cfg = RouteConfig {
@@ -328,16 +330,20 @@ fn resource_channel(
 }
 
 /// An early-global-routing channel from the early route alone: per direction, the pattern
-/// stage's `overflow / capacity`, as [`routed_channel`] computes it from a whole route.
+/// stage's `overflow / capacity` or `usage / capacity`, as [`routed_channel`] computes it from a
+/// whole route.
 fn early_channel(e: &route::EarlyRoute, name: &str) -> Vec<f32> {
     match name {
         "egr_overflow_h" => route::overflow_ratio(&e.overflow_h, &e.cap_h),
         "egr_overflow_v" => route::overflow_ratio(&e.overflow_v, &e.cap_v),
+        "egr_utilization_h" => route::overflow_ratio(&e.usage_h, &e.cap_h),
+        "egr_utilization_v" => route::overflow_ratio(&e.usage_v, &e.cap_v),
         _ => unreachable!("'{name}' is not an early-global-routing channel"),
     }
 }
 
-/// A channel taken from a routing run: early-routing overflow (pattern stage), overflow after
+/// A channel taken from a routing run: early-routing overflow and utilization (pattern stage,
+/// `usage / capacity` unclipped: the room left where the overflow is 0), overflow after
 /// the first rip-up and reroute round, a congestion label (final routes), per direction
 /// `overflow / capacity` (0 where the capacity is 0), or the
 /// router's history cost when negotiation ended ([`RouteResult::history_maps`], the map
@@ -349,6 +355,8 @@ fn routed_channel(r: &RouteResult, name: &str) -> Vec<f32> {
     match name {
         "egr_overflow_h" => overflow_ratio(&pattern().0, &r.maps.cap_h),
         "egr_overflow_v" => overflow_ratio(&pattern().1, &r.maps.cap_v),
+        "egr_utilization_h" => overflow_ratio(&r.pattern_usage_maps().0, &r.maps.cap_h),
+        "egr_utilization_v" => overflow_ratio(&r.pattern_usage_maps().1, &r.maps.cap_v),
         "r1_overflow_h" => overflow_ratio(&r.round1_overflow_maps().0, &r.maps.cap_h),
         "r1_overflow_v" => overflow_ratio(&r.round1_overflow_maps().1, &r.maps.cap_v),
         "congestion_h" => overflow_ratio(&last().0, &r.maps.cap_h),
@@ -417,7 +425,7 @@ mod tests {
             .copied()
             .filter(|n| !n.starts_with("r1_"))
             .collect();
-        assert_eq!(features.len(), 14);
+        assert_eq!(features.len(), 16);
         let early = compute(&d, &cfg, &features).unwrap();
         assert!(
             early.route.is_none(),
@@ -432,6 +440,21 @@ mod tests {
         assert!(egr.iter().any(|&v| v > 0.0), "derated gcd overflows early");
         for (k, name) in features.iter().enumerate() {
             assert_eq!(early.maps[k], full.maps[k], "{name}");
+        }
+        // The utilization is the overflow's unclipped form: 1 + overflow where the stage
+        // overflows, the room left below 1 elsewhere.
+        for d in ["h", "v"] {
+            let over = early.get(&format!("egr_overflow_{d}")).unwrap();
+            let util = early.get(&format!("egr_utilization_{d}")).unwrap();
+            for (&o, &u) in over.iter().zip(util) {
+                assert!(u >= 0.0);
+                if o > 0.0 {
+                    assert!((u - (1.0 + o)).abs() < 1e-5, "{d}: {u} vs 1 + {o}");
+                } else {
+                    assert!(u <= 1.0 + 1e-6, "{d}: {u} without overflow");
+                }
+            }
+            assert!(util.iter().any(|&u| u > 0.0 && u < 1.0), "{d}: room left");
         }
     }
 

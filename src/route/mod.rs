@@ -420,6 +420,19 @@ impl RouteResult {
         self.overflow_2d_maps(&self.pattern_usage_2d)
     }
 
+    /// The early global route's usage per GCell and direction: the 2-D pattern-stage usage on the
+    /// GCell's edge (same edges as [`Maps`]), unclipped, so that `usage / cap` shows the room left
+    /// where [`RouteResult::pattern_overflow_maps`] is 0.
+    pub fn pattern_usage_maps(&self) -> (Vec<f32>, Vec<f32>) {
+        usage_2d(
+            pattern::Grid2 {
+                nx: self.grid.nx,
+                ny: self.grid.ny,
+            },
+            &self.pattern_usage_2d,
+        )
+    }
+
     /// The overflow per GCell and direction after one round of rip-up and reroute, made exactly
     /// as [`RouteResult::pattern_overflow_maps`] from [`RouteResult::round1_usage_2d`]: what the
     /// router knows after its first negotiation round.
@@ -487,6 +500,11 @@ pub fn overflow_ratio(overflow: &[f32], capacity: &[f32]) -> Vec<f32> {
 /// Per GCell and direction, `max(0, usage − capacity)` of a 2-D solution (see [`per_gcell`]).
 fn overflow_2d(g: pattern::Grid2, usage: &[i32], cap: &[i32]) -> (Vec<f32>, Vec<f32>) {
     per_gcell(g, |e| (usage[e] - cap[e]).max(0) as f32)
+}
+
+/// Per GCell and direction, the usage of a 2-D solution (see [`per_gcell`]).
+fn usage_2d(g: pattern::Grid2, usage: &[i32]) -> (Vec<f32>, Vec<f32>) {
+    per_gcell(g, |e| usage[e] as f32)
 }
 
 /// Per GCell and direction, `f` of the edge that stands for the GCell: the edge to its right (H)
@@ -624,6 +642,7 @@ pub fn early(design: &Design, cfg: &RouteConfig) -> Result<EarlyRoute, RouteErro
     let usage = route_2d(cfg, &p, engine::pattern_usage)?;
     let (cap_h, cap_v) = layer_sums(p.g, &p.cap3);
     let (overflow_h, overflow_v) = overflow_2d(p.g, &usage, &p.cap2);
+    let (usage_h, usage_v) = usage_2d(p.g, &usage);
     let dbu = design.dbu_per_micron.max(1);
     Ok(EarlyRoute {
         gcell_um: p.setup.grid.tile as f64 / dbu as f64,
@@ -632,6 +651,8 @@ pub fn early(design: &Design, cfg: &RouteConfig) -> Result<EarlyRoute, RouteErro
         cap_v,
         overflow_h,
         overflow_v,
+        usage_h,
+        usage_v,
         runtime_s: t0.elapsed().as_secs_f64(),
     })
 }
@@ -648,6 +669,10 @@ pub struct EarlyRoute {
     /// [`RouteResult::pattern_overflow_maps`].
     pub overflow_h: Vec<f32>,
     pub overflow_v: Vec<f32>,
+    /// The pattern stage's usage per GCell and direction, as
+    /// [`RouteResult::pattern_usage_maps`].
+    pub usage_h: Vec<f32>,
+    pub usage_v: Vec<f32>,
     pub runtime_s: f64,
 }
 

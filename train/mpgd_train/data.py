@@ -79,6 +79,8 @@ FEATURE_CHANNELS: tuple[str, ...] = (
     "rudy_pin_over_capacity",
     "r1_overflow_h",
     "r1_overflow_v",
+    "egr_utilization_h",
+    "egr_utilization_v",
 )
 LABEL_CHANNELS: tuple[str, ...] = ("congestion_h", "congestion_v", "congestion", "drv", "history_h", "history_v", "history")
 # The router's history cost when its negotiation ended (per GCell, as `mpgd compare --oracle history`
@@ -388,6 +390,9 @@ def _synthetic_maps(rng: np.random.Generator, ny: int, nx: int, with_drv: bool, 
         # other columns stay as they were before these were added)
         "r1_overflow_h": 0.5 * (egr_h + cong_h),
         "r1_overflow_v": 0.5 * (egr_v + cong_v),
+        # the early route's usage over capacity, unclipped (1 + egr where it overflows)
+        "egr_utilization_h": 0.9 * demand_h / cap,
+        "egr_utilization_v": 0.9 * demand_v / cap,
     }
     if with_drv:
         maps["drv"] = np.round(3.0 * _blur(np.maximum(0.0, cong_h + cong_v - 0.5), 1.0) + rng.poisson(0.02, (ny, nx))).astype(np.float32)
