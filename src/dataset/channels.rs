@@ -517,10 +517,7 @@ mod tests {
         };
         let c = compute(&gcd(), &cfg, &["history_h", "history_v", "history"]).unwrap();
         let r = c.route.as_ref().expect("history needs the routing run");
-        let g = route::pattern::Grid2 {
-            nx: c.nx(),
-            ny: c.ny(),
-        };
+        let g = r.grid.grid2();
         let (nx, ny) = (g.nx, g.ny);
         let (h, v, sum) = (&c.maps[0], &c.maps[1], &c.maps[2]);
         assert!(

@@ -27,6 +27,15 @@ pub struct GridSpec {
 }
 
 impl GridSpec {
+    /// The 2-D router's view of the grid: its GCell counts, whose edges every per-GCell map of a
+    /// route is made on.
+    pub fn grid2(&self) -> super::pattern::Grid2 {
+        super::pattern::Grid2 {
+            nx: self.nx,
+            ny: self.ny,
+        }
+    }
+
     /// `GlobalRouter::initGrid`: `nx = max(1, dx / tile)`, likewise `ny`.
     pub fn new(die: Rect, tile: Dbu) -> GridSpec {
         let tile = tile.max(1);

@@ -399,10 +399,7 @@ impl RouteResult {
     /// edge to its right for H, above it for V; the last column/row repeats the one before): the
     /// same edges [`Maps`] reports, so `overflow / cap` is CircuitNet's congestion label.
     pub fn overflow_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        let g = pattern::Grid2 {
-            nx: self.grid.nx,
-            ny: self.grid.ny,
-        };
+        let g = self.grid.grid2();
         per_gcell(g, |e| {
             self.edge_capacity
                 .iter()
@@ -424,13 +421,7 @@ impl RouteResult {
     /// GCell's edge (same edges as [`Maps`]), unclipped, so that `usage / cap` shows the room left
     /// where [`RouteResult::pattern_overflow_maps`] is 0.
     pub fn pattern_usage_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        usage_2d(
-            pattern::Grid2 {
-                nx: self.grid.nx,
-                ny: self.grid.ny,
-            },
-            &self.pattern_usage_2d,
-        )
+        usage_2d(self.grid.grid2(), &self.pattern_usage_2d)
     }
 
     /// The overflow per GCell and direction after one round of rip-up and reroute, made exactly
@@ -442,10 +433,7 @@ impl RouteResult {
 
     /// `max(0, usage − capacity)` of a 2-D usage per GCell and direction (same edges as [`Maps`]).
     fn overflow_2d_maps(&self, usage: &[i32]) -> (Vec<f32>, Vec<f32>) {
-        let g = pattern::Grid2 {
-            nx: self.grid.nx,
-            ny: self.grid.ny,
-        };
+        let g = self.grid.grid2();
         overflow_2d(g, usage, &self.capacity_2d)
     }
 
@@ -454,10 +442,7 @@ impl RouteResult {
     /// column/row repeats the one before). The dataset's `history_h` / `history_v` labels and
     /// `mpgd compare --oracle history` both read it here.
     pub fn history_maps(&self) -> (Vec<f32>, Vec<f32>) {
-        let g = pattern::Grid2 {
-            nx: self.grid.nx,
-            ny: self.grid.ny,
-        };
+        let g = self.grid.grid2();
         per_gcell(g, |e| self.history_2d[e])
     }
 
@@ -548,10 +533,7 @@ pub fn capacity_maps(
     cfg: &RouteConfig,
 ) -> Result<(Vec<f32>, Vec<f32>), RouteError> {
     let s = setup::build(design, cfg)?;
-    let g = pattern::Grid2 {
-        nx: s.grid.nx,
-        ny: s.grid.ny,
-    };
+    let g = s.grid.grid2();
     Ok(layer_sums(g, &flat_capacity(&s.adjusted)))
 }
 
@@ -690,10 +672,7 @@ struct Prepared {
 impl Prepared {
     fn new(design: &Design, cfg: &RouteConfig) -> Result<Prepared, RouteError> {
         let setup = setup::build(design, cfg)?;
-        let g = pattern::Grid2 {
-            nx: setup.grid.nx,
-            ny: setup.grid.ny,
-        };
+        let g = setup.grid.grid2();
         let cap3 = flat_capacity(&setup.adjusted);
         let cap2 = capacity_2d(&cap3, setup.lmin, setup.lmax, g.n_edges());
         let pins2 = net_gcells(&setup, g);

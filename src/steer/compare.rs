@@ -380,13 +380,6 @@ pub fn real_congestion(grid: Grid2, cap: &[Vec<i32>], usage: &[Vec<i32>]) -> (Ve
     (out, hot)
 }
 
-fn grid2(r: &RouteResult) -> Grid2 {
-    Grid2 {
-        nx: r.grid.nx,
-        ny: r.grid.ny,
-    }
-}
-
 /// One steered run of `map` in `mode`; `real` is the unsteered run's capacity (the real one,
 /// for modes that leave the placement alone).
 fn steered(
@@ -455,7 +448,8 @@ fn steered(
     } else {
         real
     };
-    let (congestion, overflowed_gcells) = real_congestion(grid2(&result), cap, &result.edge_usage);
+    let (congestion, overflowed_gcells) =
+        real_congestion(result.grid.grid2(), cap, &result.edge_usage);
     Ok(Run {
         name: name.to_string(),
         mode: mode.name().to_string(),
@@ -480,7 +474,7 @@ pub fn compare(
 ) -> Result<Vec<Run>, CompareError> {
     let none = route(design, cfg)?;
     let (congestion, overflowed_gcells) =
-        real_congestion(grid2(&none), &none.edge_capacity, &none.edge_usage);
+        real_congestion(none.grid.grid2(), &none.edge_capacity, &none.edge_usage);
     // The oracle: the unsteered run's congestion against the capacity it routed with (or its
     // demand, for the utilization oracle).
     let oracle = oracle_map(&none, s.oracle);
